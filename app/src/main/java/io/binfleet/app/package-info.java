@@ -1,0 +1,2 @@
+/** The {@code binfleet} command. */
+package io.binfleet.app;

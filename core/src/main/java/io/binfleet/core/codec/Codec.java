@@ -1,0 +1,218 @@
+package io.binfleet.core.codec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.spec.Limits;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one strict JSON codec: unknown properties, duplicate keys, trailing tokens, NaN and Infinity, nulls for
+ * primitives, missing record components and documents nested deeper than {@link Limits#MAX_DEPTH} are all
+ * refused. No default typing: what is read is only ever the class asked for. Thread-safe.
+ */
+public final class Codec {
+    private static final Pattern NON_STANDARD = Pattern.compile("Non-standard token '(-?\\w+)'");
+    private static final ObjectMapper MAPPER = build();
+
+    private Codec() {
+    }
+
+    private static ObjectMapper build() {
+        JsonFactory factory = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(Limits.MAX_DEPTH)
+                        .maxNumberLength(400)
+                        .maxStringLength(Limits.MAX_MESSAGE_BYTES)
+                        .build())
+                .build();
+        return JsonMapper.builder(factory)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .serializationInclusion(JsonInclude.Include.ALWAYS)
+                .build();
+    }
+
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    public static ArrayNode array() {
+        return JsonNodeFactory.instance.arrayNode();
+    }
+
+    /** Any value as a tree (records, maps, arrays). */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** Reads a tree into {@code type}, strictly. */
+    public static <T> T convert(JsonNode node, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw failure(e);
+        }
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static String writeString(Object value) {
+        return new String(write(value), StandardCharsets.UTF_8);
+    }
+
+    /** Indented, for files people read. */
+    public static String writePretty(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Reads one JSON document.
+     *
+     * @throws CodecException naming the path and position where the document stops being valid JSON
+     */
+    public static JsonNode readTree(byte[] json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new CodecException("spec", "is empty, expected a JSON object", null);
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw failure(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode readTree(String json) {
+        return readTree(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads one message of {@code type}, strictly. */
+    public static <T> T read(byte[] json, Class<T> type) {
+        try {
+            T value = MAPPER.readValue(json, type);
+            if (value == null) {
+                throw new CodecException("spec", "is null, expected a JSON object", null);
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw failure(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static CodecException failure(JsonProcessingException e) {
+        String path = "spec";
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            path = mappingPath(m);
+        } else if (e.getProcessor() instanceof JsonParser p) {
+            path = streamPath(p.getParsingContext());
+        }
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String where = e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        String message;
+        Matcher nonStandard = NON_STANDARD.matcher(original);
+        if (e instanceof StreamConstraintsException && original.contains("nesting depth")) {
+            message = "nested deeper than " + Limits.MAX_DEPTH + " levels" + where;
+        } else if (e instanceof StreamConstraintsException) {
+            message = "too large: " + firstLine(original) + where;
+        } else if (nonStandard.find()) {
+            message = nonStandard.group(1) + " is not a JSON number" + where;
+        } else if (original.startsWith("Duplicate field")) {
+            message = "duplicate key" + where;
+        } else if (original.startsWith("No content to map")) {
+            message = "is empty, expected a JSON object";
+        } else if (e instanceof JsonMappingException) {
+            message = firstLine(original);
+        } else {
+            message = "not valid JSON" + where + ": " + firstLine(original);
+        }
+        return new CodecException(path, message, e);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String mappingPath(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "spec" : sb.toString();
+    }
+
+    /** The dotted path of the value a parser stopped in, e.g. {@code system.Ising2D.L} or {@code parallel.bins[2]}. */
+    static String streamPath(JsonStreamContext context) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                parts.push(c.getCurrentName());
+            } else if (c.inArray()) {
+                parts.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String p : parts) {
+            if (sb.length() > 0 && !p.startsWith("[")) {
+                sb.append('.');
+            }
+            sb.append(p);
+        }
+        return sb.length() == 0 ? "spec" : sb.toString();
+    }
+}

@@ -1,0 +1,146 @@
+package io.binfleet.core.merge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spec.Params;
+import io.binfleet.core.spi.MergeException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Credence weights in [0, 1] for the {@code sum} rule: {@code "uniform"}, {@code "tukey"} (a Tukey window with
+ * {@code alpha} over each piece's extent), per-piece numbers, or {@code "piece"}: the per-point weights the
+ * simulation returned.
+ */
+sealed interface Weights {
+    /** The weights of piece p's points, by point index. */
+    double[] of(PointGrid grid, int p);
+
+    /** Its spec form, for {@code params()}. */
+    JsonNode json();
+
+    record Uniform() implements Weights {
+        @Override
+        public double[] of(PointGrid grid, int p) {
+            double[] w = new double[grid.pieces.get(p).x().length];
+            java.util.Arrays.fill(w, 1);
+            return w;
+        }
+
+        @Override
+        public JsonNode json() {
+            return Codec.tree("uniform");
+        }
+    }
+
+    record Tukey(double alpha) implements Weights {
+        @Override
+        public double[] of(PointGrid grid, int p) {
+            double[] x = grid.pieces.get(p).x();
+            double lo = grid.x[grid.firstOf(p)];
+            double hi = grid.x[grid.lastOf(p)];
+            double[] w = new double[x.length];
+            for (int k = 0; k < x.length; k++) {
+                w[k] = hi > lo ? tukey((x[k] - lo) / (hi - lo), alpha) : 1;
+            }
+            return w;
+        }
+
+        @Override
+        public JsonNode json() {
+            return Codec.tree("tukey");
+        }
+    }
+
+    record PerPiece(List<Double> values) implements Weights {
+        @Override
+        public double[] of(PointGrid grid, int p) {
+            int index = grid.pieces.get(p).index();
+            if (values.size() != grid.pieceCount() || index >= values.size()) {
+                throw new MergeException("merge.weights has " + values.size() + " numbers for " + grid.pieceCount()
+                        + " pieces (indices 0.." + (grid.pieceCount() - 1) + ")");
+            }
+            double[] w = new double[grid.pieces.get(p).x().length];
+            java.util.Arrays.fill(w, values.get(index));
+            return w;
+        }
+
+        @Override
+        public JsonNode json() {
+            return Codec.tree(values);
+        }
+    }
+
+    record PerPoint() implements Weights {
+        @Override
+        public double[] of(PointGrid grid, int p) {
+            double[] w = grid.pieces.get(p).output().w();
+            if (w == null) {
+                throw new MergeException("piece " + grid.pieces.get(p).index() + " returned no weights (w), which merge.weights \"piece\" needs");
+            }
+            return w;
+        }
+
+        @Override
+        public JsonNode json() {
+            return Codec.tree("piece");
+        }
+    }
+
+    /**
+     * The Tukey (tapered cosine) window at {@code t} in [0, 1]: a cosine taper over the first and last
+     * {@code alpha}/2 of the extent, 1 in between; alpha 0 is rectangular, alpha 1 is the Hann window.
+     */
+    static double tukey(double t, double alpha) {
+        if (alpha <= 0) {
+            return 1;
+        }
+        if (t < alpha / 2) {
+            return 0.5 * (1 + Math.cos(Math.PI * (2 * t / alpha - 1)));
+        }
+        if (t > 1 - alpha / 2) {
+            return 0.5 * (1 + Math.cos(Math.PI * (2 * t / alpha - 2 / alpha + 1)));
+        }
+        return 1;
+    }
+
+    /** Reads {@code weights} (and {@code alpha}) from a merge's params. */
+    static Weights read(Params params, String dflt) {
+        JsonNode v = params.raw("weights");
+        boolean tukey = v == null ? "tukey".equals(dflt) : v.isTextual() && v.asText().equals("tukey");
+        double alpha = params.number("alpha", 0, 1, 0.1);
+        if (params.has("alpha") && !tukey) {
+            params.problem("alpha", "applies only to weights \"tukey\"");
+        }
+        if (v == null) {
+            return tukey ? new Tukey(alpha) : new Uniform();
+        }
+        if (v.isTextual()) {
+            switch (v.asText()) {
+                case "uniform":
+                    return new Uniform();
+                case "tukey":
+                    return new Tukey(alpha);
+                case "piece":
+                    return new PerPoint();
+                default:
+                    break;
+            }
+        } else if (v.isArray() && v.size() > 0) {
+            List<Double> values = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                JsonNode e = v.get(i);
+                if (!e.isNumber() || !(e.asDouble() >= 0 && e.asDouble() <= 1)) {
+                    params.problem("weights[" + i + "]", "must be a number in [0, 1], got " + Params.describe(e));
+                    return new Uniform();
+                }
+                values.add(e.asDouble());
+            }
+            return new PerPiece(List.copyOf(values));
+        }
+        params.problem("weights", "must be \"uniform\", \"tukey\", \"piece\" or an array of numbers in [0, 1], got "
+                + Params.describe(v));
+        return new Uniform();
+    }
+}

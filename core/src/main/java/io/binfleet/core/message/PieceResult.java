@@ -1,0 +1,83 @@
+package io.binfleet.core.message;
+
+import io.binfleet.core.spi.PieceOutput;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A piece's outcome, on {@code binfleet.pieces}, keyed by job id: its output, or the reason it failed for good.
+ *
+ * @param seed     the seed the piece ran with
+ * @param worker   who ran it
+ * @param seconds  how long the simulation ran
+ * @param attempts the delivery attempt that produced this result
+ */
+public record PieceResult(int v, String jobId, int piece, int pieces, Outcome outcome, long seed, String worker,
+                          double seconds, int attempts, double[] x, double[] y, double[] w,
+                          Map<String, double[]> series, String error, long completedAt) {
+
+    public enum Outcome { OK, FAILED }
+
+    public PieceResult {
+        Schema.check(v, "piece result");
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(outcome, "outcome");
+        if (piece < 0 || piece >= pieces) {
+            throw new IllegalArgumentException("piece result: piece " + piece + " is not in 0.." + (pieces - 1));
+        }
+        if (outcome == Outcome.OK) {
+            output(x, y, w, series); // validates shape
+        } else if (error == null || error.isEmpty()) {
+            throw new IllegalArgumentException("piece result: a failed piece needs an error");
+        }
+        series = series == null ? Map.of() : series;
+    }
+
+    public static PieceResult ok(String jobId, int piece, int pieces, long seed, String worker, double seconds, int attempts,
+                                 PieceOutput out, long completedAt) {
+        return new PieceResult(Schema.VERSION, jobId, piece, pieces, Outcome.OK, seed, worker, seconds, attempts, out.x(),
+                out.y(), out.w(), out.series(), null, completedAt);
+    }
+
+    public static PieceResult failed(String jobId, int piece, int pieces, long seed, String worker, double seconds,
+                                     int attempts, String error, long completedAt) {
+        return new PieceResult(Schema.VERSION, jobId, piece, pieces, Outcome.FAILED, seed, worker, seconds, attempts, null,
+                null, null, Map.of(), error, completedAt);
+    }
+
+    /** The output of an OK piece. */
+    public PieceOutput output() {
+        return output(x, y, w, series);
+    }
+
+    private static PieceOutput output(double[] x, double[] y, double[] w, Map<String, double[]> series) {
+        try {
+            return new PieceOutput(x, y, w, series);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("piece result: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PieceResult r && v == r.v && jobId.equals(r.jobId) && piece == r.piece && pieces == r.pieces
+                && outcome == r.outcome && seed == r.seed && Objects.equals(worker, r.worker)
+                && Double.compare(seconds, r.seconds) == 0 && attempts == r.attempts
+                && java.util.Arrays.equals(x, r.x) && java.util.Arrays.equals(y, r.y) && java.util.Arrays.equals(w, r.w)
+                && series.keySet().equals(r.series.keySet())
+                && series.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), r.series.get(e.getKey())))
+                && Objects.equals(error, r.error) && completedAt == r.completedAt;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(jobId, piece, outcome, seed);
+    }
+
+    @Override
+    public String toString() {
+        return "PieceResult[" + jobId + "#" + piece + "/" + pieces + " " + outcome + " seed=" + seed + " worker=" + worker
+                + (error == null ? "" : " error=" + error) + "]";
+    }
+}

@@ -1,0 +1,57 @@
+package io.binfleet.core.spec;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spi.Merge;
+import io.binfleet.core.spi.Simulation;
+import io.binfleet.core.spi.Split;
+import io.binfleet.core.spi.SystemModel;
+
+import java.util.Objects;
+
+/**
+ * A validated job spec: every part configured by its plugin. Build one with {@link SpecParser}; its
+ * {@link #toJson()} parses back to an equal spec.
+ *
+ * @param seed {@code simulation.seed}, or {@code null} to reseed every piece from OS entropy
+ */
+public record JobSpec(String name, SystemModel system, Split split, Simulation simulation, Merge merge, Long seed) {
+    public JobSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(simulation, "simulation");
+        Objects.requireNonNull(merge, "merge");
+    }
+
+    /** The system in its spec form, {@code {"Type": {state}}}. */
+    public ObjectNode systemJson() {
+        ObjectNode s = Codec.object();
+        s.set(system.type(), system.params());
+        return s;
+    }
+
+    /** The simulation in its spec form, {@code {"name": ..., params..., "seed"?}}. */
+    public ObjectNode simulationJson() {
+        ObjectNode s = Codec.object().put("name", simulation.type());
+        s.setAll(simulation.params());
+        if (seed != null) {
+            s.put("seed", seed);
+        }
+        return s;
+    }
+
+    /** The whole spec, defaults filled in. */
+    public ObjectNode toJson() {
+        ObjectNode root = Codec.object().put("name", name);
+        root.set("system", systemJson());
+        ObjectNode parallel = Codec.object().put("split", split.type());
+        parallel.setAll(split.params());
+        root.set("parallel", parallel);
+        root.set("simulation", simulationJson());
+        ObjectNode m = Codec.object().put("method", merge.type());
+        m.setAll(merge.params());
+        root.set("merge", m);
+        return root;
+    }
+}

@@ -1,0 +1,188 @@
+package io.binfleet.core.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.codec.CodecException;
+import io.binfleet.core.spi.Merge;
+import io.binfleet.core.spi.MergeType;
+import io.binfleet.core.spi.Plugins;
+import io.binfleet.core.spi.Simulation;
+import io.binfleet.core.spi.SimulationType;
+import io.binfleet.core.spi.Split;
+import io.binfleet.core.spi.SplitType;
+import io.binfleet.core.spi.SystemModel;
+import io.binfleet.core.spi.SystemType;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and validates job specs (DESIGN §1) against a set of {@link Plugins}. Every problem is collected
+ * and thrown at once in a {@link SpecException}. Thread-safe.
+ */
+public final class SpecParser {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final SpecParser BUILTIN = new SpecParser(Plugins.builtin());
+
+    private final Plugins plugins;
+
+    public SpecParser(Plugins plugins) {
+        this.plugins = Objects.requireNonNull(plugins);
+    }
+
+    /** A parser over the plugins on the class path. */
+    public static SpecParser builtin() {
+        return BUILTIN;
+    }
+
+    public Plugins plugins() {
+        return plugins;
+    }
+
+    /** Parses a spec document. @throws SpecException listing every problem */
+    public JobSpec parse(byte[] json) {
+        if (json.length > Limits.MAX_SPEC_BYTES) {
+            throw new SpecException("spec", "is " + json.length + " bytes, more than the limit of " + Limits.MAX_SPEC_BYTES);
+        }
+        JsonNode root;
+        try {
+            root = Codec.readTree(json);
+        } catch (CodecException e) {
+            throw new SpecException(List.of(e.getMessage()));
+        }
+        return parse(root);
+    }
+
+    public JobSpec parse(String json) {
+        return parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Validates a spec tree. @throws SpecException listing every problem */
+    public JobSpec parse(JsonNode root) {
+        Problems problems = new Problems();
+        if (!root.isObject()) {
+            problems.add("spec", "must be a JSON object, got " + Params.describe(root));
+            problems.throwIfAny();
+        }
+        Params top = Params.of(root, "", problems);
+        String name = top.string("name");
+        if (name != null && !NAME.matcher(name).matches()) {
+            top.problem("name", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, got "
+                    + Params.describe(root.get("name")));
+        }
+        JsonNode systemNode = top.raw("system");
+        SystemModel system = null;
+        if (systemNode == null) {
+            top.problem("system", "is required");
+        } else {
+            system = system(systemNode, "system", problems);
+        }
+        Params parallel = top.object("parallel");
+        Params simulationParams = top.object("simulation");
+        Params mergeParams = top.optionalObject("merge");
+        top.finish();
+
+        Split split = split(parallel, system);
+        SimulationType simulationType = plugins.simulations().require(simulationParams, "name");
+        Long seed = simulationParams.longValue("seed");
+        Simulation simulation = null;
+        if (simulationType != null) {
+            checkCompatible(simulationType, simulationParams, system, split);
+            if (system != null) {
+                simulation = simulationType.configure(simulationParams, system);
+                simulationParams.finish();
+            }
+        }
+        if (mergeParams == null) {
+            ObjectNode dflt = simulationType == null ? Codec.object().put("method", "mean") : simulationType.defaultMerge();
+            mergeParams = Params.of(dflt, "merge", problems);
+        }
+        Merge merge = merge(mergeParams, system);
+        problems.throwIfAny();
+        return new JobSpec(name, system, split, simulation, merge, seed);
+    }
+
+    /**
+     * Validates a system in its spec form {@code {"Type": {state}}} found at {@code path}.
+     *
+     * @return the system, or {@code null} if a problem was recorded
+     */
+    public SystemModel system(JsonNode node, String path, Problems problems) {
+        int before = problems.size();
+        if (!(node instanceof ObjectNode object) || object.size() != 1) {
+            problems.add(path, "must be an object with exactly one entry {\"Type\": {state}}, got "
+                    + (node instanceof ObjectNode o ? o.size() + " entries" : Params.describe(node)));
+            return null;
+        }
+        String typeName = object.fieldNames().next();
+        SystemType type = plugins.systems().require(typeName, path, problems);
+        if (type == null) {
+            return null;
+        }
+        Params state = Params.of(object.get(typeName), path + "." + typeName, problems);
+        SystemModel model = type.configure(state);
+        state.finish();
+        return problems.size() == before ? model : null;
+    }
+
+    /**
+     * Validates a simulation in its spec form ({@code name}, parameters, optional {@code seed}) for
+     * {@code system}; used by workers on the task they are handed.
+     *
+     * @throws SpecException listing every problem
+     */
+    public Simulation simulation(JsonNode node, SystemModel system, String path) {
+        Problems problems = new Problems();
+        Params params = Params.of(node, path, problems);
+        SimulationType type = plugins.simulations().require(params, "name");
+        params.longValue("seed");
+        Simulation simulation = type == null ? null : type.configure(params, system);
+        if (type != null) {
+            params.finish();
+        }
+        problems.throwIfAny();
+        return simulation;
+    }
+
+    /** Validates a system in spec form. @throws SpecException listing every problem */
+    public SystemModel system(JsonNode node, String path) {
+        Problems problems = new Problems();
+        SystemModel model = system(node, path, problems);
+        problems.throwIfAny();
+        return model;
+    }
+
+    private Split split(Params parallel, SystemModel system) {
+        SplitType type = plugins.splits().require(parallel, "split");
+        if (type == null || system == null) {
+            return null;
+        }
+        Split split = type.configure(parallel, system);
+        parallel.finish();
+        return split;
+    }
+
+    private void checkCompatible(SimulationType type, Params params, SystemModel system, Split split) {
+        if (system != null && !type.systems().isEmpty() && !type.systems().contains(system.type())) {
+            params.problem("name", type.name() + " does not run on system " + system.type() + " (it runs on: "
+                    + String.join(", ", type.systems().stream().sorted().toList()) + ")");
+        }
+        if (split != null && !type.splits().isEmpty() && !type.splits().contains(split.type())) {
+            params.problem("name", type.name() + " does not run on " + split.type() + " pieces (it runs on: "
+                    + String.join(", ", type.splits().stream().sorted().toList()) + ")");
+        }
+    }
+
+    private Merge merge(Params params, SystemModel system) {
+        MergeType type = plugins.merges().require(params, "method");
+        if (type == null) {
+            return null;
+        }
+        Merge merge = type.configure(params, system);
+        params.finish();
+        return merge;
+    }
+}

@@ -1,0 +1,15 @@
+package io.binfleet.core.spi;
+
+import io.binfleet.core.spec.Params;
+
+/**
+ * A way to merge piece results, named in a spec as {@code "merge": {"method": "name", ...}}. Register in
+ * {@code META-INF/services/io.binfleet.core.spi.MergeType}.
+ */
+public interface MergeType extends Plugin {
+    /**
+     * Validates the merge's parameters ({@code method} is already read) and returns the merge. The system is
+     * given for defaults such as its normalization. Problems go to {@code params.problems()}.
+     */
+    Merge configure(Params params, SystemModel system);
+}

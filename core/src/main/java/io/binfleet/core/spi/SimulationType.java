@@ -1,0 +1,33 @@
+package io.binfleet.core.spi;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.spec.Params;
+
+import java.util.Set;
+
+/**
+ * A simulation, named in a spec as {@code "simulation": {"name": "...", ...}}. Register in
+ * {@code META-INF/services/io.binfleet.core.spi.SimulationType}.
+ */
+public interface SimulationType extends Plugin {
+    /** The systems it runs on; empty means any. */
+    default Set<String> systems() {
+        return Set.of();
+    }
+
+    /** The splits whose pieces it understands; empty means any. */
+    default Set<String> splits() {
+        return Set.of();
+    }
+
+    /** The merge a spec gets when it names none. */
+    default ObjectNode defaultMerge() {
+        return io.binfleet.core.codec.Codec.object().put("method", "mean");
+    }
+
+    /**
+     * Validates the simulation's parameters ({@code name} and {@code seed} are already read) and returns
+     * it. Problems go to {@code params.problems()}.
+     */
+    Simulation configure(Params params, SystemModel system);
+}

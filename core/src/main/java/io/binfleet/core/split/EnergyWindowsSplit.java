@@ -1,0 +1,196 @@
+package io.binfleet.core.split;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spec.Limits;
+import io.binfleet.core.spec.Params;
+import io.binfleet.core.spi.Split;
+import io.binfleet.core.spi.SplitType;
+import io.binfleet.core.spi.SystemModel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code energy-windows}: the system's level range cut into {@code bins} (a count of equal bins, or explicit
+ * edges), each widened by {@link Bins#extendBin} with {@code extend} k, then snapped outward to the
+ * system's levels. Neighbouring windows must share at least two levels. Piece args: {@code {"window": [lo, hi]}}.
+ */
+public final class EnergyWindowsSplit implements SplitType {
+    public static final String NAME = "energy-windows";
+    static final double DEFAULT_EXTEND = 0.5;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Split configure(Params params, SystemModel system) {
+        JsonNode bins = params.raw("bins");
+        double extend = params.number("extend", DEFAULT_EXTEND);
+        double[] levels = system.levels();
+        if (levels == null || levels.length < 2) {
+            params.problem("split", NAME + " needs a system with discrete levels; " + system.type() + " has none");
+            return null;
+        }
+        double lo = levels[0];
+        double hi = levels[levels.length - 1];
+        double[] edges = null;
+        Integer count = null;
+        if (bins == null) {
+            params.problem("bins", "is required");
+        } else if (Params.isWhole(bins)) {
+            if (!bins.canConvertToInt() || bins.asInt() < 1 || bins.asInt() > Limits.MAX_PIECES) {
+                params.problem("bins", "must be an integer in 1.." + Limits.MAX_PIECES + " or an array of edges, got "
+                        + Params.describe(bins));
+            } else {
+                count = bins.asInt();
+                edges = Bins.equalEdges(lo, hi, count);
+            }
+        } else if (bins.isArray()) {
+            edges = edges(params, bins, lo, hi);
+        } else {
+            params.problem("bins", "must be an integer in 1.." + Limits.MAX_PIECES + " or an array of edges, got "
+                    + Params.describe(bins));
+        }
+        if (edges == null) {
+            return null;
+        }
+        List<double[]> windows = windows(edges, extend, levels);
+        for (int i = 0; i < windows.size(); i++) {
+            int n = levelsIn(levels, windows.get(i)[0], windows.get(i)[1]);
+            if (n < 2) {
+                params.problem("bins", "window " + i + " " + show(windows.get(i)) + " holds " + n
+                        + " level; every window needs at least 2 (use fewer bins)");
+                return null;
+            }
+        }
+        for (int i = 0; i + 1 < windows.size(); i++) {
+            double[] a = windows.get(i);
+            double[] b = windows.get(i + 1);
+            int shared = levelsIn(levels, Math.max(a[0], b[0]), Math.min(a[1], b[1]));
+            if (shared < 2) {
+                params.problem("extend", "windows " + i + " " + show(a) + " and " + (i + 1) + " " + show(b) + " share "
+                        + shared + " level" + (shared == 1 ? "" : "s") + "; neighbours must share at least 2 (raise extend or use fewer bins)");
+                return null;
+            }
+        }
+        return new EnergyWindows(count, count == null ? toList(edges) : null, extend, windows);
+    }
+
+    private static double[] edges(Params params, JsonNode bins, double lo, double hi) {
+        if (bins.size() < 2 || bins.size() > Limits.MAX_PIECES + 1) {
+            params.problem("bins", "must hold 2.." + (Limits.MAX_PIECES + 1) + " edges, got " + bins.size());
+            return null;
+        }
+        double[] edges = new double[bins.size()];
+        boolean ok = true;
+        for (int i = 0; i < edges.length; i++) {
+            JsonNode e = bins.get(i);
+            String path = "bins[" + i + "]";
+            if (!e.isNumber() || !Double.isFinite(e.asDouble()) || e.asDouble() < lo || e.asDouble() > hi) {
+                params.problem(path, "must be a number in [" + Params.format(lo) + ", " + Params.format(hi) + "], got "
+                        + Params.describe(e));
+                ok = false;
+                continue;
+            }
+            edges[i] = e.asDouble();
+            if (i > 0 && ok && edges[i] <= edges[i - 1]) {
+                params.problem(path, "edges must increase, got " + Params.format(edges[i]) + " after " + Params.format(edges[i - 1]));
+                ok = false;
+            }
+        }
+        return ok ? edges : null;
+    }
+
+    /** The windows: bins extended, then snapped outward to the levels. */
+    static List<double[]> windows(double[] edges, double k, double[] levels) {
+        List<double[]> out = new ArrayList<>();
+        double tol = 1e-9 * Math.max(1, Math.max(Math.abs(levels[0]), Math.abs(levels[levels.length - 1])));
+        for (double[] w : Bins.extendAll(Bins.fromEdges(edges), k)) {
+            out.add(new double[] {snapDown(levels, w[0] + tol), snapUp(levels, w[1] - tol)});
+        }
+        return out;
+    }
+
+    private static double snapDown(double[] levels, double v) {
+        int i = Arrays.binarySearch(levels, v);
+        if (i >= 0) {
+            return levels[i];
+        }
+        int ins = -i - 1;
+        return ins == 0 ? levels[0] : levels[ins - 1];
+    }
+
+    private static double snapUp(double[] levels, double v) {
+        int i = Arrays.binarySearch(levels, v);
+        if (i >= 0) {
+            return levels[i];
+        }
+        int ins = -i - 1;
+        return ins >= levels.length ? levels[levels.length - 1] : levels[ins];
+    }
+
+    static int levelsIn(double[] levels, double lo, double hi) {
+        int n = 0;
+        for (double l : levels) {
+            if (l >= lo && l <= hi) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String show(double[] w) {
+        return "[" + Params.format(w[0]) + ", " + Params.format(w[1]) + "]";
+    }
+
+    private static List<Double> toList(double[] a) {
+        return Arrays.stream(a).boxed().toList();
+    }
+
+    /** A configured energy-windows split. Exactly one of {@code count} and {@code edges} is set. */
+    record EnergyWindows(Integer count, List<Double> edges, double extend, List<double[]> windows) implements Split {
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public ObjectNode params() {
+            ObjectNode p = Codec.object();
+            if (count != null) {
+                p.put("bins", count);
+            } else {
+                p.set("bins", SplitJson.array(edges.stream().mapToDouble(Double::doubleValue).toArray()));
+            }
+            p.put("extend", extend);
+            return p;
+        }
+
+        @Override
+        public List<ObjectNode> pieces() {
+            List<ObjectNode> pieces = new ArrayList<>(windows.size());
+            for (double[] w : windows) {
+                ObjectNode args = Codec.object();
+                args.set("window", SplitJson.array(w[0], w[1]));
+                pieces.add(args);
+            }
+            return pieces;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof EnergyWindows e && java.util.Objects.equals(count, e.count)
+                    && java.util.Objects.equals(edges, e.edges) && Double.compare(extend, e.extend) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(count, edges, extend);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.binfleet.core.split;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spec.Limits;
+import io.binfleet.core.spec.Params;
+import io.binfleet.core.spi.Split;
+import io.binfleet.core.spi.SplitType;
+import io.binfleet.core.spi.SystemModel;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code grid}: {@code points} evenly spaced values of a parameter from {@code from} to {@code to}, cut into
+ * {@code bins} equal bins widened by {@link Bins#extendBin} with {@code extend} k; a grid point belongs to every
+ * extended bin that contains it. Piece args: {@code {"param": "T", "values": [...]}}.
+ */
+public final class GridSplit implements SplitType {
+    public static final String NAME = "grid";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Split configure(Params params, SystemModel system) {
+        String param = params.string("param");
+        Double from = params.number("from");
+        Double to = params.number("to");
+        Integer points = params.integer("points", 2, Limits.MAX_POINTS);
+        Integer bins = params.integer("bins", 1, Limits.MAX_PIECES);
+        double extend = params.number("extend", EnergyWindowsSplit.DEFAULT_EXTEND);
+        if (param == null || from == null || to == null || points == null || bins == null) {
+            return null;
+        }
+        if (!(from < to)) {
+            params.problem("to", "must be greater than from (" + Params.format(from) + "), got " + Params.format(to));
+            return null;
+        }
+        Grid grid = new Grid(param, from, to, points, bins, extend);
+        List<double[]> extended = grid.extendedBins();
+        List<List<Double>> members = grid.members();
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i).isEmpty()) {
+                double[] b = extended.get(i);
+                params.problem("bins", "bin " + i + " [" + Params.format(b[0]) + ", " + Params.format(b[1])
+                        + "] holds no grid point; use fewer bins or more points");
+                return null;
+            }
+        }
+        return grid;
+    }
+
+    /** The grid's values, computed in decimal so that 1.5 + 3 × 0.1 is 1.8, not 1.8000000000000003. */
+    static double[] values(double from, double to, int points) {
+        BigDecimal a = BigDecimal.valueOf(from);
+        BigDecimal step = BigDecimal.valueOf(to).subtract(a).divide(BigDecimal.valueOf(points - 1L), MathContext.DECIMAL64);
+        double[] v = new double[points];
+        for (int j = 0; j < points; j++) {
+            v[j] = a.add(step.multiply(BigDecimal.valueOf(j))).round(MathContext.DECIMAL64).doubleValue();
+        }
+        v[points - 1] = to;
+        return v;
+    }
+
+    /** A configured grid split. */
+    record Grid(String param, double from, double to, int points, int bins, double extend) implements Split {
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public ObjectNode params() {
+            return Codec.object().put("param", param).put("from", from).put("to", to).put("points", points)
+                    .put("bins", bins).put("extend", extend);
+        }
+
+        List<double[]> extendedBins() {
+            return Bins.extendAll(Bins.fromEdges(Bins.equalEdges(from, to, bins)), extend);
+        }
+
+        List<List<Double>> members() {
+            double[] values = values(from, to, points);
+            double tol = 1e-9 * (to - from);
+            List<List<Double>> out = new ArrayList<>();
+            for (double[] b : extendedBins()) {
+                List<Double> in = new ArrayList<>();
+                for (double v : values) {
+                    if (v >= b[0] - tol && v <= b[1] + tol) {
+                        in.add(v);
+                    }
+                }
+                out.add(in);
+            }
+            return out;
+        }
+
+        @Override
+        public List<ObjectNode> pieces() {
+            List<ObjectNode> pieces = new ArrayList<>();
+            for (List<Double> in : members()) {
+                ArrayNode values = Codec.array();
+                in.forEach(v -> SplitJson.add(values, v));
+                ObjectNode args = Codec.object().put("param", param);
+                args.set("values", values);
+                pieces.add(args);
+            }
+            return pieces;
+        }
+    }
+}

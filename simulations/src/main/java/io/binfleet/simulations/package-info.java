@@ -1,0 +1,2 @@
+/** The built-in systems and simulations, registered through {@link java.util.ServiceLoader}. */
+package io.binfleet.simulations;

@@ -1,0 +1,2 @@
+/** The worker: takes pieces from the share group, runs them and publishes their results. */
+package io.binfleet.worker;
