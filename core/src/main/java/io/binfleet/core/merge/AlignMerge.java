@@ -23,6 +23,8 @@ public final class AlignMerge implements MergeType {
     public static final String NAME = "align";
     /** Up to this many pieces the normal equations are solved directly; above, by conjugate gradients. */
     static final int DENSE_LIMIT = 256;
+    /** Up to this many pieces on one point, the right-hand side is summed from pairwise differences. */
+    static final int PAIRWISE_LIMIT = 16;
 
     @Override
     public String name() {
@@ -75,17 +77,48 @@ public final class AlignMerge implements MergeType {
             if (k < 2) {
                 continue;
             }
-            double sum = 0;
-            for (int e = grid.start[g]; e < grid.start[g + 1]; e++) {
-                sum += y(grid, e);
-            }
-            for (int e = grid.start[g]; e < grid.start[g + 1]; e++) {
-                int p = grid.entryPiece[e];
-                b[p] += sum - k * y(grid, e);
-                diag[p] += k - 1;
+            if (k <= PAIRWISE_LIMIT) {
+                // pairwise differences are exactly antisymmetric, so rounding acts like noise in the data and is
+                // not amplified by the (ill-conditioned, for long chains) normal equations
+                for (int e = grid.start[g]; e < grid.start[g + 1]; e++) {
+                    int p = grid.entryPiece[e];
+                    double yp = y(grid, e);
+                    for (int f = grid.start[g]; f < grid.start[g + 1]; f++) {
+                        if (f != e) {
+                            b[p] += y(grid, f) - yp;
+                        }
+                    }
+                    diag[p] += k - 1;
+                }
+            } else {
+                double sum = 0;
+                for (int e = grid.start[g]; e < grid.start[g + 1]; e++) {
+                    sum += y(grid, e);
+                }
+                for (int e = grid.start[g]; e < grid.start[g + 1]; e++) {
+                    int p = grid.entryPiece[e];
+                    b[p] += sum - k * y(grid, e);
+                    diag[p] += k - 1;
+                }
             }
         }
-        return n <= DENSE_LIMIT ? dense(grid, b) : conjugateGradient(grid, b, diag);
+        if (n <= DENSE_LIMIT) {
+            return dense(grid, b);
+        }
+        // conjugate gradients, then iterative refinement on the true residual to recover the last digits
+        double[] c = conjugateGradient(grid, b, diag);
+        for (int pass = 0; pass < 3; pass++) {
+            double[] lc = laplacian(grid, c);
+            double[] r = new double[n];
+            for (int i = 1; i < n; i++) {
+                r[i] = b[i] - lc[i];
+            }
+            double[] dc = conjugateGradient(grid, r, diag);
+            for (int i = 1; i < n; i++) {
+                c[i] += dc[i];
+            }
+        }
+        return c;
     }
 
     private static double y(PointGrid grid, int entry) {
