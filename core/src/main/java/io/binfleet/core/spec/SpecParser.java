@@ -91,10 +91,8 @@ public final class SpecParser {
         Simulation simulation = null;
         if (simulationType != null) {
             checkCompatible(simulationType, simulationParams, system, split);
-            if (system != null) {
-                simulation = simulationType.configure(simulationParams, system);
-                simulationParams.finish();
-            }
+            simulation = simulationType.configure(simulationParams, system);
+            simulationParams.finish();
         }
         if (mergeParams == null) {
             ObjectNode dflt = simulationType == null ? Codec.object().put("method", "mean") : simulationType.defaultMerge();
@@ -157,7 +155,7 @@ public final class SpecParser {
 
     private Split split(Params parallel, SystemModel system) {
         SplitType type = plugins.splits().require(parallel, "split");
-        if (type == null || system == null) {
+        if (type == null) {
             return null;
         }
         Split split = type.configure(parallel, system);

@@ -28,6 +28,8 @@ public interface SimulationType extends Plugin {
     /**
      * Validates the simulation's parameters ({@code name} and {@code seed} are already read) and returns
      * it. Problems go to {@code params.problems()}.
+     * {@code system} is {@code null} when the spec's system is itself invalid: check what can be checked
+     * without it, so that every problem is reported at once.
      */
     Simulation configure(Params params, SystemModel system);
 }

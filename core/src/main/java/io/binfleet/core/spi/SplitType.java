@@ -10,6 +10,8 @@ public interface SplitType extends Plugin {
     /**
      * Validates the split's parameters for {@code system} (the {@code split} field itself is already read)
      * and returns the split. Problems go to {@code params.problems()}.
+     * {@code system} is {@code null} when the spec's system is itself invalid: check what can be checked
+     * without it, so that every problem is reported at once.
      */
     Split configure(Params params, SystemModel system);
 }

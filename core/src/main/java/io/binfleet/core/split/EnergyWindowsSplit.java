@@ -31,6 +31,12 @@ public final class EnergyWindowsSplit implements SplitType {
     public Split configure(Params params, SystemModel system) {
         JsonNode bins = params.raw("bins");
         double extend = params.number("extend", DEFAULT_EXTEND);
+        if (system == null) {
+            if (bins == null) {
+                params.problem("bins", "is required");
+            }
+            return null;
+        }
         double[] levels = system.levels();
         if (levels == null || levels.length < 2) {
             params.problem("split", NAME + " needs a system with discrete levels; " + system.type() + " has none");

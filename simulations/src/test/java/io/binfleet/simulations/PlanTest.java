@@ -1,0 +1,43 @@
+package io.binfleet.simulations;
+
+import io.binfleet.core.message.TaskMessage;
+import io.binfleet.core.seed.Seeds;
+import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.Plan;
+import io.binfleet.core.spec.SpecParser;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PlanTest {
+    @Test
+    void plan_listsEveryPieceWithItsArgs_withoutRunningAnything() {
+        JobSpec spec = SpecParser.builtin().parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 3}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 3600, \"seed\": 11}}");
+        List<Plan.PlannedPiece> plan = Plan.of(spec);
+        assertThat(plan).extracting(Plan.PlannedPiece::index).containsExactly(0, 1, 2);
+        assertThat(plan.get(2).args().toString()).isEqualTo("{\"replica\":2}");
+        assertThat(plan.get(1).seed()).isEqualTo(Seeds.derive(11, 1));
+    }
+
+    @Test
+    void withoutASeed_piecesAreSeededWhenTheyStart() {
+        JobSpec spec = SpecParser.builtin().parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 2}, \"simulation\": {\"name\": \"synthetic\"}}");
+        assertThat(Plan.tasks(spec, "job")).extracting(TaskMessage::seed).containsOnlyNulls();
+    }
+
+    @Test
+    void isingEnergyWindows_coverTheReachableLevels() {
+        // L = 4: levels -32, -24, -20, ..., 24, 32; two bins [-32, 0] [0, 32] extended by 16 → [-32, 16] [-16, 32]
+        var ising = SpecParser.builtin().system(io.binfleet.core.codec.Codec.readTree("{\"Ising2D\": {\"L\": 4}}"), "system");
+        var problems = new io.binfleet.core.spec.Problems();
+        var split = SpecParser.builtin().plugins().splits().find("energy-windows").orElseThrow().configure(
+                io.binfleet.core.spec.Params.of(io.binfleet.core.codec.Codec.readTree("{\"bins\": 2, \"extend\": 0.5}"),
+                        "parallel", problems), ising);
+        assertThat(problems.all()).isEmpty();
+        assertThat(split.pieces()).extracting(Object::toString).containsExactly("{\"window\":[-32,16]}", "{\"window\":[-16,32]}");
+    }
+}
