@@ -1,0 +1,58 @@
+package io.binfleet.kafka;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * How to reach Kafka: the bootstrap servers, the topic prefix, and any standard client properties (TLS, SASL)
+ * from a {@code --kafka-config} file. Secrets are never shown by {@link #toString()}.
+ */
+public record KafkaSettings(String bootstrap, Topics topics, Map<String, String> extra) {
+    private static final Set<String> SECRET_HINTS = Set.of("password", "secret", "jaas", "token", "key");
+
+    public KafkaSettings {
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new IllegalArgumentException("bootstrap servers are required (--bootstrap or BINFLEET_BOOTSTRAP)");
+        }
+        extra = Map.copyOf(extra == null ? Map.of() : extra);
+    }
+
+    public static KafkaSettings of(String bootstrap) {
+        return new KafkaSettings(bootstrap, Topics.defaults(), Map.of());
+    }
+
+    /** Reads standard Kafka client properties from {@code file}. */
+    public static Map<String, String> readConfig(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Kafka client config " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> out = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return out;
+    }
+
+    /** Client properties: bootstrap plus the extra ones. */
+    public Properties client() {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.put("bootstrap.servers", bootstrap);
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        Map<String, String> shown = new TreeMap<>();
+        extra.forEach((k, v) -> shown.put(k, SECRET_HINTS.stream().anyMatch(k.toLowerCase()::contains) ? "[hidden]" : v));
+        return "KafkaSettings[bootstrap=" + bootstrap + ", prefix=" + topics.prefix() + ", extra=" + shown + "]";
+    }
+}

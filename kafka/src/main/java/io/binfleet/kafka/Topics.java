@@ -1,0 +1,101 @@
+package io.binfleet.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The topics of DESIGN §3 under a common prefix (default {@code binfleet.}), and their idempotent creation.
+ *
+ * @param prefix prepended to every topic name, e.g. {@code "binfleet."}
+ */
+public record Topics(String prefix) {
+    public static final String DEFAULT_PREFIX = "binfleet.";
+    /** The share group every worker joins. */
+    public static final String WORKER_GROUP = "binfleet-workers";
+    static final int TASK_PARTITIONS = 8;
+    static final int PARTITIONS = 4;
+
+    public static Topics defaults() {
+        return new Topics(DEFAULT_PREFIX);
+    }
+
+    public String tasks() {
+        return prefix + "tasks";
+    }
+
+    public String pieces() {
+        return prefix + "pieces";
+    }
+
+    public String jobs() {
+        return prefix + "jobs";
+    }
+
+    public String results() {
+        return prefix + "results";
+    }
+
+    public String dlq() {
+        return prefix + "dlq";
+    }
+
+    public List<String> all() {
+        return List.of(tasks(), pieces(), jobs(), results(), dlq());
+    }
+
+    /** The share group of this prefix's workers. */
+    public String workerGroup() {
+        return DEFAULT_PREFIX.equals(prefix) ? WORKER_GROUP : prefix + WORKER_GROUP;
+    }
+
+    /**
+     * Creates the topics that do not exist yet (jobs and results compacted) and sets the worker share group to
+     * start from the earliest record. Safe to call from every service at every start.
+     */
+    public void ensure(Admin admin) {
+        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(64 << 20));
+        Map<String, String> plain = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(64 << 20));
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(tasks(), TASK_PARTITIONS, (short) -1).configs(plain));
+        topics.add(new NewTopic(pieces(), PARTITIONS, (short) -1).configs(plain));
+        topics.add(new NewTopic(jobs(), PARTITIONS, (short) -1).configs(compacted));
+        topics.add(new NewTopic(results(), PARTITIONS, (short) -1).configs(compacted));
+        topics.add(new NewTopic(dlq(), 1, (short) -1).configs(plain));
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, workerGroup());
+            admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(
+                    new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create binfleet's topics: " + (e.getCause() == null ? e : e.getCause()), e);
+        }
+    }
+}
