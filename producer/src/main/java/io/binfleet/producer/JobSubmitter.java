@@ -1,0 +1,111 @@
+package io.binfleet.producer;
+
+import io.binfleet.core.message.JobEvent;
+import io.binfleet.core.message.TaskMessage;
+import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.Plan;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.JsonSerde;
+import io.binfleet.kafka.KafkaSettings;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Validates a spec, splits it, and publishes its tasks and its SUBMITTED event in one Kafka transaction: a job
+ * is submitted whole or not at all. A spec that does not validate publishes nothing. Not thread-safe: one
+ * submitter per thread.
+ */
+public final class JobSubmitter implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(JobSubmitter.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KafkaSettings settings;
+    private final SpecParser parser;
+    private final KafkaProducer<String, Object> producer;
+
+    public JobSubmitter(KafkaSettings settings, SpecParser parser) {
+        this.settings = settings;
+        this.parser = parser;
+        Properties p = settings.client();
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "binfleet-producer-" + UUID.randomUUID());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new AnySerializer());
+        producer.initTransactions();
+    }
+
+    /** A new job id: the spec's name and a random suffix, safe as a file name. */
+    public static String newJobId(String name) {
+        byte[] b = new byte[4];
+        RANDOM.nextBytes(b);
+        return name + "-" + HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * Validates and publishes a spec document.
+     *
+     * @return the submitted job
+     * @throws io.binfleet.core.spec.SpecException if the spec is invalid (nothing is published)
+     */
+    public Submitted submit(byte[] specJson) {
+        return submit(parser.parse(specJson));
+    }
+
+    /** Publishes a validated spec under a new job id. */
+    public Submitted submit(JobSpec spec) {
+        String jobId = newJobId(spec.name());
+        List<TaskMessage> tasks = Plan.tasks(spec, jobId);
+        long now = System.currentTimeMillis();
+        JobEvent submitted = JobEvent.submitted(jobId, spec.name(), tasks.size(), spec.toJson(), now);
+        try {
+            producer.beginTransaction();
+            for (TaskMessage t : tasks) {
+                producer.send(new ProducerRecord<>(settings.topics().tasks(), jobId, t));
+            }
+            producer.send(new ProducerRecord<>(settings.topics().jobs(), jobId, submitted));
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+        LOGGER.info("job submitted jobId={} name={} pieces={}", jobId, spec.name(), tasks.size());
+        return new Submitted(jobId, spec, tasks.size(), now);
+    }
+
+    /** A job that was published. */
+    public record Submitted(String jobId, JobSpec spec, int pieces, long submittedAt) {
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+
+    /** Serializes any message record through the strict codec. */
+    static final class AnySerializer implements org.apache.kafka.common.serialization.Serializer<Object> {
+        private final JsonSerde<Object> serde = new JsonSerde<>(Object.class);
+
+        @Override
+        public byte[] serialize(String topic, Object data) {
+            return serde.serialize(topic, data);
+        }
+    }
+}
