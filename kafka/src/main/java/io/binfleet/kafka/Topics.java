@@ -25,7 +25,8 @@ public record Topics(String prefix) {
     public static final String DEFAULT_PREFIX = "binfleet.";
     /** The share group every worker joins. */
     public static final String WORKER_GROUP = "binfleet-workers";
-    static final int TASK_PARTITIONS = 8;
+    /** One partition, shared by every worker in the share group: each acquires one record at a time. */
+    static final int TASK_PARTITIONS = 1;
     static final int PARTITIONS = 4;
 
     public static Topics defaults() {

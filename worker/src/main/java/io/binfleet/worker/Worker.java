@@ -1,0 +1,250 @@
+package io.binfleet.worker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.PieceResult;
+import io.binfleet.core.message.TaskMessage;
+import io.binfleet.core.seed.Seeds;
+import io.binfleet.core.spec.SpecException;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.core.spi.PieceContext;
+import io.binfleet.core.spi.PieceFailedException;
+import io.binfleet.core.spi.PieceOutput;
+import io.binfleet.core.spi.Simulation;
+import io.binfleet.core.spi.SystemModel;
+import io.binfleet.kafka.KafkaSettings;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The worker service: {@code threads} share consumers in explicit acknowledgement mode, each acquiring one
+ * record at a time, so that a worker holds locks only on the pieces it is executing. Per piece: reseed, run,
+ * publish the result (idempotent, acks=all), then ACCEPT. A failure is RELEASEd for retry until the delivery
+ * limit; a piece that can never succeed is REJECTed with a failure result and a DLQ record. While a piece
+ * runs its record lock is renewed. {@link #close()} stops taking pieces, releases what it has not started and
+ * waits for the running ones.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(Worker.class);
+
+    /** Worker settings. {@code deliveryLimit} must match the broker's {@code group.share.delivery.count.limit}. */
+    public record Config(String workerId, int threads, int deliveryLimit, Duration renewEvery) {
+        public Config {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+        }
+
+        public static Config defaults(String workerId) {
+            return new Config(workerId, Runtime.getRuntime().availableProcessors(), 5, Duration.ofSeconds(10));
+        }
+    }
+
+    private final KafkaSettings settings;
+    private final Config config;
+    private final SpecParser parser;
+    private final KafkaProducer<String, byte[]> producer;
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<KafkaShareConsumer<String, byte[]>> consumers = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    public Worker(KafkaSettings settings, Config config, SpecParser parser) {
+        this.settings = settings;
+        this.config = config;
+        this.parser = parser;
+        Properties p = settings.client();
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20));
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Starts the consumer threads. */
+    public void start() {
+        for (int i = 0; i < config.threads(); i++) {
+            Properties p = settings.client();
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.topics().workerGroup());
+            p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-" + i);
+            p.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+            p.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+            KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(p, new StringDeserializer(),
+                    new ByteArrayDeserializer());
+            consumers.add(consumer);
+            String name = config.workerId() + "-" + i;
+            Thread t = new Thread(() -> loop(consumer, name), "binfleet-worker-" + name);
+            threads.add(t);
+            t.start();
+        }
+        LOGGER.info("worker started worker={} threads={}", config.workerId(), config.threads());
+    }
+
+    private void loop(KafkaShareConsumer<String, byte[]> consumer, String name) {
+        ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "binfleet-piece-" + name));
+        try {
+            consumer.subscribe(List.of(settings.topics().tasks()));
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (!running.get()) {
+                        consumer.acknowledge(record, AcknowledgeType.RELEASE);
+                        continue;
+                    }
+                    consumer.acknowledge(record, handle(consumer, runner, record, name));
+                }
+                consumer.commitSync();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOGGER.error("worker thread stopped worker={}", name, e);
+        } finally {
+            runner.shutdownNow();
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOGGER.debug("closing share consumer worker={}", name, e);
+            }
+        }
+    }
+
+    private AcknowledgeType handle(KafkaShareConsumer<String, byte[]> consumer, ExecutorService runner,
+                                   ConsumerRecord<String, byte[]> record, String name) {
+        int attempt = record.deliveryCount().map(Short::intValue).orElse(1);
+        TaskMessage task;
+        try {
+            task = Codec.read(record.value(), TaskMessage.class);
+        } catch (RuntimeException e) {
+            LOGGER.warn("unreadable task sent to the DLQ topic={} partition={} offset={} error={}", record.topic(),
+                    record.partition(), record.offset(), e.getMessage());
+            dlq(record.key(), record.value(), "unreadable task: " + e.getMessage());
+            return AcknowledgeType.REJECT;
+        }
+        long seed = task.seed() != null ? task.seed() : Seeds.entropy();
+        TaskMessage effective = task.withAttempt(attempt, seed);
+        long start = System.nanoTime();
+        try {
+            SystemModel system = parser.system(task.system(), "system");
+            Simulation simulation = parser.simulation(task.simulation(), system, "simulation");
+            ObjectNode json = effective.toJson();
+            Future<PieceOutput> future = runner.submit(() -> simulation.run(new Context(json), Seeds.generator(seed)));
+            PieceOutput output = await(consumer, record, future);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            publish(PieceResult.ok(task.jobId(), task.piece(), task.pieces(), seed, name, seconds, attempt, output,
+                    System.currentTimeMillis()));
+            LOGGER.debug("piece done jobId={} piece={} worker={} seconds={}", task.jobId(), task.piece(), name, seconds);
+            return AcknowledgeType.ACCEPT;
+        } catch (SpecException | PieceFailedException e) {
+            return failForGood(task, seed, name, start, attempt, e.getMessage());
+        } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof PieceFailedException) {
+                return failForGood(task, seed, name, start, attempt, cause.getMessage());
+            }
+            String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            if (attempt >= config.deliveryLimit()) {
+                return failForGood(task, seed, name, start, attempt, "failed " + attempt + " times, last: " + reason);
+            }
+            LOGGER.info("piece failed, released for retry jobId={} piece={} worker={} attempt={} error={}", task.jobId(),
+                    task.piece(), name, attempt, reason);
+            return AcknowledgeType.RELEASE;
+        }
+    }
+
+    /** Waits for the piece, renewing the record's lock while it runs. */
+    private PieceOutput await(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecord<String, byte[]> record,
+                              Future<PieceOutput> future) throws Exception {
+        while (true) {
+            try {
+                return future.get(config.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                consumer.acknowledge(record, AcknowledgeType.RENEW);
+                consumer.commitSync();
+            }
+        }
+    }
+
+    private AcknowledgeType failForGood(TaskMessage task, long seed, String name, long start, int attempt, String reason) {
+        LOGGER.warn("piece failed for good jobId={} piece={} worker={} attempt={} error={}", task.jobId(), task.piece(), name,
+                attempt, reason);
+        publish(PieceResult.failed(task.jobId(), task.piece(), task.pieces(), seed, name, (System.nanoTime() - start) / 1e9,
+                attempt, reason, System.currentTimeMillis()));
+        dlq(task.jobId(), Codec.write(task), "piece " + task.piece() + " failed: " + reason);
+        return AcknowledgeType.REJECT;
+    }
+
+    private void publish(PieceResult result) {
+        try {
+            producer.send(new ProducerRecord<>(settings.topics().pieces(), result.jobId(), Codec.write(result))).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing a piece result", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish the piece result: " + e.getCause(), e);
+        }
+    }
+
+    private void dlq(String key, byte[] value, String error) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(settings.topics().dlq(), key, value);
+        r.headers().add("binfleet.error", error.getBytes(StandardCharsets.UTF_8));
+        r.headers().add("binfleet.source", "worker".getBytes(StandardCharsets.UTF_8));
+        producer.send(r);
+    }
+
+    /** Stops taking pieces, waits for the threads, closes the clients. */
+    @Override
+    public void close() {
+        running.set(false);
+        for (Thread t : threads) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        producer.close(Duration.ofSeconds(10));
+        LOGGER.info("worker stopped worker={}", config.workerId());
+    }
+
+    private final class Context implements PieceContext {
+        private final ObjectNode task;
+
+        Context(ObjectNode task) {
+            this.task = task;
+        }
+
+        @Override
+        public ObjectNode task() {
+            return task;
+        }
+
+        @Override
+        public boolean cancelled() {
+            return !running.get();
+        }
+    }
+}
