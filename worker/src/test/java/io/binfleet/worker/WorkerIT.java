@@ -56,4 +56,33 @@ class WorkerIT {
         assertThat(results).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.OK));
         assertThat(results).extracting(PieceResult::worker).contains("a-0", "b-0");
     }
+
+    @Test
+    void garbageOnTheTasksTopic_goesToTheDlq_andTheNextJobStillRuns() throws Exception {
+        var props = settings.client();
+        try (var raw = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.topics().tasks(), "garbage",
+                    new byte[] {0, 1, 2, (byte) 0xff})).get();
+        }
+        String spec = "{\"name\": \"after-garbage\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 4}, \"simulation\": {\"name\": \"synthetic\"}}";
+        try (Worker w = new Worker(settings, new Worker.Config("c", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin())) {
+            w.start();
+            String jobId;
+            try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+                jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
+            }
+            var pieces = kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 4, Duration.ofSeconds(60),
+                    Duration.ZERO);
+            assertThat(pieces).hasSize(4);
+        }
+        var dlq = kafka.read(settings.topics().dlq(), KafkaFixture.key("garbage"), 1, Duration.ofSeconds(10), Duration.ZERO);
+        assertThat(dlq).singleElement().satisfies(r -> {
+            assertThat(r.value()).containsExactly(0, 1, 2, 0xff);
+            assertThat(new String(r.headers().lastHeader("binfleet.error").value(), StandardCharsets.UTF_8))
+                    .startsWith("unreadable task: ");
+        });
+    }
 }
