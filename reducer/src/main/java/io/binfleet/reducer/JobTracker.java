@@ -1,0 +1,299 @@
+package io.binfleet.reducer;
+
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.JobEvent;
+import io.binfleet.core.message.JobResult;
+import io.binfleet.core.message.PieceResult;
+import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.SpecParser;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The reducer's one processor. It reads job events (SUBMITTED, CANCELLED) and piece results; stores every piece
+ * once per (jobId, index); when a job's last piece is in it merges them and forwards the result and DONE. A failed
+ * piece fails its job; a job with no progress for the stall timeout fails as STALLED naming the missing pieces.
+ * Unreadable records go to the DLQ.
+ */
+final class JobTracker implements Processor<String, byte[], String, byte[]> {
+    private static final Logger LOGGER = LoggerFactory.getLogger(JobTracker.class);
+
+    private final String piecesTopic;
+    private final SpecParser parser;
+    private final Duration stallTimeout;
+    private final Consumer<JobResult> onResult;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> jobs;
+    private KeyValueStore<String, byte[]> pieces;
+
+    JobTracker(String piecesTopic, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult) {
+        this.piecesTopic = piecesTopic;
+        this.parser = parser;
+        this.stallTimeout = stallTimeout;
+        this.onResult = onResult;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.jobs = context.getStateStore(ReducerTopology.JOB_STORE);
+        this.pieces = context.getStateStore(ReducerTopology.PIECE_STORE);
+        Duration every = stallTimeout.dividedBy(10);
+        if (every.compareTo(Duration.ofSeconds(1)) > 0) {
+            every = Duration.ofSeconds(1);
+        }
+        if (every.compareTo(Duration.ofMillis(50)) < 0) {
+            every = Duration.ofMillis(50);
+        }
+        context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::checkStalled);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        if (record.key() == null || record.value() == null) {
+            if (!topic.equals(piecesTopic) && record.value() == null) {
+                return; // a tombstone on the compacted jobs topic
+            }
+            dlq(record, topic, "record without a key or a value");
+            return;
+        }
+        if (topic.equals(piecesTopic)) {
+            PieceResult piece;
+            try {
+                piece = Codec.read(record.value(), PieceResult.class);
+                if (!piece.jobId().equals(record.key())) {
+                    throw new IllegalArgumentException("key " + record.key() + " is not the job id " + piece.jobId());
+                }
+            } catch (RuntimeException e) {
+                dlq(record, topic, "unreadable piece result: " + e.getMessage());
+                return;
+            }
+            onPiece(piece);
+        } else {
+            JobEvent event;
+            try {
+                event = Codec.read(record.value(), JobEvent.class);
+                if (!event.jobId().equals(record.key())) {
+                    throw new IllegalArgumentException("key " + record.key() + " is not the job id " + event.jobId());
+                }
+            } catch (RuntimeException e) {
+                dlq(record, topic, "unreadable job event: " + e.getMessage());
+                return;
+            }
+            onEvent(event);
+        }
+    }
+
+    private void onEvent(JobEvent event) {
+        JobState current = state(event.jobId());
+        if (event.state() == JobEvent.State.SUBMITTED) {
+            if (current != null) {
+                return; // replayed
+            }
+            JobState state = JobState.submitted(event);
+            put(state);
+            int stored = countPieces(event.jobId());
+            if (stored > 0) {
+                // pieces that came before their job's SUBMITTED event
+                afterPiece(state.progress(stored, context.currentSystemTimeMs()), null);
+            }
+        } else if (event.state() == JobEvent.State.CANCELLED && current != null && !current.terminal()) {
+            JobState cancelled = current.end(JobEvent.State.CANCELLED, event.reason() == null ? "cancelled" : event.reason());
+            put(cancelled);
+            deletePieces(event.jobId());
+            LOGGER.info("job cancelled jobId={}", event.jobId());
+        }
+    }
+
+    private void onPiece(PieceResult piece) {
+        String key = pieceKey(piece.jobId(), piece.piece());
+        JobState state = state(piece.jobId());
+        if (state != null && state.terminal()) {
+            LOGGER.debug("piece of an ended job ignored jobId={} piece={}", piece.jobId(), piece.piece());
+            return;
+        }
+        if (pieces.get(key) != null) {
+            LOGGER.debug("duplicate piece ignored jobId={} piece={}", piece.jobId(), piece.piece());
+            return;
+        }
+        pieces.put(key, Codec.write(piece));
+        if (state == null) {
+            return; // its job's SUBMITTED event has not been read yet
+        }
+        if (piece.piece() >= state.total()) {
+            pieces.delete(key);
+            dlqValue(piece.jobId(), Codec.write(piece), "piece " + piece.piece() + " is not in 0.." + (state.total() - 1));
+            return;
+        }
+        afterPiece(state.progress(state.done() + 1, context.currentSystemTimeMs()), piece);
+    }
+
+    private void afterPiece(JobState state, PieceResult piece) {
+        if (piece != null && piece.outcome() == PieceResult.Outcome.FAILED) {
+            fail(state, "piece " + piece.piece() + " failed: " + piece.error());
+            return;
+        }
+        if (state.done() < state.total()) {
+            put(state);
+            forward(state.jobId(), Codec.write(state.event(context.currentSystemTimeMs())), ReducerTopology.JOBS_SINK);
+            return;
+        }
+        List<PieceResult> all = loadPieces(state.jobId());
+        for (PieceResult p : all) {
+            if (p.outcome() == PieceResult.Outcome.FAILED) {
+                fail(state, "piece " + p.piece() + " failed: " + p.error());
+                return;
+            }
+        }
+        JobResult result;
+        try {
+            JobSpec spec = parser.parse(state.spec());
+            result = ResultBuilder.build(state.jobId(), spec, state.spec(), all, state.submittedAt(), context.currentSystemTimeMs());
+        } catch (RuntimeException e) {
+            fail(state, "merge failed: " + e.getMessage());
+            return;
+        }
+        JobState done = state.end(JobEvent.State.DONE, null);
+        put(done);
+        deletePieces(state.jobId());
+        forward(state.jobId(), Codec.write(result), ReducerTopology.RESULTS_SINK);
+        forward(state.jobId(), Codec.write(done.event(result.completedAt())), ReducerTopology.JOBS_SINK);
+        LOGGER.info("job done jobId={} pieces={} seconds={}", state.jobId(), state.total(),
+                (result.completedAt() - state.submittedAt()) / 1000.0);
+        onResult.accept(result);
+    }
+
+    private void fail(JobState state, String reason) {
+        JobState failed = state.end(JobEvent.State.FAILED, reason);
+        put(failed);
+        deletePieces(state.jobId());
+        forward(state.jobId(), Codec.write(failed.event(context.currentSystemTimeMs())), ReducerTopology.JOBS_SINK);
+        LOGGER.warn("job failed jobId={} reason={}", state.jobId(), reason);
+    }
+
+    private void checkStalled(long now) {
+        List<JobState> stalled = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = jobs.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                JobState s = Codec.read(kv.value, JobState.class);
+                if (!s.terminal() && now - s.lastProgressAt() > stallTimeout.toMillis()) {
+                    stalled.add(s);
+                }
+            }
+        }
+        for (JobState s : stalled) {
+            TreeSet<Integer> missing = new TreeSet<>();
+            for (int i = 0; i < s.total(); i++) {
+                missing.add(i);
+            }
+            loadPieces(s.jobId()).forEach(p -> missing.remove(p.piece()));
+            fail(s, "STALLED: no progress for " + stallTimeout.toSeconds() + " s; missing pieces: " + ranges(missing));
+        }
+    }
+
+    /** 0, 1, 2, 5 → "0-2, 5". */
+    static String ranges(TreeSet<Integer> values) {
+        StringBuilder sb = new StringBuilder();
+        Integer start = null;
+        Integer prev = null;
+        for (int v : values) {
+            if (start == null) {
+                start = v;
+            } else if (v != prev + 1) {
+                append(sb, start, prev);
+                start = v;
+            }
+            prev = v;
+        }
+        if (start != null) {
+            append(sb, start, prev);
+        }
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, int start, int end) {
+        if (sb.length() > 0) {
+            sb.append(", ");
+        }
+        sb.append(start == end ? Integer.toString(start) : start + "-" + end);
+    }
+
+    private JobState state(String jobId) {
+        byte[] v = jobs.get(jobId);
+        return v == null ? null : Codec.read(v, JobState.class);
+    }
+
+    private void put(JobState state) {
+        jobs.put(state.jobId(), Codec.write(state));
+    }
+
+    static String pieceKey(String jobId, int index) {
+        return jobId + "/" + String.format("%09d", index);
+    }
+
+    private List<PieceResult> loadPieces(String jobId) {
+        List<PieceResult> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = pieces.prefixScan(jobId + "/", new StringSerializer())) {
+            while (it.hasNext()) {
+                out.add(Codec.read(it.next().value, PieceResult.class));
+            }
+        }
+        return out;
+    }
+
+    private int countPieces(String jobId) {
+        int n = 0;
+        try (KeyValueIterator<String, byte[]> it = pieces.prefixScan(jobId + "/", new StringSerializer())) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void deletePieces(String jobId) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = pieces.prefixScan(jobId + "/", new StringSerializer())) {
+            while (it.hasNext()) {
+                keys.add(it.next().key);
+            }
+        }
+        keys.forEach(pieces::delete);
+    }
+
+    private void forward(String key, byte[] value, String sink) {
+        context.forward(new Record<>(key, value, context.currentSystemTimeMs()), sink);
+    }
+
+    private void dlq(Record<String, byte[]> record, String topic, String error) {
+        LOGGER.warn("unreadable record sent to the DLQ topic={} error={}", topic, error);
+        dlqValue(record.key(), record.value(), error);
+    }
+
+    private void dlqValue(String key, byte[] value, String error) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("binfleet.error", error.getBytes(StandardCharsets.UTF_8));
+        headers.add("binfleet.source", "reducer".getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(key, value, context.currentSystemTimeMs(), headers), ReducerTopology.DLQ_SINK);
+    }
+}

@@ -1,0 +1,95 @@
+package io.binfleet.reducer;
+
+import io.binfleet.core.message.JobResult;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.KafkaSettings;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The reducer service: a Kafka Streams application ({@code exactly_once_v2}, persistent stores) running
+ * {@link ReducerTopology}. With an out folder it writes every merged result as {@code OUT/<jobId>/result.json},
+ * {@code result.csv}, {@code plot.png}.
+ */
+public final class Reducer implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(Reducer.class);
+
+    /**
+     * @param stateDir where the stores live (kept across restarts)
+     * @param outDir   where to write result files, or {@code null} for none
+     */
+    public record Config(Path stateDir, Duration stallTimeout, Path outDir) {
+        public static final Duration DEFAULT_STALL = Duration.ofMinutes(30);
+    }
+
+    private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
+
+    public Reducer(KafkaSettings settings, Config config, SpecParser parser) {
+        try (Admin admin = Admin.create(settings.client())) {
+            settings.topics().ensure(admin);
+        }
+        Properties p = settings.client();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.topics().prefix() + "reducer");
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50");
+        p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(64 << 20));
+        p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Integer.toString(64 << 20));
+        p.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), "50");
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+        Path out = config.outDir();
+        streams = new KafkaStreams(ReducerTopology.build(settings.topics(), parser, config.stallTimeout(),
+                result -> write(out, result)), p);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOGGER.error("reducer stream thread failed; shutting down the reducer", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            LOGGER.debug("reducer state {} -> {}", before, now);
+        });
+    }
+
+    private static void write(Path out, JobResult result) {
+        if (out == null) {
+            return;
+        }
+        try {
+            ResultFiles.write(ResultFiles.folder(out, result.jobId()), result);
+        } catch (RuntimeException e) {
+            LOGGER.warn("cannot write result files jobId={} error={}", result.jobId(), e.getMessage());
+        }
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    /** Waits until the reducer has joined its group and is processing. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        LOGGER.info("reducer stopped");
+    }
+}

@@ -1,0 +1,42 @@
+package io.binfleet.reducer;
+
+import io.binfleet.core.message.JobResult;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/** The reducer's topology: job events and piece results in; job events, results and DLQ records out. */
+public final class ReducerTopology {
+    static final String JOB_STORE = "binfleet-jobs";
+    static final String PIECE_STORE = "binfleet-pieces";
+    static final String JOBS_SINK = "jobs-out";
+    static final String RESULTS_SINK = "results-out";
+    static final String DLQ_SINK = "dlq-out";
+
+    private ReducerTopology() {
+    }
+
+    /**
+     * @param onResult called with every merged result after it is forwarded (e.g. to write files); it may be
+     *                 called again for the same job if the task is reprocessed after a crash
+     */
+    public static Topology build(Topics topics, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult) {
+        Topology t = new Topology();
+        t.addSource("pieces-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.pieces());
+        t.addSource("jobs-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.jobs());
+        t.addProcessor("tracker", () -> new JobTracker(topics.pieces(), parser, stallTimeout, onResult), "pieces-in", "jobs-in");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOB_STORE), Serdes.String(), Serdes.ByteArray()),
+                "tracker");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIECE_STORE), Serdes.String(),
+                Serdes.ByteArray()), "tracker");
+        t.addSink(JOBS_SINK, topics.jobs(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "tracker");
+        t.addSink(RESULTS_SINK, topics.results(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "tracker");
+        t.addSink(DLQ_SINK, topics.dlq(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "tracker");
+        return t;
+    }
+}

@@ -1,0 +1,64 @@
+package io.binfleet.reducer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.JobResult;
+import io.binfleet.core.message.PieceResult;
+import io.binfleet.core.message.Schema;
+import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spi.Piece;
+import io.binfleet.core.spi.Series;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Merges a complete job's pieces and builds its {@code result.json}. Pure. */
+public final class ResultBuilder {
+    private ResultBuilder() {
+    }
+
+    /**
+     * Merges {@code pieces} (one OK result per piece index) with the spec's merge.
+     *
+     * @throws io.binfleet.core.spi.MergeException if the merge refuses the pieces
+     */
+    public static JobResult build(String jobId, JobSpec spec, ObjectNode specJson, List<PieceResult> pieces, long submittedAt,
+                                  long completedAt) {
+        List<PieceResult> sorted = new ArrayList<>(pieces);
+        sorted.sort(Comparator.comparingInt(PieceResult::piece));
+        List<Piece> input = sorted.stream().map(r -> new Piece(r.piece(), r.output())).toList();
+        Series merged = spec.merge().merge(input);
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        merged.series().forEach((k, v) -> series.put(k, withGaps(v)));
+        List<JobResult.PieceInfo> info = sorted.stream().map(r -> {
+            Piece p = new Piece(r.piece(), r.output());
+            return new JobResult.PieceInfo(r.piece(), r.seed(), r.worker(), r.seconds(), r.attempts(),
+                    List.of(p.first(), p.last()));
+        }).toList();
+        return new JobResult(jobId, spec.name(), "DONE", spec.merge().type(), withGaps(merged.x()), withGaps(merged.y()), series,
+                info, specJson, sha256(specJson), submittedAt, completedAt, Schema.VERSION);
+    }
+
+    /** NaN (a gap) becomes null. */
+    static List<Double> withGaps(double[] values) {
+        List<Double> out = new ArrayList<>(values.length);
+        for (double v : values) {
+            out.add(Double.isNaN(v) ? null : v);
+        }
+        return out;
+    }
+
+    public static String sha256(ObjectNode json) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Codec.write(json)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
