@@ -109,6 +109,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("group.share.heartbeat.interval.ms", "1000");
         p.put("group.share.min.heartbeat.interval.ms", "1000");
+        p.put("group.share.min.record.lock.duration.ms", "1000");
         p.put("group.consumer.heartbeat.interval.ms", "1000");
         p.put("group.consumer.min.heartbeat.interval.ms", "1000");
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 << 20));

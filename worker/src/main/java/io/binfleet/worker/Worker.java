@@ -12,6 +12,7 @@ import io.binfleet.core.spi.PieceFailedException;
 import io.binfleet.core.spi.PieceOutput;
 import io.binfleet.core.spi.Simulation;
 import io.binfleet.core.spi.SystemModel;
+import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -72,6 +73,7 @@ public final class Worker implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<KafkaShareConsumer<String, byte[]>> consumers = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final JobWatcher jobs;
 
     public Worker(KafkaSettings settings, Config config, SpecParser parser) {
         this.settings = settings;
@@ -82,10 +84,12 @@ public final class Worker implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20));
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.jobs = new JobWatcher(settings);
     }
 
     /** Starts the consumer threads. */
     public void start() {
+        jobs.start();
         for (int i = 0; i < config.threads(); i++) {
             Properties p = settings.client();
             p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.topics().workerGroup());
@@ -114,7 +118,10 @@ public final class Worker implements AutoCloseable {
                         consumer.acknowledge(record, AcknowledgeType.RELEASE);
                         continue;
                     }
-                    consumer.acknowledge(record, handle(consumer, runner, record, name));
+                    @SuppressWarnings("unchecked")
+                    ConsumerRecord<String, byte[]>[] current = new ConsumerRecord[] {record};
+                    AcknowledgeType ack = handle(consumer, runner, current, name);
+                    consumer.acknowledge(current[0], ack);
                 }
                 consumer.commitSync();
             }
@@ -133,7 +140,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private AcknowledgeType handle(KafkaShareConsumer<String, byte[]> consumer, ExecutorService runner,
-                                   ConsumerRecord<String, byte[]> record, String name) {
+                                   ConsumerRecord<String, byte[]>[] current, String name) {
+        ConsumerRecord<String, byte[]> record = current[0];
         int attempt = record.deliveryCount().map(Short::intValue).orElse(1);
         TaskMessage task;
         try {
@@ -144,6 +152,10 @@ public final class Worker implements AutoCloseable {
             dlq(record.key(), record.value(), "unreadable task: " + e.getMessage());
             return AcknowledgeType.REJECT;
         }
+        if (jobs.ended(task.jobId())) {
+            LOGGER.debug("piece of an ended job skipped jobId={} piece={} worker={}", task.jobId(), task.piece(), name);
+            return AcknowledgeType.ACCEPT;
+        }
         long seed = task.seed() != null ? task.seed() : Seeds.entropy();
         TaskMessage effective = task.withAttempt(attempt, seed);
         long start = System.nanoTime();
@@ -151,8 +163,8 @@ public final class Worker implements AutoCloseable {
             SystemModel system = parser.system(task.system(), "system");
             Simulation simulation = parser.simulation(task.simulation(), system, "simulation");
             ObjectNode json = effective.toJson();
-            Future<PieceOutput> future = runner.submit(() -> simulation.run(new Context(json), Seeds.generator(seed)));
-            PieceOutput output = await(consumer, record, future);
+            Future<PieceOutput> future = runner.submit(() -> simulation.run(new Context(json, task.jobId()), Seeds.generator(seed)));
+            PieceOutput output = await(consumer, current, future);
             double seconds = (System.nanoTime() - start) / 1e9;
             publish(PieceResult.ok(task.jobId(), task.piece(), task.pieces(), seed, name, seconds, attempt, output,
                     System.currentTimeMillis()));
@@ -162,6 +174,14 @@ public final class Worker implements AutoCloseable {
             return failForGood(task, seed, name, start, attempt, e.getMessage());
         } catch (Exception e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (jobs.ended(task.jobId())) {
+                LOGGER.info("piece of an ended job stopped jobId={} piece={} worker={}", task.jobId(), task.piece(), name);
+                return AcknowledgeType.ACCEPT;
+            }
+            if (!running.get()) {
+                LOGGER.info("piece interrupted by shutdown, released jobId={} piece={} worker={}", task.jobId(), task.piece(), name);
+                return AcknowledgeType.RELEASE;
+            }
             if (cause instanceof PieceFailedException) {
                 return failForGood(task, seed, name, start, attempt, cause.getMessage());
             }
@@ -175,15 +195,31 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Waits for the piece, renewing the record's lock while it runs. */
-    private PieceOutput await(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecord<String, byte[]> record,
+    /**
+     * Waits for the piece, renewing the record's lock while it runs. A renewed record is handed back by the next
+     * poll (KAFKA-20458) and only then can be acknowledged again, so each renewal polls until it is back; anything
+     * else a poll acquires meanwhile is released at once.
+     */
+    private PieceOutput await(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecord<String, byte[]>[] current,
                               Future<PieceOutput> future) throws Exception {
+        boolean inHand = true;
         while (true) {
             try {
                 return future.get(config.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                consumer.acknowledge(record, AcknowledgeType.RENEW);
-                consumer.commitSync();
+                if (inHand) {
+                    consumer.acknowledge(current[0], AcknowledgeType.RENEW);
+                    inHand = false;
+                }
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (r.partition() == current[0].partition() && r.offset() == current[0].offset()
+                            && r.topic().equals(current[0].topic())) {
+                        current[0] = r;
+                        inHand = true;
+                    } else {
+                        consumer.acknowledge(r, AcknowledgeType.RELEASE);
+                    }
+                }
             }
         }
     }
@@ -227,14 +263,17 @@ public final class Worker implements AutoCloseable {
             }
         }
         producer.close(Duration.ofSeconds(10));
+        jobs.close();
         LOGGER.info("worker stopped worker={}", config.workerId());
     }
 
     private final class Context implements PieceContext {
         private final ObjectNode task;
+        private final String jobId;
 
-        Context(ObjectNode task) {
+        Context(ObjectNode task, String jobId) {
             this.task = task;
+            this.jobId = jobId;
         }
 
         @Override
@@ -244,7 +283,7 @@ public final class Worker implements AutoCloseable {
 
         @Override
         public boolean cancelled() {
-            return !running.get();
+            return !running.get() || jobs.ended(jobId);
         }
     }
 }

@@ -1,0 +1,134 @@
+package io.binfleet.reducer;
+
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.JobEvent;
+import io.binfleet.core.message.JobResult;
+import io.binfleet.core.message.PieceResult;
+import io.binfleet.core.message.TaskMessage;
+import io.binfleet.core.seed.Seeds;
+import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.Plan;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.core.spi.Piece;
+import io.binfleet.core.spi.PieceContext;
+import io.binfleet.core.spi.Series;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole fleet on the embedded broker: producer, two workers (share group), reducer (Kafka Streams). The worker
+ * group's record lock is 2 s, so every piece longer than that is kept only by lock renewal.
+ */
+class FleetIT {
+    private static Fleet fleet;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fleet = new Fleet(2, Duration.ofSeconds(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    private static String synthetic(String name, int pieces, double seconds, long seed) {
+        return "{\"name\": \"" + name + "\", \"system\": {\"Synthetic\": {\"points\": 6}}, \"parallel\": {\"split\": \"replicas\","
+                + " \"count\": " + pieces + "}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": " + seconds + ", \"seed\": "
+                + seed + "}, \"merge\": {\"method\": \"mean\"}}";
+    }
+
+    /** The merged result computed in this JVM from the same pieces (same seeds). */
+    private static Series inProcess(String json) throws Exception {
+        JobSpec spec = SpecParser.builtin().parse(json);
+        List<Piece> pieces = new ArrayList<>();
+        for (TaskMessage t : Plan.tasks(spec, "local")) {
+            pieces.add(new Piece(t.piece(), spec.simulation().run(PieceContext.of(t.toJson()), Seeds.generator(t.seed()))));
+        }
+        return spec.merge().merge(pieces);
+    }
+
+    private static void assertMatches(JobResult result, Series expected) {
+        assertThat(result.x()).containsExactly(Arrays.stream(expected.x()).boxed().toArray(Double[]::new));
+        assertThat(result.y()).containsExactly(Arrays.stream(expected.y()).boxed().toArray(Double[]::new));
+    }
+
+    @Test
+    void sixteenPieceJob_completes_withTheMergeComputedInProcess() throws Exception {
+        String spec = synthetic("sixteen", 16, 0.05, 11);
+        String jobId = fleet.submit(spec);
+        JobEvent end = fleet.awaitEnd(jobId, Duration.ofSeconds(90));
+        assertThat(end.state()).isEqualTo(JobEvent.State.DONE);
+        JobResult result = fleet.result(jobId);
+        assertMatches(result, inProcess(spec));
+        assertThat(result.pieces()).extracting(JobResult.PieceInfo::index)
+                .containsExactlyElementsOf(IntStream.range(0, 16).boxed().toList());
+        assertThat(result.completedAt()).isGreaterThanOrEqualTo(result.submittedAt());
+    }
+
+    @Test
+    void threeJobsTogether_eachMergesOnlyItsOwnPieces() throws Exception {
+        String[] specs = {synthetic("a", 5, 0.02, 1), synthetic("b", 7, 0.02, 2), synthetic("c", 3, 0.02, 3)};
+        String[] ids = new String[3];
+        for (int i = 0; i < 3; i++) {
+            ids[i] = fleet.submit(specs[i]);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(fleet.awaitEnd(ids[i], Duration.ofSeconds(90)).state()).isEqualTo(JobEvent.State.DONE);
+            JobResult result = fleet.result(ids[i]);
+            assertMatches(result, inProcess(specs[i]));
+            assertThat(result.pieces()).hasSize(new int[] {5, 7, 3}[i]);
+        }
+    }
+
+    @Test
+    void aLongPieceDoesNotHoldUpShortOnes_andKeepsItsLockByRenewal() throws Exception {
+        // one 6 s piece (three times the 2 s lock) and six 0.3 s pieces on two workers
+        String longJob = fleet.submit(synthetic("long", 1, 6, 5));
+        Thread.sleep(300);
+        String shortJob = fleet.submit(synthetic("short", 6, 0.3, 6));
+        JobEvent shortEnd = fleet.awaitEnd(shortJob, Duration.ofSeconds(90));
+        JobEvent longEnd = fleet.awaitEnd(longJob, Duration.ofSeconds(90));
+        assertThat(shortEnd.state()).isEqualTo(JobEvent.State.DONE);
+        assertThat(longEnd.state()).isEqualTo(JobEvent.State.DONE);
+        // the short job ended while the long piece was still running
+        assertThat(shortEnd.at()).isLessThan(longEnd.at());
+        List<PieceResult> longPieces = fleet.pieces(longJob, 1);
+        assertThat(longPieces).singleElement().satisfies(p -> assertThat(p.attempts()).isEqualTo(1));
+        String longWorker = longPieces.get(0).worker();
+        assertThat(fleet.pieces(shortJob, 6)).hasSize(6).allSatisfy(p -> assertThat(p.worker()).isNotEqualTo(longWorker));
+    }
+
+    @Test
+    void aPiecePublishedTwice_isCountedOnce() throws Exception {
+        String jobId = fleet.submit(synthetic("dup", 3, 0.02, 8));
+        assertThat(fleet.awaitEnd(jobId, Duration.ofSeconds(90)).state()).isEqualTo(JobEvent.State.DONE);
+        JobResult first = fleet.result(jobId);
+        // replay piece 0 after the end: nothing changes
+        PieceResult piece0 = fleet.pieces(jobId, 3).stream().filter(p -> p.piece() == 0).findFirst().orElseThrow();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(fleet.kafka.settings().client(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(fleet.kafka.settings().topics().pieces(), jobId, Codec.write(piece0))).get();
+        }
+        Thread.sleep(1000);
+        assertThat(fleet.kafka.read(fleet.kafka.settings().topics().results(), io.binfleet.kafka.KafkaFixture.key(jobId), 2,
+                Duration.ofSeconds(2), Duration.ZERO)).hasSize(1);
+        assertThat(fleet.watcher.latest(jobId).orElseThrow().state()).isEqualTo(JobEvent.State.DONE);
+        assertThat(fleet.result(jobId)).isEqualTo(first);
+    }
+}

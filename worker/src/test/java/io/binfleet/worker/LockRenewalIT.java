@@ -1,0 +1,54 @@
+package io.binfleet.worker;
+
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.PieceResult;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.KafkaFixture;
+import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.producer.JobSubmitter;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With a 2 s record lock, an 8 s piece runs exactly once: its worker renews the lock, the idle worker never gets it. */
+class LockRenewalIT {
+    @Test
+    void aPieceFourTimesLongerThanTheLock_runsExactlyOnce() throws Exception {
+        try (KafkaFixture kafka = KafkaFixture.start()) {
+            KafkaSettings settings = kafka.settings();
+            try (Admin admin = Admin.create(settings.client())) {
+                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, settings.topics().workerGroup()),
+                        List.of(new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
+                        .all().get();
+            }
+            String spec = "{\"name\": \"long\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                    + "{\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 8}}";
+            try (Worker a = new Worker(settings, new Worker.Config("a", 1, 5, Duration.ofMillis(500)), SpecParser.builtin());
+                 Worker b = new Worker(settings, new Worker.Config("b", 1, 5, Duration.ofMillis(500)), SpecParser.builtin())) {
+                a.start();
+                b.start();
+                String jobId;
+                try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+                    jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
+                }
+                List<PieceResult> results = kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 1,
+                        Duration.ofMillis(500), Duration.ofSeconds(4)).stream()
+                        .map(r -> Codec.read(r.value(), PieceResult.class)).toList();
+                assertThat(results).singleElement().satisfies(r -> {
+                    assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.OK);
+                    assertThat(r.attempts()).isEqualTo(1);
+                    assertThat(r.seconds()).isGreaterThanOrEqualTo(8);
+                });
+            }
+        }
+    }
+}
