@@ -1,0 +1,30 @@
+package io.binfleet.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code binfleet} command. */
+@Command(name = "binfleet", mixinStandardHelpOptions = true, version = "binfleet 0.1.0",
+        description = "Organized parallel simulations on a Kafka worker fleet.",
+        subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, BrokerCommand.class, WorkerCommand.class,
+                ReducerCommand.class, SubmitCommand.class, StatusCommand.class, CancelCommand.class, ResultCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Binfleet implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    /** Runs the command line and returns its exit code (0 only on success). */
+    public static int execute(String... args) {
+        return new CommandLine(new Binfleet()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(execute(args));
+    }
+}

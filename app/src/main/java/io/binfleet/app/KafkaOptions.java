@@ -1,0 +1,34 @@
+package io.binfleet.app;
+
+import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.Topics;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Options every command that talks to Kafka shares. */
+final class KafkaOptions {
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:BINFLEET_BOOTSTRAP}",
+            description = "Kafka bootstrap servers (env BINFLEET_BOOTSTRAP).")
+    String bootstrap;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Standard Kafka client properties (TLS, SASL); secrets are never logged.")
+    Path kafkaConfig;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:BINFLEET_TOPIC_PREFIX:-binfleet.}",
+            description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    /** Settings for {@code bootstrap}, or for the one given on the command line when it is null. */
+    KafkaSettings settings(String fallbackBootstrap) {
+        String servers = bootstrap != null && !bootstrap.isBlank() ? bootstrap : fallbackBootstrap;
+        Map<String, String> extra = kafkaConfig == null ? Map.of() : KafkaSettings.readConfig(kafkaConfig);
+        return new KafkaSettings(servers, new Topics(topicPrefix), extra);
+    }
+
+    boolean hasBootstrap() {
+        return bootstrap != null && !bootstrap.isBlank();
+    }
+}

@@ -1,0 +1,47 @@
+package io.binfleet.app;
+
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.reducer.Reducer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "reducer", mixinStandardHelpOptions = true,
+        description = "Run the reducer: collect every piece of every job, merge, publish results (Kafka Streams, exactly once).")
+final class ReducerCommand implements Callable<Integer> {
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write OUT/<jobId>/result.json, result.csv, plot.png.")
+    Path out;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:BINFLEET_STATE_DIR:-.binfleet/reducer-state}",
+            description = "Where the reducer keeps its stores (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "1800",
+            description = "Fail a job as STALLED after this long without a finished piece (default: ${DEFAULT-VALUE}).")
+    long stallSeconds;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!kafka.hasBootstrap()) {
+            System.err.println("reducer needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Closer closer = new Closer()) {
+            closer.add(stopped::countDown);
+            Reducer reducer = closer.add(new Reducer(kafka.settings(null),
+                    new Reducer.Config(stateDir, Duration.ofSeconds(stallSeconds), out), SpecParser.builtin()));
+            reducer.start();
+            stopped.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,47 @@
+package io.binfleet.app;
+
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.JobResult;
+import io.binfleet.reducer.ResultFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "result", mixinStandardHelpOptions = true,
+        description = "Print a job's merged result (result.json), or write result.json, result.csv and plot.png with --out.")
+final class ResultCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "JOB", description = "The job id.")
+    String jobId;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write the files into DIR instead of printing.")
+    Path out;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Override
+    public Integer call() {
+        if (!kafka.hasBootstrap()) {
+            System.err.println("result needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
+            return 1;
+        }
+        Optional<JobResult> result = Results.fetch(kafka.settings(null), jobId, Duration.ZERO);
+        if (result.isEmpty()) {
+            System.err.println("no result for " + jobId + " (see: binfleet status " + jobId + ")");
+            return 1;
+        }
+        if (out == null) {
+            System.out.println(Codec.writePretty(result.get()));
+        } else {
+            ResultFiles.write(out, result.get());
+            System.err.println("wrote " + out + "/{result.json,result.csv,plot.png}");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+package io.binfleet.app;
+
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.JobResult;
+import io.binfleet.core.message.PieceResult;
+import io.binfleet.kafka.KafkaSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/** Reads a job's records back from the results and pieces topics. */
+final class Results {
+    private Results() {
+    }
+
+    /** The job's merged result, waiting up to {@code timeout} for it to appear. */
+    static Optional<JobResult> fetch(KafkaSettings settings, String jobId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            List<byte[]> values = scan(settings, settings.topics().results(), jobId);
+            if (!values.isEmpty()) {
+                return Optional.of(Codec.read(values.get(values.size() - 1), JobResult.class));
+            }
+            sleep(200);
+        } while (System.nanoTime() < deadline);
+        return Optional.empty();
+    }
+
+    /** Every piece result published for the job (duplicates included). */
+    static List<PieceResult> pieces(KafkaSettings settings, String jobId) {
+        List<PieceResult> out = new ArrayList<>();
+        for (byte[] v : scan(settings, settings.topics().pieces(), jobId)) {
+            try {
+                out.add(Codec.read(v, PieceResult.class));
+            } catch (RuntimeException e) {
+                // not ours to judge here: the reducer sends unreadable records to the DLQ
+            }
+        }
+        return out;
+    }
+
+    /** Values keyed {@code key} on {@code topic}, from its start to its current end (committed records only). */
+    static List<byte[]> scan(KafkaSettings settings, String topic, String key) {
+        Properties p = settings.client();
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (key.equals(r.key()) && r.value() != null) {
+                        out.add(r.value());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

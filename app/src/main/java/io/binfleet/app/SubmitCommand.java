@@ -1,0 +1,62 @@
+package io.binfleet.app;
+
+import io.binfleet.core.message.JobEvent;
+import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.JobWatcher;
+import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.producer.JobSubmitter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = "Validate a job file and publish it to a running fleet; prints the job id.")
+final class SubmitCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "JOB.json", description = "The job spec.")
+    Path job;
+
+    @Option(names = "--wait", description = "Wait for the job to end; exit 0 only if it ends DONE.")
+    boolean await;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "86400", description = "With --wait: give up after this long.")
+    long timeout;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Override
+    public Integer call() throws Exception {
+        JobSpec spec = Specs.read(job, new PrintWriter(System.err, true));
+        if (spec == null) {
+            return 1;
+        }
+        if (!kafka.hasBootstrap()) {
+            System.err.println("submit needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
+            return 1;
+        }
+        KafkaSettings settings = kafka.settings(null);
+        try (Closer closer = new Closer()) {
+            JobWatcher watcher = await ? closer.add(new JobWatcher(settings).start()) : null;
+            JobSubmitter.Submitted s = closer.add(new JobSubmitter(settings, SpecParser.builtin())).submit(spec);
+            System.out.println(s.jobId());
+            if (watcher == null) {
+                return 0;
+            }
+            JobEvent end = JobFollower.follow(watcher, s.jobId(), spec.name(), s.pieces(), System.console() != null,
+                    Duration.ofSeconds(timeout));
+            if (end == null || !end.state().terminal()) {
+                System.err.println(s.jobId() + ": still " + (end == null ? "SUBMITTED" : end.state()) + " after " + timeout + " s");
+                return 3;
+            }
+            JobFollower.summary(System.err, end, end.at() - s.submittedAt());
+            return end.state() == JobEvent.State.DONE ? 0 : 2;
+        }
+    }
+}

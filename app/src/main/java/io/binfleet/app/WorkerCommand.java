@@ -1,0 +1,63 @@
+package io.binfleet.app;
+
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.worker.Worker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run a worker: take pieces from the share group, run them, publish their results. SIGTERM finishes or releases the running pieces.")
+final class WorkerCommand implements Callable<Integer> {
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "${sys:binfleet.cores}",
+            description = "Pieces run at a time (default: cores, ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--id", paramLabel = "NAME", description = "Worker name in results and logs (default: host-pid).")
+    String id;
+
+    @Option(names = "--renew-every", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Renew the lock of a running piece this often (default: ${DEFAULT-VALUE}); keep it below the group's record lock.")
+    double renewSeconds;
+
+    @Option(names = "--delivery-limit", paramLabel = "N", defaultValue = "5",
+            description = "The share group's delivery count limit; the last attempt's failure is final (default: ${DEFAULT-VALUE}).")
+    int deliveryLimit;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    static {
+        System.setProperty("binfleet.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!kafka.hasBootstrap()) {
+            System.err.println("worker needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
+            return 1;
+        }
+        String name = id != null ? id : hostName() + "-" + ProcessHandle.current().pid();
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Closer closer = new Closer()) {
+            closer.add(stopped::countDown);
+            Worker worker = closer.add(new Worker(kafka.settings(null),
+                    new Worker.Config(name, threads, deliveryLimit, Duration.ofMillis((long) (renewSeconds * 1000))), SpecParser.builtin()));
+            worker.start();
+            stopped.await();
+        }
+        return 0;
+    }
+
+    static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "worker";
+        }
+    }
+}

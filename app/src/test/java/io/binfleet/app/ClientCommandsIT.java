@@ -1,0 +1,116 @@
+package io.binfleet.app;
+
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.KafkaFixture;
+import io.binfleet.reducer.Reducer;
+import io.binfleet.worker.Worker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** submit, status, result and cancel against a fleet (embedded broker, reducer, one worker) in this JVM. */
+class ClientCommandsIT {
+    private static KafkaFixture kafka;
+    private static Reducer reducer;
+    private static Worker worker;
+    private static String bootstrap;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = KafkaFixture.start();
+        bootstrap = kafka.settings().bootstrap();
+        reducer = new Reducer(kafka.settings(), new Reducer.Config(Files.createTempDirectory("state"), Duration.ofMinutes(5), null),
+                SpecParser.builtin());
+        reducer.start();
+        worker = new Worker(kafka.settings(), new Worker.Config("cli", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin());
+        worker.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+        if (reducer != null) {
+            reducer.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private Path job(String name, int pieces, double seconds) throws Exception {
+        Path f = dir.resolve(name + ".json");
+        Files.writeString(f, "{\"name\": \"" + name + "\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": \"replicas\","
+                + " \"count\": " + pieces + "}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": " + seconds + "}}");
+        return f;
+    }
+
+    @Test
+    void submitWait_status_andResult() throws Exception {
+        Cli.Outcome submitted = Cli.run("submit", job("quick", 3, 0.01).toString(), "--wait", "--bootstrap", bootstrap);
+        assertThat(submitted.exit()).as(submitted.err()).isZero();
+        String jobId = submitted.out().trim();
+        assertThat(jobId).matches("quick-[0-9a-f]{8}");
+
+        Cli.Outcome list = Cli.run("status", "--bootstrap", bootstrap);
+        assertThat(list.out()).containsPattern(jobId + " +DONE +3/3");
+        Cli.Outcome one = Cli.run("status", jobId, "--bootstrap", bootstrap);
+        assertThat(one.out()).contains("state     DONE", "pieces    3/3").containsPattern("\\n +2  OK +cli-0 ");
+
+        Path out = dir.resolve("res");
+        assertThat(Cli.run("result", jobId, "--out", out.toString(), "--bootstrap", bootstrap).exit()).isZero();
+        assertThat(out.resolve("result.json")).exists();
+        assertThat(out.resolve("plot.png")).exists();
+    }
+
+    @Test
+    void cancel_stopsTheRemainingPieces_andStatusShowsCancelled() throws Exception {
+        Cli.Outcome submitted = Cli.run("submit", job("slow", 6, 1.0).toString(), "--bootstrap", bootstrap);
+        String jobId = submitted.out().trim();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Cli.run("status", jobId, "--bootstrap", bootstrap).out()
+                .contains("pieces    1/6"));
+        Cli.Outcome cancel = Cli.run("cancel", jobId, "--bootstrap", bootstrap);
+        assertThat(cancel.exit()).as(cancel.err()).isZero();
+        Thread.sleep(4000); // long enough for three more pieces, had the job gone on
+        Cli.Outcome status = Cli.run("status", jobId, "--bootstrap", bootstrap);
+        assertThat(status.out()).contains("state     CANCELLED");
+        long ran = status.out().lines().filter(l -> l.matches(" +\\d+  OK .*")).count();
+        assertThat(ran).isLessThanOrEqualTo(2);
+        assertThat(Cli.run("cancel", jobId, "--bootstrap", bootstrap).exit()).isEqualTo(1);
+    }
+
+    @Test
+    void submit_aBadSpec_publishesNothing() throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"name\": \"bad\", \"system\": {\"Synthetic\": {\"points\": 0}}, \"parallel\": {\"split\": \"replicas\","
+                + " \"count\": 2}, \"simulation\": {\"name\": \"synthetic\"}}");
+        long before = tasksEnd();
+        Cli.Outcome o = Cli.run("submit", bad.toString(), "--bootstrap", bootstrap);
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err()).contains("system.Synthetic.points: must be an integer in 1..1000000, got 0");
+        assertThat(tasksEnd()).isEqualTo(before);
+    }
+
+    private static long tasksEnd() throws Exception {
+        try (Admin admin = Admin.create(kafka.settings().client())) {
+            TopicPartition tp = new TopicPartition(kafka.settings().topics().tasks(), 0);
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+        }
+    }
+}

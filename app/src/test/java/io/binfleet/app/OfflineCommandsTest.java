@@ -1,0 +1,69 @@
+package io.binfleet.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The commands that need no broker: validate, plan, help. */
+class OfflineCommandsTest {
+    @TempDir
+    Path dir;
+
+    private Path job(String json) throws Exception {
+        Path f = dir.resolve("job.json");
+        Files.writeString(f, json);
+        return f;
+    }
+
+    @Test
+    void validate_aBadSpec_exitsOne_listingEveryProblem() throws Exception {
+        Path f = job("{\"name\": \"x\", \"system\": {\"Ising2D\": {\"L\": 7}}, \"parallel\": {\"split\": \"replicas\", \"count\": 0},"
+                + " \"simulation\": {\"name\": \"synthetic\"}}");
+        Cli.Outcome o = Cli.run("validate", f.toString());
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err()).isEqualTo(f + ": 2 problems:\n  system.Ising2D.L: must be an even integer in 4..256, got 7\n"
+                + "  parallel.count: must be an integer in 1..100000, got 0\n");
+    }
+
+    @Test
+    void validate_aGoodSpec_exitsZero() throws Exception {
+        Path f = job("{\"name\": \"x\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": \"replicas\", \"count\": 4},"
+                + " \"simulation\": {\"name\": \"synthetic\"}}");
+        Cli.Outcome o = Cli.run("validate", f.toString());
+        assertThat(o.exit()).isZero();
+        assertThat(o.out()).isEqualTo(f + ": valid (4 pieces, Synthetic, synthetic, merge mean)\n");
+    }
+
+    @Test
+    void validate_aMissingFile_exitsOne() {
+        Cli.Outcome o = Cli.run("validate", dir.resolve("nope.json").toString());
+        assertThat(o.exit()).isEqualTo(1);
+        assertThat(o.err()).endsWith("nope.json: no such file\n");
+    }
+
+    @Test
+    void plan_json_printsEachPiecesArgs() throws Exception {
+        Path f = job("{\"name\": \"x\", \"system\": {\"Ising2D\": {\"L\": 4}}, \"parallel\": {\"split\": \"grid\", \"param\": \"T\","
+                + " \"from\": 1, \"to\": 2, \"points\": 3, \"bins\": 2, \"extend\": 0}, \"simulation\": {\"name\": \"synthetic\"}}");
+        // synthetic does not run on Ising2D: plan refuses like validate does
+        assertThat(Cli.run("plan", f.toString()).exit()).isEqualTo(1);
+        Path g = job("{\"name\": \"x\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": {\"split\": \"grid\", \"param\": \"T\","
+                + " \"from\": 1, \"to\": 2, \"points\": 3, \"bins\": 2, \"extend\": 0}, \"simulation\": {\"name\": \"synthetic\"}}");
+        Cli.Outcome o = Cli.run("plan", "--json", g.toString());
+        assertThat(o.exit()).isZero();
+        assertThat(o.out()).isEqualTo("[{\"param\":\"T\",\"values\":[1,1.5]},{\"param\":\"T\",\"values\":[1.5,2]}]\n");
+        Cli.Outcome table = Cli.run("plan", g.toString());
+        assertThat(table.out()).contains("x: 2 pieces (grid split of Synthetic, simulation synthetic, merge mean)");
+    }
+
+    @Test
+    void help_listsEveryCommand() {
+        Cli.Outcome o = Cli.run("--help");
+        assertThat(o.exit()).isZero();
+        assertThat(o.out()).contains("run", "validate", "plan", "broker", "worker", "reducer", "submit", "status", "cancel", "result");
+    }
+}
