@@ -20,14 +20,23 @@ public final class KafkaFixture implements AutoCloseable {
     private final EmbeddedBroker broker;
     private final KafkaSettings settings;
 
-    private KafkaFixture(EmbeddedBroker broker) {
+    private KafkaFixture(EmbeddedBroker broker, KafkaSettings settings) {
         this.broker = broker;
-        this.settings = KafkaSettings.of(broker.bootstrapServers());
+        this.settings = settings;
+    }
+
+    /** A fixture over a broker started elsewhere (e.g. a Testcontainers Kafka); closing it leaves that broker alone. */
+    public static KafkaFixture external(String bootstrap) {
+        KafkaFixture fixture = new KafkaFixture(null, KafkaSettings.of(bootstrap));
+        try (Admin admin = Admin.create(fixture.settings.client())) {
+            fixture.settings.topics().ensure(admin);
+        }
+        return fixture;
     }
 
     public static KafkaFixture start() {
         EmbeddedBroker broker = EmbeddedBroker.start();
-        KafkaFixture fixture = new KafkaFixture(broker);
+        KafkaFixture fixture = new KafkaFixture(broker, KafkaSettings.of(broker.bootstrapServers()));
         try (Admin admin = Admin.create(fixture.settings.client())) {
             fixture.settings.topics().ensure(admin);
         } catch (RuntimeException e) {
@@ -85,6 +94,8 @@ public final class KafkaFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 }

@@ -31,7 +31,11 @@ final class Fleet implements AutoCloseable {
     final JobSubmitter submitter;
 
     Fleet(int workerCount, Duration lock) throws Exception {
-        kafka = KafkaFixture.start();
+        this(KafkaFixture.start(), workerCount, lock);
+    }
+
+    Fleet(KafkaFixture kafka, int workerCount, Duration lock) throws Exception {
+        this.kafka = kafka;
         try {
             KafkaSettings settings = kafka.settings();
             if (lock != null) {
