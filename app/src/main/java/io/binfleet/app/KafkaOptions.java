@@ -2,6 +2,8 @@ package io.binfleet.app;
 
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.kafka.Topics;
+import io.binfleet.kafka.metrics.FleetMetrics;
+import io.binfleet.kafka.metrics.MetricsServer;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -20,6 +22,22 @@ final class KafkaOptions {
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:BINFLEET_TOPIC_PREFIX:-binfleet.}",
             description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
+
+    @Option(names = "--metrics-port", paramLabel = "P", defaultValue = "${env:BINFLEET_METRICS_PORT:--1}",
+            description = "Serve Prometheus metrics on http://BIND:P/metrics (env BINFLEET_METRICS_PORT; off by default).")
+    int metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "${env:BINFLEET_METRICS_BIND:-0.0.0.0}",
+            description = "Address the metrics endpoint listens on (default: ${DEFAULT-VALUE}).")
+    String metricsBind;
+
+    /** Starts the metrics endpoint if {@code --metrics-port} was given; the metrics to record into either way. */
+    FleetMetrics metrics(Closer closer, String service) {
+        if (metricsPort < 0) {
+            return FleetMetrics.none();
+        }
+        return closer.add(MetricsServer.start(metricsBind, metricsPort, service)).metrics();
+    }
 
     /** Settings for {@code bootstrap}, or for the one given on the command line when it is null. */
     KafkaSettings settings(String fallbackBootstrap) {

@@ -1,6 +1,7 @@
 package io.binfleet.app;
 
 import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.metrics.FleetMetrics;
 import io.binfleet.reducer.Reducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +38,9 @@ final class ReducerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (Closer closer = new Closer()) {
             closer.add(stopped::countDown);
+            FleetMetrics metrics = kafka.metrics(closer, "reducer");
             Reducer reducer = closer.add(new Reducer(kafka.settings(null),
-                    new Reducer.Config(stateDir, Duration.ofSeconds(stallSeconds), out), SpecParser.builtin()));
+                    new Reducer.Config(stateDir, Duration.ofSeconds(stallSeconds), out), SpecParser.builtin(), metrics));
             reducer.start();
             stopped.await();
         }

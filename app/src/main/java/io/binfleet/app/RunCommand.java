@@ -7,6 +7,7 @@ import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.EmbeddedBroker;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.metrics.FleetMetrics;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.Reducer;
 import io.binfleet.reducer.ResultFiles;
@@ -79,13 +80,15 @@ final class RunCommand implements Callable<Integer> {
                 bootstrap = closer.add(EmbeddedBroker.start()).bootstrapServers();
             }
             KafkaSettings settings = kafka.settings(bootstrap);
-            Reducer reducer = closer.add(new Reducer(settings, new Reducer.Config(state, Duration.ofSeconds(stallSeconds), null), parser));
+            FleetMetrics metrics = kafka.metrics(closer, "run");
+            Reducer reducer = closer.add(new Reducer(settings, new Reducer.Config(state, Duration.ofSeconds(stallSeconds), null), parser,
+                    metrics));
             reducer.start();
             Worker worker = closer.add(new Worker(settings, new Worker.Config("local-" + ProcessHandle.current().pid(), workers, 5,
-                    Duration.ofSeconds(10)), parser));
+                    Duration.ofSeconds(10)), parser, metrics));
             worker.start();
             JobWatcher watcher = closer.add(new JobWatcher(settings).start());
-            JobSubmitter submitter = closer.add(new JobSubmitter(settings, parser));
+            JobSubmitter submitter = closer.add(new JobSubmitter(settings, parser, metrics));
             reducer.awaitRunning(Duration.ofSeconds(60));
             double startup = (System.nanoTime() - start) / 1e9;
             JobSubmitter.Submitted submitted = submitter.submit(spec);

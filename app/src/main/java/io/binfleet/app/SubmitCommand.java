@@ -44,7 +44,8 @@ final class SubmitCommand implements Callable<Integer> {
         KafkaSettings settings = kafka.settings(null);
         try (Closer closer = new Closer()) {
             JobWatcher watcher = await ? closer.add(new JobWatcher(settings).start()) : null;
-            JobSubmitter.Submitted s = closer.add(new JobSubmitter(settings, SpecParser.builtin())).submit(spec);
+            JobSubmitter.Submitted s = closer.add(new JobSubmitter(settings, SpecParser.builtin(), kafka.metrics(closer, "producer")))
+                    .submit(spec);
             System.out.println(s.jobId());
             if (watcher == null) {
                 return 0;

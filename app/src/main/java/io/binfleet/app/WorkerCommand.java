@@ -1,6 +1,7 @@
 package io.binfleet.app;
 
 import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.metrics.FleetMetrics;
 import io.binfleet.worker.Worker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,8 +46,10 @@ final class WorkerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (Closer closer = new Closer()) {
             closer.add(stopped::countDown);
+            FleetMetrics metrics = kafka.metrics(closer, "worker");
             Worker worker = closer.add(new Worker(kafka.settings(null),
-                    new Worker.Config(name, threads, deliveryLimit, Duration.ofMillis((long) (renewSeconds * 1000))), SpecParser.builtin()));
+                    new Worker.Config(name, threads, deliveryLimit, Duration.ofMillis((long) (renewSeconds * 1000))), SpecParser.builtin(),
+                    metrics));
             worker.start();
             stopped.await();
         }

@@ -7,6 +7,8 @@ import io.binfleet.core.spec.Plan;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.JsonSerde;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.metrics.FleetMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,10 +35,16 @@ public final class JobSubmitter implements AutoCloseable {
     private final KafkaSettings settings;
     private final SpecParser parser;
     private final KafkaProducer<String, Object> producer;
+    private final FleetMetrics metrics;
 
     public JobSubmitter(KafkaSettings settings, SpecParser parser) {
+        this(settings, parser, FleetMetrics.none());
+    }
+
+    public JobSubmitter(KafkaSettings settings, SpecParser parser, FleetMetrics metrics) {
         this.settings = settings;
         this.parser = parser;
+        this.metrics = metrics;
         Properties p = settings.client();
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "binfleet-producer-" + UUID.randomUUID());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -46,6 +54,15 @@ public final class JobSubmitter implements AutoCloseable {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new AnySerializer());
         producer.initTransactions();
+        bindQuietly(new KafkaClientMetrics(producer));
+    }
+
+    private void bindQuietly(KafkaClientMetrics binder) {
+        try {
+            binder.bindTo(metrics.registry());
+        } catch (RuntimeException e) {
+            LOGGER.warn("producer metrics not bound: {}", e.toString());
+        }
     }
 
     /** A new job id: the spec's name and a random suffix, safe as a file name. */
@@ -86,6 +103,7 @@ public final class JobSubmitter implements AutoCloseable {
             }
             throw e;
         }
+        metrics.tasksPublished(tasks.size());
         LOGGER.info("job submitted jobId={} name={} pieces={}", jobId, spec.name(), tasks.size());
         return new Submitted(jobId, spec, tasks.size(), now);
     }

@@ -6,6 +6,7 @@ import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.spec.JobSpec;
 import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.metrics.FleetMetrics;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -39,11 +40,13 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
     private final SpecParser parser;
     private final Duration stallTimeout;
     private final Consumer<JobResult> onResult;
+    private final FleetMetrics metrics;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> jobs;
     private KeyValueStore<String, byte[]> pieces;
 
-    JobTracker(String piecesTopic, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult) {
+    JobTracker(String piecesTopic, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult, FleetMetrics metrics) {
+        this.metrics = metrics;
         this.piecesTopic = piecesTopic;
         this.parser = parser;
         this.stallTimeout = stallTimeout;
@@ -119,6 +122,7 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
             JobState cancelled = current.end(JobEvent.State.CANCELLED, event.reason() == null ? "cancelled" : event.reason());
             put(cancelled);
             deletePieces(event.jobId());
+            metrics.jobEnded("CANCELLED", Duration.ofMillis(Math.max(0, event.at() - current.submittedAt())));
             LOGGER.info("job cancelled jobId={}", event.jobId());
         }
     }
@@ -178,6 +182,7 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
         forward(state.jobId(), Codec.write(done.event(result.completedAt())), ReducerTopology.JOBS_SINK);
         LOGGER.info("job done jobId={} pieces={} seconds={}", state.jobId(), state.total(),
                 (result.completedAt() - state.submittedAt()) / 1000.0);
+        metrics.jobEnded("DONE", Duration.ofMillis(Math.max(0, result.completedAt() - state.submittedAt())));
         onResult.accept(result);
     }
 
@@ -186,20 +191,26 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
         put(failed);
         deletePieces(state.jobId());
         forward(state.jobId(), Codec.write(failed.event(context.currentSystemTimeMs())), ReducerTopology.JOBS_SINK);
+        metrics.jobEnded("FAILED", Duration.ofMillis(Math.max(0, context.currentSystemTimeMs() - state.submittedAt())));
         LOGGER.warn("job failed jobId={} reason={}", state.jobId(), reason);
     }
 
     private void checkStalled(long now) {
         List<JobState> stalled = new ArrayList<>();
+        int active = 0;
         try (KeyValueIterator<String, byte[]> it = jobs.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 JobState s = Codec.read(kv.value, JobState.class);
-                if (!s.terminal() && now - s.lastProgressAt() > stallTimeout.toMillis()) {
-                    stalled.add(s);
+                if (!s.terminal()) {
+                    active++;
+                    if (now - s.lastProgressAt() > stallTimeout.toMillis()) {
+                        stalled.add(s);
+                    }
                 }
             }
         }
+        metrics.jobsActive(context.taskId().toString(), active - stalled.size());
         for (JobState s : stalled) {
             TreeSet<Integer> missing = new TreeSet<>();
             for (int i = 0; i < s.total(); i++) {

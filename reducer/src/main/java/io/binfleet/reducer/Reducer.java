@@ -3,6 +3,8 @@ package io.binfleet.reducer;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.metrics.FleetMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,8 +36,13 @@ public final class Reducer implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
+    private KafkaStreamsMetrics metricsBinder;
 
     public Reducer(KafkaSettings settings, Config config, SpecParser parser) {
+        this(settings, config, parser, FleetMetrics.none());
+    }
+
+    public Reducer(KafkaSettings settings, Config config, SpecParser parser, FleetMetrics metrics) {
         try (Admin admin = Admin.create(settings.client())) {
             settings.topics().ensure(admin);
         }
@@ -50,7 +57,13 @@ public final class Reducer implements AutoCloseable {
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         Path out = config.outDir();
         streams = new KafkaStreams(ReducerTopology.build(settings.topics(), parser, config.stallTimeout(),
-                result -> write(out, result)), p);
+                result -> write(out, result), metrics), p);
+        try {
+            metricsBinder = new KafkaStreamsMetrics(streams);
+            metricsBinder.bindTo(metrics.registry());
+        } catch (RuntimeException e) {
+            LOGGER.warn("Kafka Streams metrics not bound: {}", e.toString());
+        }
         streams.setUncaughtExceptionHandler(e -> {
             LOGGER.error("reducer stream thread failed; shutting down the reducer", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -90,6 +103,9 @@ public final class Reducer implements AutoCloseable {
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        if (metricsBinder != null) {
+            metricsBinder.close();
+        }
         LOGGER.info("reducer stopped");
     }
 }

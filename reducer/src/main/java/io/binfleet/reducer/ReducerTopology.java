@@ -3,6 +3,7 @@ package io.binfleet.reducer;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.Topics;
+import io.binfleet.kafka.metrics.FleetMetrics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -26,10 +27,15 @@ public final class ReducerTopology {
      *                 called again for the same job if the task is reprocessed after a crash
      */
     public static Topology build(Topics topics, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult) {
+        return build(topics, parser, stallTimeout, onResult, FleetMetrics.none());
+    }
+
+    public static Topology build(Topics topics, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult,
+                                 FleetMetrics metrics) {
         Topology t = new Topology();
         t.addSource("pieces-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.pieces());
         t.addSource("jobs-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.jobs());
-        t.addProcessor("tracker", () -> new JobTracker(topics.pieces(), parser, stallTimeout, onResult), "pieces-in", "jobs-in");
+        t.addProcessor("tracker", () -> new JobTracker(topics.pieces(), parser, stallTimeout, onResult, metrics), "pieces-in", "jobs-in");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOB_STORE), Serdes.String(), Serdes.ByteArray()),
                 "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIECE_STORE), Serdes.String(),

@@ -14,6 +14,9 @@ import io.binfleet.core.spi.Simulation;
 import io.binfleet.core.spi.SystemModel;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.metrics.FleetMetrics;
+import io.binfleet.kafka.metrics.ShareConsumerMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -74,8 +77,14 @@ public final class Worker implements AutoCloseable {
     private final List<KafkaShareConsumer<String, byte[]>> consumers = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final JobWatcher jobs;
+    private final FleetMetrics metrics;
 
     public Worker(KafkaSettings settings, Config config, SpecParser parser) {
+        this(settings, config, parser, FleetMetrics.none());
+    }
+
+    public Worker(KafkaSettings settings, Config config, SpecParser parser, FleetMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.config = config;
         this.parser = parser;
@@ -85,6 +94,11 @@ public final class Worker implements AutoCloseable {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20));
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.jobs = new JobWatcher(settings);
+        try {
+            new KafkaClientMetrics(producer).bindTo(metrics.registry());
+        } catch (RuntimeException e) {
+            LOGGER.warn("producer metrics not bound: {}", e.toString());
+        }
     }
 
     /** Starts the consumer threads. */
@@ -110,25 +124,46 @@ public final class Worker implements AutoCloseable {
 
     private void loop(KafkaShareConsumer<String, byte[]> consumer, String name) {
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "binfleet-piece-" + name));
+        ShareConsumerMetrics consumerMetrics = new ShareConsumerMetrics(consumer);
+        long nextRefresh = 0;
         try {
             consumer.subscribe(List.of(settings.topics().tasks()));
             while (running.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (!running.get()) {
-                        consumer.acknowledge(record, AcknowledgeType.RELEASE);
-                        continue;
-                    }
-                    @SuppressWarnings("unchecked")
-                    ConsumerRecord<String, byte[]>[] current = new ConsumerRecord[] {record};
-                    AcknowledgeType ack = handle(consumer, runner, current, name);
-                    consumer.acknowledge(current[0], ack);
+                if (System.nanoTime() - nextRefresh > 0) {
+                    // the share consumer is confined to this thread, so its metrics are picked up here
+                    consumerMetrics.refresh(metrics.registry());
+                    nextRefresh = System.nanoTime() + 30_000_000_000L;
                 }
-                consumer.commitSync();
+                try {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                        if (!running.get()) {
+                            consumer.acknowledge(record, AcknowledgeType.RELEASE);
+                            continue;
+                        }
+                        @SuppressWarnings("unchecked")
+                        ConsumerRecord<String, byte[]>[] current = new ConsumerRecord[] {record};
+                        AcknowledgeType ack = handle(consumer, runner, current, name);
+                        try {
+                            consumer.acknowledge(current[0], ack);
+                        } catch (IllegalStateException e) {
+                            LOGGER.warn("could not acknowledge; the piece will be delivered again worker={} offset={} error={}",
+                                    name, current[0].offset(), e.getMessage());
+                        }
+                    }
+                    consumer.commitSync();
+                } catch (WakeupException | org.apache.kafka.common.errors.AuthorizationException
+                         | org.apache.kafka.common.errors.AuthenticationException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // a retriable or unexpected client error: log it and go on polling
+                    LOGGER.warn("worker poll loop error, continuing worker={} error={}", name, e.toString());
+                    sleep(1000);
+                }
             }
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            LOGGER.error("worker thread stopped worker={}", name, e);
+            LOGGER.error("worker thread stopped on a fatal error worker={}", name, e);
         } finally {
             runner.shutdownNow();
             try {
@@ -154,11 +189,28 @@ public final class Worker implements AutoCloseable {
         }
         if (jobs.ended(task.jobId())) {
             LOGGER.debug("piece of an ended job skipped jobId={} piece={} worker={}", task.jobId(), task.piece(), name);
+            metrics.pieceStarted();
+            metrics.pieceEnded(task.simulation().path("name").asText("unknown"), "skipped", Duration.ZERO);
             return AcknowledgeType.ACCEPT;
         }
         long seed = task.seed() != null ? task.seed() : Seeds.entropy();
         TaskMessage effective = task.withAttempt(attempt, seed);
         long start = System.nanoTime();
+        String simulationName = task.simulation().path("name").asText("unknown");
+        metrics.pieceStarted();
+        AcknowledgeType outcome = AcknowledgeType.REJECT;
+        try {
+            outcome = run(consumer, runner, current, name, task, effective, seed, attempt, start);
+            return outcome;
+        } finally {
+            metrics.pieceEnded(simulationName, outcome == AcknowledgeType.ACCEPT ? "ok"
+                    : outcome == AcknowledgeType.RELEASE ? "retry" : "failed", Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private AcknowledgeType run(KafkaShareConsumer<String, byte[]> consumer, ExecutorService runner,
+                                ConsumerRecord<String, byte[]>[] current, String name, TaskMessage task, TaskMessage effective,
+                                long seed, int attempt, long start) {
         try {
             SystemModel system = parser.system(task.system(), "system");
             Simulation simulation = parser.simulation(task.simulation(), system, "simulation");
@@ -203,25 +255,46 @@ public final class Worker implements AutoCloseable {
     private PieceOutput await(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecord<String, byte[]>[] current,
                               Future<PieceOutput> future) throws Exception {
         boolean inHand = true;
-        while (true) {
-            try {
-                return future.get(config.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                if (inHand) {
-                    consumer.acknowledge(current[0], AcknowledgeType.RENEW);
-                    inHand = false;
-                }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    if (r.partition() == current[0].partition() && r.offset() == current[0].offset()
-                            && r.topic().equals(current[0].topic())) {
-                        current[0] = r;
-                        inHand = true;
-                    } else {
-                        consumer.acknowledge(r, AcknowledgeType.RELEASE);
+        try {
+            while (true) {
+                try {
+                    return future.get(config.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (inHand) {
+                        consumer.acknowledge(current[0], AcknowledgeType.RENEW);
+                        inHand = false;
                     }
+                    inHand = takeBack(consumer, current, Duration.ofMillis(100));
                 }
             }
+        } finally {
+            if (!inHand && !takeBack(consumer, current, Duration.ofSeconds(30))) {
+                LOGGER.warn("renewed record did not come back; it will be delivered again topic={} offset={}",
+                        current[0].topic(), current[0].offset());
+            }
         }
+    }
+
+    /** Polls until the renewed record is handed back (true) or {@code timeout} passes; releases anything else. */
+    private static boolean takeBack(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecord<String, byte[]>[] current,
+                                    Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            boolean back = false;
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                if (r.partition() == current[0].partition() && r.offset() == current[0].offset()
+                        && r.topic().equals(current[0].topic())) {
+                    current[0] = r;
+                    back = true;
+                } else {
+                    consumer.acknowledge(r, AcknowledgeType.RELEASE);
+                }
+            }
+            if (back) {
+                return true;
+            }
+        } while (System.nanoTime() < deadline);
+        return false;
     }
 
     private AcknowledgeType failForGood(TaskMessage task, long seed, String name, long start, int attempt, String reason) {
@@ -249,6 +322,14 @@ public final class Worker implements AutoCloseable {
         r.headers().add("binfleet.error", error.getBytes(StandardCharsets.UTF_8));
         r.headers().add("binfleet.source", "worker".getBytes(StandardCharsets.UTF_8));
         producer.send(r);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops taking pieces, waits for the threads, closes the clients. */

@@ -85,4 +85,28 @@ class WorkerIT {
                     .startsWith("unreadable task: ");
         });
     }
+
+    @Test
+    void afterAJob_theWorkersMetricsShowPiecesDurationsJvmAndKafkaClients() throws Exception {
+        String spec = "{\"name\": \"metered\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 5}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.02}}";
+        try (io.binfleet.kafka.metrics.MetricsServer server = io.binfleet.kafka.metrics.MetricsServer.start("127.0.0.1", 0, "worker");
+             Worker w = new Worker(settings, new Worker.Config("m", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin(),
+                     server.metrics())) {
+            w.start();
+            String jobId;
+            try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+                jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
+            }
+            assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 5, Duration.ofSeconds(60), Duration.ZERO))
+                    .hasSize(5);
+            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(body).contains(
+                    "binfleet_pieces_completed_total{outcome=\"ok\",service=\"worker\",simulation=\"synthetic\"} 5.0",
+                    "binfleet_piece_duration_seconds_count{service=\"worker\",simulation=\"synthetic\"} 5",
+                    "jvm_memory_used_bytes", "kafka_producer_record_send_total", "kafka_consumer_share");
+        }
+    }
 }
