@@ -262,6 +262,9 @@ public final class Worker implements AutoCloseable {
                 } catch (TimeoutException e) {
                     if (inHand) {
                         consumer.acknowledge(current[0], AcknowledgeType.RENEW);
+                        // completes the renewal now, so that the poll below only hands the record back: a poll
+                        // that returns renewed records fetches nothing new
+                        consumer.commitSync();
                         inHand = false;
                     }
                     inHand = takeBack(consumer, current, Duration.ofMillis(100));
@@ -281,18 +284,21 @@ public final class Worker implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         do {
             boolean back = false;
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ZERO)) {
                 if (r.partition() == current[0].partition() && r.offset() == current[0].offset()
                         && r.topic().equals(current[0].topic())) {
                     current[0] = r;
                     back = true;
                 } else {
+                    LOGGER.warn("record acquired while renewing, released offset={} deliveryCount={}", r.offset(),
+                            r.deliveryCount().orElse((short) 0));
                     consumer.acknowledge(r, AcknowledgeType.RELEASE);
                 }
             }
             if (back) {
                 return true;
             }
+            sleep(10);
         } while (System.nanoTime() < deadline);
         return false;
     }
