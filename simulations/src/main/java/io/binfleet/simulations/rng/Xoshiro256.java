@@ -1,0 +1,45 @@
+package io.binfleet.simulations.rng;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * xoshiro256** (Blackman and Vigna), a small final class the JIT inlines into simulation kernels. Seeded from the
+ * piece's generator, so the piece's recorded seed still determines everything.
+ */
+public final class Xoshiro256 {
+    private long s0;
+    private long s1;
+    private long s2;
+    private long s3;
+
+    public Xoshiro256(RandomGenerator seedSource) {
+        do {
+            s0 = seedSource.nextLong();
+            s1 = seedSource.nextLong();
+            s2 = seedSource.nextLong();
+            s3 = seedSource.nextLong();
+        } while ((s0 | s1 | s2 | s3) == 0);
+    }
+
+    public long nextLong() {
+        long result = Long.rotateLeft(s1 * 5, 7) * 9;
+        long t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = Long.rotateLeft(s3, 45);
+        return result;
+    }
+
+    /** Uniform in [0, bound) for bound < 2³¹ (multiply-shift; bias below bound / 2³²). */
+    public int nextInt(int bound) {
+        return (int) (((nextLong() >>> 32) * bound) >>> 32);
+    }
+
+    /** Uniform in [0, 1). */
+    public double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+}

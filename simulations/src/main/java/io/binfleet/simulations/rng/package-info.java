@@ -1,0 +1,2 @@
+/** Fast random number generators for simulation kernels. */
+package io.binfleet.simulations.rng;
