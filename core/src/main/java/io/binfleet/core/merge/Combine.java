@@ -60,13 +60,44 @@ final class Combine {
         return out;
     }
 
-    /** Every named series any piece has, merged by the weighted sum with the same weights, without offsets. */
+    /**
+     * Every named series any piece has, merged by the weighted sum with the same weights, without offsets. A
+     * series named {@code *.err} holds standard errors of independent estimates and combines as
+     * √(Σ wᵢ²σᵢ²) / Σ wᵢ (√(Σ σᵢ²) / n where all weights are 0).
+     */
     static Map<String, double[]> series(PointGrid grid, double[][] w) {
         Set<String> names = new LinkedHashSet<>();
         grid.pieces.forEach(p -> names.addAll(p.output().series().keySet()));
         Map<String, double[]> out = new LinkedHashMap<>();
         for (String name : names) {
-            out.put(name, weighted(grid, w, null, p -> grid.pieces.get(p).output().series().get(name)));
+            IntFunction<double[]> values = p -> grid.pieces.get(p).output().series().get(name);
+            out.put(name, name.endsWith(".err") ? errors(grid, w, values) : weighted(grid, w, null, values));
+        }
+        return out;
+    }
+
+    /** √(Σ wᵢ²σᵢ²) / Σ wᵢ over the pieces covering each point: the error of their weighted mean. */
+    static double[] errors(PointGrid grid, double[][] w, IntFunction<double[]> values) {
+        double[] out = new double[grid.size()];
+        for (int g = 0; g < out.length; g++) {
+            double num = 0;
+            double den = 0;
+            double plain = 0;
+            int count = 0;
+            for (int e = grid.start[g]; e < grid.start[g + 1]; e++) {
+                int p = grid.entryPiece[e];
+                double[] v = values.apply(p);
+                if (v == null) {
+                    continue;
+                }
+                double sigma = v[grid.entryPoint[e]];
+                double wt = w[p][grid.entryPoint[e]];
+                num += wt * wt * sigma * sigma;
+                den += wt;
+                plain += sigma * sigma;
+                count++;
+            }
+            out[g] = count == 0 ? Double.NaN : den > 0 ? Math.sqrt(num) / den : Math.sqrt(plain) / count;
         }
         return out;
     }

@@ -148,6 +148,17 @@ class SumMergeTest {
         assertThat(s.y()[0]).isNaN();
     }
 
+    @Test
+    void errorSeries_combineAsTheErrorOfTheWeightedMean() {
+        Piece a = new Piece(0, new PieceOutput(new double[] {0}, new double[] {1}, new double[] {1},
+                Map.of("U.err", new double[] {0.3})));
+        Piece b = new Piece(1, new PieceOutput(new double[] {0}, new double[] {2}, new double[] {0.5},
+                Map.of("U.err", new double[] {0.4})));
+        Series s = MergeFixtures.merge(new SumMerge(), "{\"weights\": \"piece\"}").merge(List.of(a, b));
+        assertThat(s.y()[0]).isCloseTo((1 + 0.5 * 2) / 1.5, within(1e-12));
+        assertThat(s.series().get("U.err")[0]).isCloseTo(Math.sqrt(0.09 + 0.25 * 0.16) / 1.5, within(1e-12));
+    }
+
     private static double[] range(int from, int to) {
         double[] x = new double[to - from + 1];
         for (int i = 0; i < x.length; i++) {

@@ -1,0 +1,180 @@
+package io.binfleet.simulations.ising;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spec.Params;
+import io.binfleet.core.spi.PieceContext;
+import io.binfleet.core.spi.PieceFailedException;
+import io.binfleet.core.spi.PieceOutput;
+import io.binfleet.core.spi.Simulation;
+import io.binfleet.core.spi.SimulationType;
+import io.binfleet.core.spi.SystemModel;
+import io.binfleet.simulations.rng.Xoshiro256;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.random.RandomGenerator;
+
+/**
+ * {@code metropolis {thermalization=2000, sweeps=20000, blocks=20}} over a {@code grid} piece of temperatures T.
+ * The temperatures are visited from the hottest down, each starting from the last one's configuration. Piece
+ * result: x = T, y = U/N, and series {@code U.err}, {@code C} (C/N), {@code C.err}, {@code m} (⟨|M|⟩/N),
+ * {@code m.err}; errors are standard errors from {@code blocks} consecutive blocks of measurements (jackknife for C).
+ */
+public final class MetropolisSimulation implements SimulationType {
+    public static final String NAME = "metropolis";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<String> systems() {
+        return Set.of(Ising2DSystem.NAME);
+    }
+
+    @Override
+    public Set<String> splits() {
+        return Set.of("grid");
+    }
+
+    @Override
+    public ObjectNode defaultMerge() {
+        return Codec.object().put("method", "sum").put("weights", "tukey").put("alpha", 0.5);
+    }
+
+    @Override
+    public Simulation configure(Params params, SystemModel system) {
+        int thermalization = params.integer("thermalization", 0, 100_000_000, 2000);
+        int sweeps = params.integer("sweeps", 10, 1_000_000_000, 20_000);
+        int blocks = params.integer("blocks", 2, 1000, 20);
+        if (blocks > sweeps) {
+            params.problem("blocks", "must not exceed sweeps (" + sweeps + "), got " + blocks);
+        }
+        return new Met(thermalization, sweeps, blocks);
+    }
+
+    /** A configured Metropolis simulation. */
+    public record Met(int thermalization, int sweeps, int blocks) implements Simulation {
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public ObjectNode params() {
+            return Codec.object().put("thermalization", thermalization).put("sweeps", sweeps).put("blocks", blocks);
+        }
+
+        @Override
+        public PieceOutput run(PieceContext context, RandomGenerator random) throws PieceFailedException {
+            JsonNode systemNode = context.task().get("system").get(Ising2DSystem.NAME);
+            Ising2DSystem.Ising2D ising = new Ising2DSystem.Ising2D(systemNode.get("L").asInt(), systemNode.get("J").asDouble());
+            ObjectNode args = context.args();
+            if (!"T".equals(args.path("param").asText()) || !args.path("values").isArray() || args.get("values").isEmpty()) {
+                throw new PieceFailedException("metropolis needs a grid of temperatures: args {\"param\": \"T\", \"values\": [...]}, got " + args);
+            }
+            double[] temperatures = new double[args.get("values").size()];
+            for (int i = 0; i < temperatures.length; i++) {
+                temperatures[i] = args.get("values").get(i).asDouble();
+                if (!(temperatures[i] > 0)) {
+                    throw new PieceFailedException("metropolis: temperatures must be positive, got " + temperatures[i]);
+                }
+            }
+            Integer[] order = new Integer[temperatures.length];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, (a, b) -> Double.compare(temperatures[b], temperatures[a]));
+            Xoshiro256 rng = new Xoshiro256(random);
+            IsingLattice lattice = new IsingLattice(ising.L());
+            Metropolis m = new Metropolis(lattice);
+            m.randomize(rng);
+            int n = ising.spins();
+            double[] u = new double[temperatures.length];
+            Map<String, double[]> series = new LinkedHashMap<>();
+            for (String name : new String[] {"U.err", "C", "C.err", "m", "m.err"}) {
+                series.put(name, new double[temperatures.length]);
+            }
+            int perBlock = sweeps / blocks;
+            int done = 0;
+            for (int idx : order) {
+                double beta = 1 / temperatures[idx];
+                m.sweeps(rng, beta, ising.J(), thermalization);
+                double[] e = new double[blocks];
+                double[] e2 = new double[blocks];
+                double[] abs = new double[blocks];
+                for (int b = 0; b < blocks; b++) {
+                    for (int k = 0; k < perBlock; k++) {
+                        m.sweeps(rng, beta, ising.J(), 1);
+                        double energy = m.energy(ising.J());
+                        e[b] += energy;
+                        e2[b] += energy * energy;
+                        abs[b] += Math.abs(m.magnetization());
+                    }
+                    e[b] /= perBlock;
+                    e2[b] /= perBlock;
+                    abs[b] /= perBlock;
+                    if (context.cancelled()) {
+                        throw new CancellationException("cancelled");
+                    }
+                }
+                u[idx] = mean(e) / n;
+                series.get("U.err")[idx] = standardError(e) / n;
+                double[] c = jackknifeSpecificHeat(e, e2, beta, n);
+                series.get("C")[idx] = c[0];
+                series.get("C.err")[idx] = c[1];
+                series.get("m")[idx] = mean(abs) / n;
+                series.get("m.err")[idx] = standardError(abs) / n;
+                context.progress(++done / (double) temperatures.length);
+            }
+            return new PieceOutput(temperatures, u, null, series);
+        }
+    }
+
+    static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    /** The standard error of the mean of block means. */
+    static double standardError(double[] blocks) {
+        double mean = mean(blocks);
+        double ss = 0;
+        for (double x : blocks) {
+            ss += (x - mean) * (x - mean);
+        }
+        return Math.sqrt(ss / (blocks.length - 1) / blocks.length);
+    }
+
+    /** C/N = β²(⟨E²⟩ − ⟨E⟩²)/N from all blocks, and its jackknife error over the blocks. */
+    static double[] jackknifeSpecificHeat(double[] e, double[] e2, double beta, int n) {
+        int b = e.length;
+        double sumE = 0;
+        double sumE2 = 0;
+        for (int i = 0; i < b; i++) {
+            sumE += e[i];
+            sumE2 += e2[i];
+        }
+        double full = beta * beta * (sumE2 / b - (sumE / b) * (sumE / b)) / n;
+        double[] leaveOut = new double[b];
+        double mean = 0;
+        for (int i = 0; i < b; i++) {
+            double me = (sumE - e[i]) / (b - 1);
+            double me2 = (sumE2 - e2[i]) / (b - 1);
+            leaveOut[i] = beta * beta * (me2 - me * me) / n;
+            mean += leaveOut[i] / b;
+        }
+        double var = 0;
+        for (double c : leaveOut) {
+            var += (c - mean) * (c - mean);
+        }
+        return new double[] {full, Math.sqrt(var * (b - 1) / b)};
+    }
+}
