@@ -84,8 +84,13 @@ final class RunCommand implements Callable<Integer> {
             Reducer reducer = closer.add(new Reducer(settings, new Reducer.Config(state, Duration.ofSeconds(stallSeconds), null), parser,
                     metrics));
             reducer.start();
+            // a user's own job may run its own command, in the job file's folder
+            com.fasterxml.jackson.databind.JsonNode command = spec.simulationJson().path("command");
+            java.util.Set<String> allowed = command.isArray() && command.size() > 0 ? java.util.Set.of(command.get(0).asText())
+                    : java.util.Set.of();
+            Path folder = job.toAbsolutePath().getParent();
             Worker worker = closer.add(new Worker(settings, new Worker.Config("local-" + ProcessHandle.current().pid(), workers, 5,
-                    Duration.ofSeconds(10)), parser, metrics));
+                    Duration.ofSeconds(10), allowed, folder), parser, metrics));
             worker.start();
             JobWatcher watcher = closer.add(new JobWatcher(settings).start());
             JobSubmitter submitter = closer.add(new JobSubmitter(settings, parser, metrics));

@@ -29,6 +29,14 @@ final class WorkerCommand implements Callable<Integer> {
             description = "The share group's delivery count limit; the last attempt's failure is final (default: ${DEFAULT-VALUE}).")
     int deliveryLimit;
 
+    @Option(names = "--allow-command", paramLabel = "PROGRAM",
+            description = "An external program this worker may run (repeatable; exact match of the command's first word). None by default.")
+    java.util.List<String> allowCommands = new java.util.ArrayList<>();
+
+    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".",
+            description = "The folder external programs run in (default: the current one).")
+    java.nio.file.Path workDir;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -48,7 +56,8 @@ final class WorkerCommand implements Callable<Integer> {
             closer.add(stopped::countDown);
             FleetMetrics metrics = kafka.metrics(closer, "worker");
             Worker worker = closer.add(new Worker(kafka.settings(null),
-                    new Worker.Config(name, threads, deliveryLimit, Duration.ofMillis((long) (renewSeconds * 1000))), SpecParser.builtin(),
+                    new Worker.Config(name, threads, deliveryLimit, Duration.ofMillis((long) (renewSeconds * 1000)),
+                            java.util.Set.copyOf(allowCommands), workDir), SpecParser.builtin(),
                     metrics));
             worker.start();
             stopped.await();

@@ -100,7 +100,7 @@ class SpecValidationTest {
                                 "{\"split\": \"grid\", \"param\": \"T\", \"from\": 1, \"to\": 3, \"points\": 1, \"bins\": 1}", SIM, MEAN),
                         "parallel.points: must be an integer in 2..1000000, got 1"),
                 arguments("unknown simulation", spec(SYN, REP, "{\"name\": \"wl\"}", MEAN),
-                        "simulation.name: unknown simulation \"wl\" (registered: synthetic)"),
+                        "simulation.name: unknown simulation \"wl\" (registered: external, metropolis, synthetic, wang-landau)"),
                 arguments("fractional seed", spec(SYN, REP, "{\"name\": \"synthetic\", \"seed\": 1.5}", MEAN),
                         "simulation.seed: must be an integer in -9223372036854775808..9223372036854775807, got 1.5"),
                 arguments("negative seconds", spec(SYN, REP, "{\"name\": \"synthetic\", \"seconds\": -1}", MEAN),

@@ -33,6 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,16 +58,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Worker implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(Worker.class);
 
-    /** Worker settings. {@code deliveryLimit} must match the broker's {@code group.share.delivery.count.limit}. */
-    public record Config(String workerId, int threads, int deliveryLimit, Duration renewEvery) {
+    /**
+     * Worker settings. {@code deliveryLimit} must match the group's {@code share.delivery.count.limit}.
+     *
+     * @param allowedCommands the external programs this worker may start ("*": any, for a user's own {@code run})
+     * @param baseDir         the folder external programs run in
+     */
+    public record Config(String workerId, int threads, int deliveryLimit, Duration renewEvery, Set<String> allowedCommands,
+                         Path baseDir) {
         public Config {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, got " + threads);
             }
+            allowedCommands = Set.copyOf(allowedCommands);
+            baseDir = baseDir.toAbsolutePath();
+        }
+
+        public Config(String workerId, int threads, int deliveryLimit, Duration renewEvery) {
+            this(workerId, threads, deliveryLimit, renewEvery, Set.of(), Path.of(""));
         }
 
         public static Config defaults(String workerId) {
             return new Config(workerId, Runtime.getRuntime().availableProcessors(), 5, Duration.ofSeconds(10));
+        }
+
+        boolean allows(String program) {
+            return allowedCommands.contains("*") || allowedCommands.contains(program);
         }
     }
 
@@ -371,6 +389,16 @@ public final class Worker implements AutoCloseable {
         @Override
         public boolean cancelled() {
             return !running.get() || jobs.ended(jobId);
+        }
+
+        @Override
+        public boolean allows(String program) {
+            return config.allows(program);
+        }
+
+        @Override
+        public java.nio.file.Path baseDir() {
+            return config.baseDir();
         }
     }
 }

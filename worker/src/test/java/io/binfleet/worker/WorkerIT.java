@@ -109,4 +109,26 @@ class WorkerIT {
                     "jvm_memory_used_bytes", "kafka_producer_record_send_total", "kafka_consumer_share");
         }
     }
+
+    @Test
+    void aProgramNotOnTheAllowList_isAClearPieceFailure() {
+        String spec = "{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"external\", \"command\": [\"sh\", \"-c\", \"echo hi\"]}}";
+        try (Worker w = new Worker(settings, new Worker.Config("x", 1, 5, Duration.ofSeconds(10), java.util.Set.of("python3"),
+                java.nio.file.Path.of("")), SpecParser.builtin())) {
+            w.start();
+            String jobId;
+            try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+                jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
+            }
+            List<PieceResult> results = kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 1, Duration.ofSeconds(60),
+                    Duration.ofMillis(500)).stream().map(r -> Codec.read(r.value(), PieceResult.class)).toList();
+            assertThat(results).singleElement().satisfies(r -> {
+                assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.FAILED);
+                assertThat(r.attempts()).isEqualTo(1);
+                assertThat(r.error()).isEqualTo("external program \"sh\" is not allowed here; a worker runs only the programs "
+                        + "given with --allow-command");
+            });
+        }
+    }
 }

@@ -31,6 +31,14 @@ public interface PieceContext {
         return false;
     }
 
+    /**
+     * Whether this runner lets a simulation start {@code program} (an external command). The worker service allows
+     * only the programs on its allow-list; {@code binfleet run} allows the job's own command.
+     */
+    default boolean allows(String program) {
+        return false;
+    }
+
     /** Reports the fraction of the piece done, in [0, 1]. */
     default void progress(double fraction) {
     }

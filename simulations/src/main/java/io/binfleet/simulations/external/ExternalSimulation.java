@@ -1,0 +1,260 @@
+package io.binfleet.simulations.external;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spec.Limits;
+import io.binfleet.core.spec.Params;
+import io.binfleet.core.spi.PieceContext;
+import io.binfleet.core.spi.PieceFailedException;
+import io.binfleet.core.spi.PieceOutput;
+import io.binfleet.core.spi.Simulation;
+import io.binfleet.core.spi.SimulationType;
+import io.binfleet.core.spi.SystemModel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * {@code external {command: [program, args...], timeoutSeconds: 600, ...}}: runs a program in any language in the job's
+ * folder, writes the task JSON to its stdin and reads the piece result from its stdout:
+ * {@code {"x": [...], "y": [...], "w": [...]?, "series": {name: [...]}?}}. The task carries the piece's seed; the
+ * program should seed from it so that a piece rerun with its seed reproduces its result. Any other field of the
+ * simulation is passed through in the task for the program. A non-zero exit, output that is not a piece result, or
+ * the timeout fails the attempt with the tail of the program's stderr (retried up to the delivery limit); a
+ * program the runner does not allow fails the piece for good.
+ */
+public final class ExternalSimulation implements SimulationType {
+    public static final String NAME = "external";
+    static final int STDERR_TAIL = 2000;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Simulation configure(Params params, SystemModel system) {
+        JsonNode command = params.raw("command");
+        List<String> argv = new ArrayList<>();
+        if (command == null) {
+            params.problem("command", "is required");
+        } else if (!command.isArray() || command.isEmpty()) {
+            params.problem("command", "must be a non-empty array of strings, got " + Params.describe(command));
+        } else {
+            for (int i = 0; i < command.size(); i++) {
+                JsonNode a = command.get(i);
+                if (!a.isTextual() || (i == 0 && a.asText().isBlank())) {
+                    params.problem("command[" + i + "]", "must be a non-empty string, got " + Params.describe(a));
+                } else {
+                    argv.add(a.asText());
+                }
+            }
+        }
+        int timeout = params.integer("timeoutSeconds", 1, 7 * 86_400, 600);
+        // every other field belongs to the program: it finds them in the task's "simulation"
+        ObjectNode extra = Codec.object();
+        for (String f : params.fieldNames()) {
+            if (!List.of("name", "seed", "command", "timeoutSeconds").contains(f)) {
+                params.declare(f);
+                extra.set(f, params.raw(f));
+            }
+        }
+        return new External(List.copyOf(argv), timeout, extra);
+    }
+
+    /** A configured external simulation. */
+    public record External(List<String> command, int timeoutSeconds, ObjectNode extra) implements Simulation {
+        @Override
+        public String type() {
+            return NAME;
+        }
+
+        @Override
+        public ObjectNode params() {
+            ArrayNode argv = Codec.array();
+            command.forEach(argv::add);
+            ObjectNode p = Codec.object();
+            p.set("command", argv);
+            p.put("timeoutSeconds", timeoutSeconds);
+            p.setAll(extra.deepCopy());
+            return p;
+        }
+
+        @Override
+        public PieceOutput run(PieceContext context, RandomGenerator rng) throws Exception {
+            String program = command.get(0);
+            if (!context.allows(program)) {
+                throw new PieceFailedException("external program \"" + program + "\" is not allowed here; a worker runs only "
+                        + "the programs given with --allow-command");
+            }
+            Process process;
+            try {
+                process = new ProcessBuilder(command).directory(context.baseDir().toFile()).start();
+            } catch (IOException e) {
+                throw new PieceFailedException("cannot start " + command + " in " + context.baseDir() + ": " + e.getMessage());
+            }
+            try {
+                Drain stdout = new Drain(process.getInputStream(), Limits.MAX_MESSAGE_BYTES, false);
+                Drain stderr = new Drain(process.getErrorStream(), STDERR_TAIL, true);
+                stdout.start();
+                stderr.start();
+                try (OutputStream in = process.getOutputStream()) {
+                    in.write(Codec.write(context.task()));
+                } catch (IOException e) {
+                    // the program may exit without reading its input; its exit code tells
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+                while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
+                    if (context.cancelled()) {
+                        throw new java.util.concurrent.CancellationException("cancelled");
+                    }
+                    if (System.nanoTime() > deadline) {
+                        kill(process);
+                        stderr.join(1000);
+                        throw new ExternalFailure(program + " timed out after " + timeoutSeconds + " s" + tail(stderr));
+                    }
+                }
+                stdout.join(5000);
+                stderr.join(5000);
+                if (process.exitValue() != 0) {
+                    throw new ExternalFailure(program + " exited with " + process.exitValue() + tail(stderr));
+                }
+                if (stdout.overflow) {
+                    throw new ExternalFailure(program + " printed more than " + Limits.MAX_MESSAGE_BYTES + " bytes" + tail(stderr));
+                }
+                return parse(stdout.bytes(), program, stderr);
+            } finally {
+                kill(process);
+            }
+        }
+
+        private static PieceOutput parse(byte[] out, String program, Drain stderr) throws ExternalFailure {
+            try {
+                JsonNode root = Codec.readTree(out);
+                if (!root.isObject()) {
+                    throw new IllegalArgumentException("expected a JSON object");
+                }
+                for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+                    String f = it.next();
+                    if (!List.of("x", "y", "w", "series").contains(f)) {
+                        throw new IllegalArgumentException("unknown field \"" + f + "\" (known: series, w, x, y)");
+                    }
+                }
+                Map<String, double[]> series = new LinkedHashMap<>();
+                JsonNode s = root.get("series");
+                if (s != null) {
+                    for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        series.put(e.getKey(), numbers(e.getValue(), "series." + e.getKey()));
+                    }
+                }
+                return new PieceOutput(numbers(root.get("x"), "x"), numbers(root.get("y"), "y"),
+                        root.has("w") ? numbers(root.get("w"), "w") : null, series);
+            } catch (RuntimeException e) {
+                String text = new String(out, 0, Math.min(out.length, 200), StandardCharsets.UTF_8);
+                throw new ExternalFailure(program + " printed no piece result (" + e.getMessage() + "); its output began: "
+                        + text + tail(stderr));
+            }
+        }
+
+        private static double[] numbers(JsonNode node, String field) {
+            if (node == null || !node.isArray()) {
+                throw new IllegalArgumentException(field + " must be an array of numbers");
+            }
+            double[] v = new double[node.size()];
+            for (int i = 0; i < v.length; i++) {
+                if (!node.get(i).isNumber()) {
+                    throw new IllegalArgumentException(field + "[" + i + "] must be a number, got " + node.get(i));
+                }
+                v[i] = node.get(i).asDouble();
+            }
+            return v;
+        }
+
+        private static String tail(Drain stderr) {
+            String t = new String(stderr.bytes(), StandardCharsets.UTF_8).strip();
+            return t.isEmpty() ? "" : "; stderr: " + t;
+        }
+
+        private static void kill(Process process) {
+            if (process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                try {
+                    process.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** A failed attempt of an external program: retried up to the delivery limit. */
+    public static final class ExternalFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ExternalFailure(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads a stream to its end, keeping the first {@code limit} bytes (or, for a tail, the last). */
+    private static final class Drain extends Thread {
+        private final InputStream in;
+        private final int limit;
+        private final boolean tail;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        volatile boolean overflow;
+
+        Drain(InputStream in, int limit, boolean tail) {
+            super("binfleet-external-drain");
+            setDaemon(true);
+            this.in = in;
+            this.limit = limit;
+            this.tail = tail;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try {
+                int r;
+                while ((r = in.read(buf)) >= 0) {
+                    synchronized (this) {
+                        kept.write(buf, 0, r);
+                        if (kept.size() > limit) {
+                            if (tail) {
+                                byte[] all = kept.toByteArray();
+                                kept.reset();
+                                kept.write(all, all.length - limit, limit);
+                            } else {
+                                overflow = true;
+                                byte[] all = kept.toByteArray();
+                                kept.reset();
+                                kept.write(all, 0, limit);
+                            }
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the process went away
+            }
+        }
+
+        synchronized byte[] bytes() {
+            return kept.toByteArray();
+        }
+    }
+}
