@@ -76,10 +76,17 @@ public final class ResultFiles {
 
     static void plot(Path file, JobResult r) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(1000).height(650).title(r.name() + " (" + r.merge() + ", "
-                + r.pieces().size() + " pieces)").xAxisTitle("x").yAxisTitle("y").build();
-        chart.getStyler().setLegendVisible(true);
-        chart.getStyler().setMarkerSize(3);
+        if (r.series().containsKey("U.err")) {
+            thermodynamics(file, r);
+        } else if ("wang-landau".equals(r.spec().path("simulation").path("name").asText())) {
+            densityOfStates(file, r);
+        } else {
+            generic(file, r);
+        }
+    }
+
+    private static void generic(Path file, JobResult r) throws IOException {
+        XYChart chart = chart(r.name() + " (" + r.merge() + ", " + r.pieces().size() + " pieces)", "x", "y", 1000, 650);
         boolean any = addSeries(chart, "merged", r.x(), r.y());
         for (Map.Entry<String, List<Double>> e : r.series().entrySet()) {
             any |= addSeries(chart, e.getKey(), r.x(), e.getValue());
@@ -88,6 +95,83 @@ public final class ResultFiles {
             chart.addSeries("(no points)", new double[] {0}, new double[] {0});
         }
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** ln g(E) with each window's extent drawn as a bar under the curve. */
+    private static void densityOfStates(Path file, JobResult r) throws IOException {
+        XYChart chart = chart(r.name() + ": ln g(E), " + r.pieces().size() + " windows joined (" + r.merge() + ")", "E", "ln g(E)",
+                1000, 650);
+        addSeries(chart, "ln g(E)", r.x(), r.y());
+        double top = r.y().stream().filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).max().orElse(1);
+        for (JobResult.PieceInfo p : r.pieces()) {
+            double level = -top * (0.04 + 0.035 * (p.index() % 4));
+            XYSeries bar = chart.addSeries("window " + p.index(), new double[] {p.x().get(0), p.x().get(1)},
+                    new double[] {level, level});
+            bar.setMarker(SeriesMarkers.NONE);
+            bar.setLineWidth(5);
+            bar.setShowInLegend(r.pieces().size() <= 12);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** U/N, C/N and |m|/N against T with their error bars, side by side. */
+    private static void thermodynamics(Path file, JobResult r) throws IOException {
+        java.awt.image.BufferedImage[] panels = {
+            panel(r, "U/N", r.y(), r.series().get("U.err")),
+            panel(r, "C/N", r.series().get("C"), r.series().get("C.err")),
+            panel(r, "|m|", r.series().get("m"), r.series().get("m.err"))};
+        int width = 0;
+        int height = 0;
+        for (java.awt.image.BufferedImage p : panels) {
+            if (p != null) {
+                width += p.getWidth();
+                height = Math.max(height, p.getHeight());
+            }
+        }
+        java.awt.image.BufferedImage all = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = all.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int at = 0;
+        for (java.awt.image.BufferedImage p : panels) {
+            if (p != null) {
+                g.drawImage(p, at, 0, null);
+                at += p.getWidth();
+            }
+        }
+        g.dispose();
+        javax.imageio.ImageIO.write(all, "png", file.toFile());
+    }
+
+    private static java.awt.image.BufferedImage panel(JobResult r, String name, List<Double> y, List<Double> err) {
+        if (y == null) {
+            return null;
+        }
+        XYChart chart = chart(r.name() + ": " + name, "T", name, 600, 500);
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        List<Double> es = new ArrayList<>();
+        for (int i = 0; i < r.x().size(); i++) {
+            if (y.get(i) != null) {
+                xs.add(r.x().get(i));
+                ys.add(y.get(i));
+                es.add(err == null || err.get(i) == null ? 0.0 : err.get(i));
+            }
+        }
+        if (xs.isEmpty()) {
+            return null;
+        }
+        XYSeries s = chart.addSeries(name, xs, ys, es);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        chart.getStyler().setLegendVisible(false);
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    private static XYChart chart(String title, String x, String y, int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        chart.getStyler().setLegendVisible(true);
+        chart.getStyler().setMarkerSize(4);
+        return chart;
     }
 
     private static boolean addSeries(XYChart chart, String name, List<Double> x, List<Double> y) {

@@ -88,14 +88,14 @@ public final class WangLandauSimulation implements SimulationType {
             int count = wl.reachableCount();
             double[] x = new double[count];
             double[] y = new double[count];
+            // any additive constant will do; a window holding the ground state gets ln g(E_ground) = ln 2, so
+            // that pieces merged without a join (replicas averaged, say) are normalized already
+            double base = window[0] == 0 ? r.lnG()[0] - Math.log(2) : r.lnG()[0];
             int k = 0;
-            double base = Double.NaN;
             for (int j = window[0]; j <= window[1]; j++) {
                 if (wl.reachable(j)) {
-                    double v = r.lnG()[j - window[0]];
-                    base = Double.isNaN(base) ? v : base;
                     x[k] = ising.J() * (-2.0 * n + 4.0 * j);
-                    y[k] = v - base;
+                    y[k] = r.lnG()[j - window[0]] - base;
                     k++;
                 }
             }

@@ -14,7 +14,7 @@ import java.math.RoundingMode;
  * (X² − D²)/D², and sinh γ₀ sinh γ_L comes from e^{γ₀} = w tanh K, e^{γ_L} = w / tanh K. The polynomials are
  * multiplied in decimal arithmetic precise enough that w^N Z = Σⱼ gⱼ w^{2N−2j} rounds to the exact integers gⱼ.
  */
-final class BealeDos {
+public final class BealeDos {
     private final MathContext mc;
     private final int L;
     private final int n;
@@ -26,7 +26,7 @@ final class BealeDos {
     }
 
     /** gⱼ for E = −2N + 4j, j = 0..N. */
-    static BigInteger[] of(int L) {
+    public static BigInteger[] of(int L) {
         if (L < 2 || L % 2 != 0) {
             throw new IllegalArgumentException("L must be even, got " + L);
         }
@@ -34,7 +34,7 @@ final class BealeDos {
     }
 
     /** ln gⱼ (−∞ where gⱼ = 0). */
-    static double[] lnG(int L) {
+    public static double[] lnG(int L) {
         BigInteger[] g = of(L);
         double[] out = new double[g.length];
         for (int j = 0; j < g.length; j++) {

@@ -8,12 +8,12 @@ package io.binfleet.simulations.ising;
  * term kept, so it is stable at any β and any L: ln Z, U = −∂ln Z/∂β and C = β² ∂²ln Z/∂β² (derivatives by
  * a fourth-order central difference).
  */
-final class Kaufman {
+public final class Kaufman {
     private Kaufman() {
     }
 
     /** ln Z of the L×L periodic lattice at inverse temperature β with coupling J (K = βJ). */
-    static double lnZ(int L, double beta, double J) {
+    public static double lnZ(int L, double beta, double J) {
         double K = beta * J;
         int n = L * L;
         double[] lnTerm = new double[4];
@@ -69,7 +69,7 @@ final class Kaufman {
     }
 
     /** Internal energy per spin U/N at temperature T (k_B = 1). */
-    static double energyPerSpin(int L, double T, double J) {
+    public static double energyPerSpin(int L, double T, double J) {
         double b = 1 / T;
         double h = 1e-4 * Math.max(b, 1e-3);
         double d1 = (-lnZ(L, b + 2 * h, J) + 8 * lnZ(L, b + h, J) - 8 * lnZ(L, b - h, J) + lnZ(L, b - 2 * h, J)) / (12 * h);
@@ -77,7 +77,7 @@ final class Kaufman {
     }
 
     /** Specific heat per spin C/N at temperature T. */
-    static double specificHeatPerSpin(int L, double T, double J) {
+    public static double specificHeatPerSpin(int L, double T, double J) {
         double b = 1 / T;
         double h = 2e-3 * Math.max(b, 1e-3);
         double d2 = (-lnZ(L, b + 2 * h, J) + 16 * lnZ(L, b + h, J) - 30 * lnZ(L, b, J) + 16 * lnZ(L, b - h, J)

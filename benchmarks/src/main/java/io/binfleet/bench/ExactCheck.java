@@ -1,0 +1,167 @@
+package io.binfleet.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.simulations.ising.BealeDos;
+import io.binfleet.simulations.ising.Kaufman;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Scores a {@code result.json} of an Ising job against exact results: for a density of states, max |Δ ln g(E)|
+ * against Beale's exact g(E) and the largest relative error of C(T) computed from it against Kaufman for T in
+ * [1.5, 3.5]; for Metropolis, U/N and C/N against Kaufman in units of their error bars.
+ * Usage: {@code ExactCheck result.json}.
+ */
+public final class ExactCheck {
+    private ExactCheck() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: ExactCheck result.json");
+            System.exit(2);
+        }
+        JsonNode r = Codec.readTree(Files.readAllBytes(Path.of(args[0])));
+        JsonNode ising = r.path("spec").path("system").path("Ising2D");
+        if (ising.isMissingNode()) {
+            System.err.println("not an Ising2D job");
+            System.exit(2);
+        }
+        int L = ising.get("L").asInt();
+        double J = ising.path("J").asDouble(1);
+        String simulation = r.path("spec").path("simulation").path("name").asText();
+        double wall = (r.get("completedAt").asLong() - r.get("submittedAt").asLong()) / 1000.0;
+        System.out.printf("%s: L=%d %s, %d pieces, submit→result %.2f s%n", r.get("jobId").asText(), L, simulation,
+                r.get("pieces").size(), wall);
+        if ("wang-landau".equals(simulation) && "none".equals(r.get("merge").asText())) {
+            remerge(r, L, J);
+        } else if ("wang-landau".equals(simulation)) {
+            dos(r, L, J);
+        } else if ("metropolis".equals(simulation)) {
+            metropolis(r, L, J);
+        }
+    }
+
+    /** For a job merged with "none": merges its pieces with each rule and scores every result. */
+    private static void remerge(JsonNode r, int L, double J) {
+        java.util.List<io.binfleet.core.spi.Piece> pieces = new java.util.ArrayList<>();
+        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = r.get("series").fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            int index = Integer.parseInt(e.getKey().substring("piece.".length()));
+            java.util.List<Double> xs = new java.util.ArrayList<>();
+            java.util.List<Double> ys = new java.util.ArrayList<>();
+            for (int k = 0; k < e.getValue().size(); k++) {
+                if (!e.getValue().get(k).isNull()) {
+                    xs.add(r.get("x").get(k).asDouble());
+                    ys.add(e.getValue().get(k).asDouble());
+                }
+            }
+            pieces.add(new io.binfleet.core.spi.Piece(index, xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                    ys.stream().mapToDouble(Double::doubleValue).toArray()));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode spec = (com.fasterxml.jackson.databind.node.ObjectNode) r.get("spec").deepCopy();
+        for (String merge : new String[] {"{\"method\": \"join\", \"at\": \"middle\"}", "{\"method\": \"join\", \"at\": \"slope\"}",
+                "{\"method\": \"align\", \"weights\": \"uniform\"}", "{\"method\": \"align\", \"weights\": \"tukey\", \"alpha\": 0.5}"}) {
+            spec.set("merge", Codec.readTree(merge));
+            io.binfleet.core.spi.Series s = io.binfleet.core.spec.SpecParser.builtin().parse(spec).merge().merge(pieces);
+            com.fasterxml.jackson.databind.node.ObjectNode merged = Codec.object();
+            com.fasterxml.jackson.databind.node.ArrayNode x = merged.putArray("x");
+            com.fasterxml.jackson.databind.node.ArrayNode y = merged.putArray("y");
+            for (int k = 0; k < s.x().length; k++) {
+                x.add(s.x()[k]);
+                y.add(s.y()[k]);
+            }
+            System.out.println("merge " + merge + ":");
+            dos(merged, L, J);
+        }
+    }
+
+    private static void dos(JsonNode r, int L, double J) {
+        int n = L * L;
+        double[] exact = exactLnG(L);
+        int count = r.get("x").size();
+        double[] e = new double[count];
+        double[] lnG = new double[count];
+        double maxErr = 0;
+        double worstE = 0;
+        for (int k = 0; k < count; k++) {
+            e[k] = r.get("x").get(k).asDouble();
+            lnG[k] = r.get("y").get(k).asDouble();
+            int j = (int) Math.rint((e[k] / J + 2.0 * n) / 4);
+            double d = Math.abs(lnG[k] - exact[j]);
+            if (d > maxErr) {
+                maxErr = d;
+                worstE = e[k];
+            }
+        }
+        System.out.printf("max |d ln g(E)| = %.4f (at E = %.0f) over %d levels%n", maxErr, worstE, count);
+        double maxRel = 0;
+        double worstT = 0;
+        for (double t = 1.5; t <= 3.5 + 1e-9; t += 0.05) {
+            double c = specificHeat(e, lnG, t, n);
+            double ce = Kaufman.specificHeatPerSpin(L, t, J);
+            double rel = Math.abs(c - ce) / ce;
+            if (rel > maxRel) {
+                maxRel = rel;
+                worstT = t;
+            }
+        }
+        System.out.printf("max |dC/C| for T in [1.5, 3.5] = %.3f%% (at T = %.2f)%n", 100 * maxRel, worstT);
+    }
+
+    /** Beale's ln g for L, computed once and kept in {@code bench/out/exact-lng-L.txt}. */
+    static double[] exactLnG(int L) {
+        Path cache = Path.of("bench", "out", "exact-lng-" + L + ".txt");
+        try {
+            if (Files.exists(cache)) {
+                return Files.readAllLines(cache).stream().mapToDouble(Double::parseDouble).toArray();
+            }
+            long start = System.nanoTime();
+            double[] lnG = BealeDos.lnG(L);
+            System.out.printf("exact g(E) (Beale) in %.1f s%n", (System.nanoTime() - start) / 1e9);
+            Files.createDirectories(cache.getParent());
+            Files.write(cache, java.util.Arrays.stream(lnG).mapToObj(Double::toString).toList());
+            return lnG;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** C/N from a density of states: β²(⟨E²⟩ − ⟨E⟩²)/N. */
+    static double specificHeat(double[] e, double[] lnG, double t, int n) {
+        double beta = 1 / t;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < e.length; k++) {
+            max = Math.max(max, lnG[k] - beta * e[k]);
+        }
+        double z = 0;
+        double e1 = 0;
+        double e2 = 0;
+        for (int k = 0; k < e.length; k++) {
+            double w = Math.exp(lnG[k] - beta * e[k] - max);
+            z += w;
+            e1 += w * e[k];
+            e2 += w * e[k] * e[k];
+        }
+        e1 /= z;
+        e2 /= z;
+        return beta * beta * (e2 - e1 * e1) / n;
+    }
+
+    private static void metropolis(JsonNode r, int L, double J) {
+        double worst = 0;
+        for (int k = 0; k < r.get("x").size(); k++) {
+            double t = r.get("x").get(k).asDouble();
+            double u = r.get("y").get(k).asDouble();
+            double du = r.path("series").path("U.err").get(k).asDouble();
+            double exact = Kaufman.energyPerSpin(L, t, J);
+            double sig = Math.abs(u - exact) / du;
+            worst = Math.max(worst, sig);
+            System.out.printf("T=%.3f U/N=%.5f ± %.5f exact %.5f (%.1f sigma)%n", t, u, du, exact, sig);
+        }
+        System.out.printf("largest deviation: %.2f standard errors%n", worst);
+    }
+}
