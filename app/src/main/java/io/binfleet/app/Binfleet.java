@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Organized parallel simulations on a Kafka worker fleet.",
         subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, BrokerCommand.class, WorkerCommand.class,
                 ReducerCommand.class, SubmitCommand.class, StatusCommand.class, CancelCommand.class, ResultCommand.class,
+                TopicsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Binfleet implements Runnable {
     @CommandLine.Spec

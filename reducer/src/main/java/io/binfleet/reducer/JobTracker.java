@@ -198,12 +198,14 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
     private void checkStalled(long now) {
         List<JobState> stalled = new ArrayList<>();
         int active = 0;
+        int pending = 0;
         try (KeyValueIterator<String, byte[]> it = jobs.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
                 JobState s = Codec.read(kv.value, JobState.class);
                 if (!s.terminal()) {
                     active++;
+                    pending += s.total() - s.done();
                     if (now - s.lastProgressAt() > stallTimeout.toMillis()) {
                         stalled.add(s);
                     }
@@ -211,6 +213,7 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
             }
         }
         metrics.jobsActive(context.taskId().toString(), active - stalled.size());
+        metrics.piecesPending(context.taskId().toString(), pending);
         for (JobState s : stalled) {
             TreeSet<Integer> missing = new TreeSet<>();
             for (int i = 0; i < s.total(); i++) {

@@ -217,7 +217,9 @@ public final class Worker implements AutoCloseable {
         String simulationName = task.simulation().path("name").asText("unknown");
         metrics.pieceStarted();
         AcknowledgeType outcome = AcknowledgeType.REJECT;
-        try {
+        try (var j = org.slf4j.MDC.putCloseable("jobId", task.jobId());
+             var p = org.slf4j.MDC.putCloseable("piece", Integer.toString(task.piece()));
+             var w = org.slf4j.MDC.putCloseable("worker", name)) {
             outcome = run(consumer, runner, current, name, task, effective, seed, attempt, start);
             return outcome;
         } finally {

@@ -21,6 +21,7 @@ public final class FleetMetrics {
     public static final String JOBS_COMPLETED = "binfleet.jobs.completed";
     public static final String JOB_DURATION = "binfleet.job.duration";
     public static final String JOBS_ACTIVE = "binfleet.jobs.active";
+    public static final String PIECES_PENDING = "binfleet.pieces.pending";
 
     /** Piece-duration histogram buckets: 10 ms to 24 h. */
     static final Duration[] PIECE_BUCKETS = {
@@ -33,6 +34,7 @@ public final class FleetMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger piecesActive = new AtomicInteger();
     private final java.util.Map<String, Integer> jobsActive = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Integer> piecesPending = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FleetMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -40,6 +42,8 @@ public final class FleetMetrics {
                 .register(registry);
         Gauge.builder(JOBS_ACTIVE, jobsActive, m -> m.values().stream().mapToInt(Integer::intValue).sum()).description("Jobs submitted and not yet ended, as the reducer sees them")
                 .register(registry);
+        Gauge.builder(PIECES_PENDING, piecesPending, m -> m.values().stream().mapToInt(Integer::intValue).sum())
+                .description("Pieces of running jobs that have no result yet (awaiting or running on workers)").register(registry);
     }
 
     /** Metrics that go nowhere (a service run without {@code --metrics-port}). */
@@ -83,5 +87,10 @@ public final class FleetMetrics {
     /** The reducer task {@code task} (one per partition) holds {@code count} jobs that have not ended. */
     public void jobsActive(String task, int count) {
         jobsActive.put(task, count);
+    }
+
+    /** The reducer task {@code task} waits for {@code count} more pieces of its running jobs. */
+    public void piecesPending(String task, int count) {
+        piecesPending.put(task, count);
     }
 }

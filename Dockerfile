@@ -1,0 +1,25 @@
+# Builds every binfleet service from the Maven build; one image, the command picks the service.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY core core
+COPY simulations simulations
+COPY kafka kafka
+COPY producer producer
+COPY worker worker
+COPY reducer reducer
+COPY app app
+COPY benchmarks/pom.xml benchmarks/pom.xml
+RUN mvn -B -q -DskipTests package -pl app -am
+
+FROM eclipse-temurin:17-jre
+WORKDIR /opt/binfleet
+COPY --from=build /src/app/target/binfleet-app-0.1.0-SNAPSHOT.jar app.jar
+COPY --from=build /src/app/target/lib lib
+COPY examples examples
+ENV BINFLEET_LOG_FORMAT=json \
+    BINFLEET_METRICS_PORT=9400 \
+    BINFLEET_STATE_DIR=/var/lib/binfleet/reducer-state
+EXPOSE 9400
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-cp", "app.jar:lib/*", "io.binfleet.app.Binfleet"]
+CMD ["--help"]
