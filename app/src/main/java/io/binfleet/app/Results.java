@@ -28,8 +28,16 @@ final class Results {
         long deadline = System.nanoTime() + timeout.toNanos();
         do {
             List<byte[]> values = scan(settings, settings.topics().results(), jobId);
-            if (!values.isEmpty()) {
-                return Optional.of(Codec.read(values.get(values.size() - 1), JobResult.class));
+            // the newest readable result: anything else written under the job's key is not ours to trust
+            for (int i = values.size() - 1; i >= 0; i--) {
+                try {
+                    JobResult r = Codec.read(values.get(i), JobResult.class);
+                    if (jobId.equals(r.jobId())) {
+                        return Optional.of(r);
+                    }
+                } catch (RuntimeException e) {
+                    // unreadable: skip it
+                }
             }
             sleep(200);
         } while (System.nanoTime() < deadline);

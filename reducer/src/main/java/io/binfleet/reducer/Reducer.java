@@ -54,6 +54,9 @@ public final class Reducer implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(64 << 20));
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Integer.toString(64 << 20));
         p.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), "50");
+        // a reducer that died is replaced after 10 s, not the default 45 s
+        p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
+        p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "3000");
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         Path out = config.outDir();
         streams = new KafkaStreams(ReducerTopology.build(settings.topics(), parser, config.stallTimeout(),

@@ -139,4 +139,71 @@ class FleetIT {
         assertThat(fleet.watcher.latest(jobId).orElseThrow().state()).isEqualTo(JobEvent.State.DONE);
         assertThat(fleet.result(jobId)).isEqualTo(first);
     }
+
+    @Test
+    void aSimulationThatAlwaysThrows_failsItsJobAfterTheDeliveryLimit_whileOtherJobsFlow() throws Exception {
+        String failing = fleet.submit("{\"name\": \"doomed\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 2}, \"simulation\": {\"name\": \"synthetic\", \"fail\": 1}}");
+        String healthy = fleet.submit(synthetic("healthy", 6, 0.05, 12));
+        JobEvent failed = fleet.awaitEnd(failing, Duration.ofSeconds(90));
+        assertThat(failed.state()).isEqualTo(JobEvent.State.FAILED);
+        assertThat(failed.reason()).matches("piece [01] failed: failed 5 times, last: SyntheticFailure: synthetic failure of piece [01] "
+                + "\\(fail = 1.0\\)");
+        assertThat(fleet.awaitEnd(healthy, Duration.ofSeconds(90)).state()).isEqualTo(JobEvent.State.DONE);
+        var dlq = fleet.kafka.read(fleet.kafka.settings().topics().dlq(), io.binfleet.kafka.KafkaFixture.key(failing), 1,
+                Duration.ofSeconds(10), Duration.ZERO);
+        assertThat(dlq).isNotEmpty();
+        assertThat(new String(dlq.get(0).headers().lastHeader("binfleet.error").value())).contains("failed 5 times");
+    }
+
+    @Test
+    void garbageOnEveryTopic_goesToTheDlq_andChangesNoJobsResult() throws Exception {
+        String spec = synthetic("garbage-proof", 4, 0.05, 13);
+        String jobId = fleet.submit(spec);
+        assertThat(fleet.awaitEnd(jobId, Duration.ofSeconds(90)).state()).isEqualTo(JobEvent.State.DONE);
+        JobResult before = fleet.result(jobId);
+        var topics = fleet.kafka.settings().topics();
+        PieceResult real = fleet.pieces(jobId, 4).get(0);
+        byte[] otherVersion = Codec.writeString(real).replace("\"v\":1", "\"v\":9").getBytes();
+        byte[] wrongKey = Codec.write(real);
+        byte[] oversized = new byte[3 << 20];
+        java.util.Arrays.fill(oversized, (byte) '{');
+        var p = new java.util.Properties();
+        p.putAll(fleet.kafka.settings().client());
+        p.put("max.request.size", Integer.toString(8 << 20));
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (String topic : topics.all()) {
+                if (topic.equals(topics.dlq())) {
+                    continue;
+                }
+                raw.send(new ProducerRecord<>(topic, jobId, "not json".getBytes())).get();
+                raw.send(new ProducerRecord<>(topic, jobId, new byte[] {0, (byte) 0xff, 7})).get();
+                raw.send(new ProducerRecord<>(topic, jobId, "{\"v\": 1, \"unexpected\": true}".getBytes())).get();
+                raw.send(new ProducerRecord<>(topic, jobId, otherVersion)).get();
+                raw.send(new ProducerRecord<>(topic, jobId, oversized)).get();
+            }
+            raw.send(new ProducerRecord<>(topics.pieces(), "someone-else", wrongKey)).get();
+        }
+        // every service keeps going: a new job still completes, and the old result is unchanged
+        String after = fleet.submit(synthetic("after-garbage", 3, 0.05, 14));
+        assertThat(fleet.awaitEnd(after, Duration.ofSeconds(90)).state()).isEqualTo(JobEvent.State.DONE);
+        assertThat(fleet.watcher.latest(jobId).orElseThrow().state()).isEqualTo(JobEvent.State.DONE);
+        assertThat(fleet.reducer.state().isRunningOrRebalancing()).isTrue();
+        // the reducer and the worker put what they could not read on the DLQ (tasks: 5 records, pieces: 6, jobs: 5)
+        var dlq = fleet.kafka.read(topics.dlq(), r -> jobId.equals(r.key()) || "someone-else".equals(r.key()), 16,
+                Duration.ofSeconds(30), Duration.ofSeconds(1));
+        assertThat(dlq).hasSizeGreaterThanOrEqualTo(16);
+        assertThat(dlq).allSatisfy(r -> assertThat(r.headers().lastHeader("binfleet.error")).isNotNull());
+        var results = fleet.kafka.read(topics.results(), io.binfleet.kafka.KafkaFixture.key(jobId), 10, Duration.ofSeconds(5),
+                Duration.ZERO);
+        JobResult lastReadable = null;
+        for (var r : results) {
+            try {
+                lastReadable = Codec.read(r.value(), JobResult.class);
+            } catch (RuntimeException e) {
+                // garbage written by this test
+            }
+        }
+        assertThat(lastReadable).isEqualTo(before);
+    }
 }

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** Bad specs, each with the exact message it must be refused with (every problem, one per line). */
-class SpecValidationTest {
+public class SpecValidationTest {
     private static final SpecParser PARSER = SpecParser.builtin();
 
     /** A valid spec with {@code %SYSTEM%}, {@code %PARALLEL%}, {@code %SIMULATION%}, {@code %MERGE%} replaceable. */
@@ -29,7 +29,7 @@ class SpecValidationTest {
     static final String SIM = "{\"name\": \"synthetic\", \"seconds\": 0}";
     static final String MEAN = "{\"method\": \"mean\"}";
 
-    static Stream<Arguments> badSpecs() {
+    public static Stream<Arguments> badSpecs() {
         return Stream.of(
                 arguments("not JSON", "{\"name\": ",
                         "name: not valid JSON (line 1, column 10): Unexpected end-of-input within/between Object entries"),
