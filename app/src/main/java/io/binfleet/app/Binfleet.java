@@ -21,7 +21,15 @@ public final class Binfleet implements Runnable {
 
     /** Runs the command line and returns its exit code (0 only on success). */
     public static int execute(String... args) {
-        return new CommandLine(new Binfleet()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        CommandLine cl = new CommandLine(new Binfleet()).setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof KafkaOptions.ConnectionException || e instanceof java.io.UncheckedIOException) {
+                commandLine.getErr().println(e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cl.execute(args);
     }
 
     public static void main(String[] args) {

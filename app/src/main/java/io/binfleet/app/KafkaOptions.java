@@ -39,11 +39,31 @@ final class KafkaOptions {
         return closer.add(MetricsServer.start(metricsBind, metricsPort, service)).metrics();
     }
 
-    /** Settings for {@code bootstrap}, or for the one given on the command line when it is null. */
+    /**
+     * Settings for {@code --bootstrap}, or for {@code fallbackBootstrap} when none was given; the connection (address
+     * and credentials) is checked once, so that a mistake is reported at once.
+     *
+     * @throws picocli.CommandLine.ParameterException saying what is wrong with the connection
+     */
     KafkaSettings settings(String fallbackBootstrap) {
         String servers = bootstrap != null && !bootstrap.isBlank() ? bootstrap : fallbackBootstrap;
         Map<String, String> extra = kafkaConfig == null ? Map.of() : KafkaSettings.readConfig(kafkaConfig);
-        return new KafkaSettings(servers, new Topics(topicPrefix), extra);
+        KafkaSettings settings = new KafkaSettings(servers, new Topics(topicPrefix), extra);
+        try {
+            settings.verify(java.time.Duration.ofSeconds(15));
+        } catch (IllegalStateException e) {
+            throw new ConnectionException(e.getMessage());
+        }
+        return settings;
+    }
+
+    /** The connection to Kafka failed: the command ends with this message and exit code 1. */
+    static final class ConnectionException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ConnectionException(String message) {
+            super(message);
+        }
     }
 
     boolean hasBootstrap() {

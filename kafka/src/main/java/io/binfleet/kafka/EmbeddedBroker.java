@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -55,6 +56,36 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @param dataDir where the log lives (kept across restarts), or {@code null} for a temporary folder
      */
     public static EmbeddedBroker start(int port, Path dataDir) {
+        return start(port, dataDir, Map.of());
+    }
+
+    /**
+     * A broker whose client listener takes SASL/PLAIN: {@code users} maps user names to passwords; inter-broker
+     * traffic uses the first user.
+     */
+    public static EmbeddedBroker startSasl(Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("at least one user is needed");
+        }
+        Map.Entry<String, String> first = users.entrySet().iterator().next();
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + first.getKey() + "\" password=\"" + first.getValue() + "\"");
+        users.forEach((u, pw) -> jaas.append(" user_").append(u).append("=\"").append(pw).append('"'));
+        jaas.append(';');
+        Map<String, String> sasl = new java.util.HashMap<>();
+        sasl.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        sasl.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        sasl.put("sasl.enabled.mechanisms", "PLAIN");
+        sasl.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        sasl.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.toString());
+        sasl.put(LISTENER_PROTOCOL, "SASL_PLAINTEXT");
+        return start(0, null, sasl);
+    }
+
+    private static final String LISTENER_PROTOCOL = "binfleet.listener.protocol";
+
+    /** A broker with {@code overrides} applied on top of the defaults. */
+    public static EmbeddedBroker start(int port, Path dataDir, Map<String, String> overrides) {
         boolean temporary = dataDir == null;
         try {
             Path dir = temporary ? Files.createTempDirectory("binfleet-broker-") : Files.createDirectories(dataDir);
@@ -67,6 +98,14 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
             Files.writeString(controllerPortFile, Integer.toString(controllerPort));
             Properties props = properties(dir.resolve("log"), clientPort, controllerPort);
+            String protocol = overrides.getOrDefault(LISTENER_PROTOCOL, "PLAINTEXT");
+            props.put("listeners", protocol + "://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", protocol + "://127.0.0.1:" + clientPort);
+            overrides.forEach((k, v) -> {
+                if (!k.equals(LISTENER_PROTOCOL)) {
+                    props.put(k, v);
+                }
+            });
             format(dir, props);
             long start = System.nanoTime();
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);

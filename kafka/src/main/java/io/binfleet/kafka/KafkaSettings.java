@@ -49,6 +49,32 @@ public record KafkaSettings(String bootstrap, Topics topics, Map<String, String>
         return p;
     }
 
+    /**
+     * Connects once and asks for the cluster id, so that a wrong address, password or certificate is reported at
+     * once and clearly, rather than as clients retrying in the background.
+     *
+     * @throws IllegalStateException saying what went wrong (no secret in it)
+     */
+    public void verify(java.time.Duration timeout) {
+        java.util.Properties p = client();
+        p.put("request.timeout.ms", Long.toString(timeout.toMillis()));
+        p.put("default.api.timeout.ms", Long.toString(timeout.toMillis()));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            String what = cause instanceof org.apache.kafka.common.errors.AuthenticationException ? "cannot authenticate to Kafka at "
+                    : cause instanceof org.apache.kafka.common.errors.AuthorizationException ? "not authorized by Kafka at "
+                    : "cannot reach Kafka at ";
+            throw new IllegalStateException(what + bootstrap + ": " + cause.getMessage(), cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + bootstrap + " within " + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Kafka at " + bootstrap, e);
+        }
+    }
+
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
