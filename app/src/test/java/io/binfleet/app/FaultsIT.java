@@ -213,4 +213,38 @@ class FaultsIT {
             }
         }
     }
+
+    @Test
+    void stopAndRestartTheBroker_withItsData_midJob_clientsReconnect_andTheJobIsExact() throws Exception {
+        String spec = synthetic("broker-restart", 8, 0.5, 61);
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        String b = "127.0.0.1:" + port;
+        String data = dir.resolve("broker-data").toString();
+        try (Services services = new Services(dir)) {
+            services.start("broker", "broker", "--port", Integer.toString(port), "--data", data);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> services.log("broker").contains("broker ready"));
+            KafkaSettings settings = KafkaSettings.of(b);
+            try (Reducer reducer = reducer(settings, Duration.ofMinutes(5)); JobWatcher watcher = new JobWatcher(settings).start();
+                 Worker worker = new Worker(settings, new Worker.Config("w", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin())) {
+                worker.start();
+                String jobId;
+                try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+                    jobId = submitter.submit(spec.getBytes()).jobId();
+                }
+                assertThat(watcher.await(jobId, e -> e.done() >= 2, Duration.ofSeconds(60))).isPresent();
+                assertThat(services.terminate("broker", 60)).as("the broker stops on SIGTERM").isTrue();
+                Thread.sleep(2000);
+                services.start("broker", "broker", "--port", Integer.toString(port), "--data", data);
+                JobEvent end = awaitEnd(watcher, jobId, Duration.ofSeconds(180));
+                assertThat(end.state()).as(end.toString()).isEqualTo(JobEvent.State.DONE);
+                assertExactly(Results.fetch(settings, jobId, Duration.ofSeconds(30)).orElseThrow(), inProcess(spec), 8);
+            } catch (AssertionError | Exception e) {
+                services.dump();
+                throw e;
+            }
+        }
+    }
 }
