@@ -44,6 +44,20 @@ final class Results {
         return Optional.empty();
     }
 
+    /** The newest readable result of every job on the results topic, read once. */
+    static java.util.Map<String, JobResult> all(KafkaSettings settings) {
+        java.util.Map<String, JobResult> out = new java.util.HashMap<>();
+        for (byte[] v : scan(settings, settings.topics().results(), null)) {
+            try {
+                JobResult r = Codec.read(v, JobResult.class);
+                out.put(r.jobId(), r);
+            } catch (RuntimeException e) {
+                // unreadable: skip it
+            }
+        }
+        return out;
+    }
+
     /** Every piece result published for the job (duplicates included). */
     static List<PieceResult> pieces(KafkaSettings settings, String jobId) {
         List<PieceResult> out = new ArrayList<>();
@@ -57,7 +71,7 @@ final class Results {
         return out;
     }
 
-    /** Values keyed {@code key} on {@code topic}, from its start to its current end (committed records only). */
+    /** Values keyed {@code key} (any key if null) on {@code topic}, from its start to its current end (committed records only). */
     static List<byte[]> scan(KafkaSettings settings, String topic, String key) {
         Properties p = settings.client();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -71,7 +85,7 @@ final class Results {
             Map<TopicPartition, Long> end = c.endOffsets(tps);
             while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (key.equals(r.key()) && r.value() != null) {
+                    if ((key == null || key.equals(r.key())) && r.value() != null) {
                         out.add(r.value());
                     }
                 }
