@@ -82,7 +82,7 @@ public final class Codec {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (JsonProcessingException e) {
-            throw failure(e);
+            throw failure(e, "message");
         }
     }
 
@@ -114,14 +114,19 @@ public final class Codec {
      * @throws CodecException naming the path and position where the document stops being valid JSON
      */
     public static JsonNode readTree(byte[] json) {
+        return readTree(json, "spec");
+    }
+
+    /** Reads one JSON document; {@code root} names the document itself in errors (e.g. "spec"). */
+    public static JsonNode readTree(byte[] json, String root) {
         try {
             JsonNode node = MAPPER.readTree(json);
             if (node == null || node.isMissingNode()) {
-                throw new CodecException("spec", "is empty, expected a JSON object", null);
+                throw new CodecException(root, "is empty, expected a JSON object", null);
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw failure(e);
+            throw failure(e, root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -136,22 +141,22 @@ public final class Codec {
         try {
             T value = MAPPER.readValue(json, type);
             if (value == null) {
-                throw new CodecException("spec", "is null, expected a JSON object", null);
+                throw new CodecException("message", "is null, expected a JSON object", null);
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw failure(e);
+            throw failure(e, "message");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static CodecException failure(JsonProcessingException e) {
-        String path = "spec";
+    private static CodecException failure(JsonProcessingException e, String root) {
+        String path = root;
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            path = mappingPath(m);
+            path = mappingPath(m, root);
         } else if (e.getProcessor() instanceof JsonParser p) {
-            path = streamPath(p.getParsingContext());
+            path = streamPath(p.getParsingContext(), root);
         }
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         String where = e.getLocation() == null ? ""
@@ -181,7 +186,7 @@ public final class Codec {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private static String mappingPath(JsonMappingException e) {
+    private static String mappingPath(JsonMappingException e, String root) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) {
@@ -193,11 +198,11 @@ public final class Codec {
                 sb.append('[').append(r.getIndex()).append(']');
             }
         }
-        return sb.length() == 0 ? "spec" : sb.toString();
+        return sb.length() == 0 ? root : sb.toString();
     }
 
     /** The dotted path of the value a parser stopped in, e.g. {@code system.Ising2D.L} or {@code parallel.bins[2]}. */
-    static String streamPath(JsonStreamContext context) {
+    static String streamPath(JsonStreamContext context, String root) {
         Deque<String> parts = new ArrayDeque<>();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
             if (c.inObject() && c.getCurrentName() != null) {
@@ -213,6 +218,6 @@ public final class Codec {
             }
             sb.append(p);
         }
-        return sb.length() == 0 ? "spec" : sb.toString();
+        return sb.length() == 0 ? root : sb.toString();
     }
 }

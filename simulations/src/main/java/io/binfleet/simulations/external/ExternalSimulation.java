@@ -142,7 +142,7 @@ public final class ExternalSimulation implements SimulationType {
 
         private static PieceOutput parse(byte[] out, String program, Drain stderr) throws ExternalFailure {
             try {
-                JsonNode root = Codec.readTree(out);
+                JsonNode root = Codec.readTree(out, "output");
                 if (!root.isObject()) {
                     throw new IllegalArgumentException("expected a JSON object");
                 }
