@@ -29,11 +29,7 @@ final class CancelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!kafka.hasBootstrap()) {
-            System.err.println("cancel needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
-            return 1;
-        }
-        KafkaSettings settings = kafka.settings(null);
+        KafkaSettings settings = kafka.connect();
         return cancel(settings, jobId) ? 0 : 1;
     }
 

@@ -11,6 +11,9 @@ import java.util.Map;
 
 /** Options every command that talks to Kafka shares. */
 final class KafkaOptions {
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec command;
+
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:BINFLEET_BOOTSTRAP}",
             description = "Kafka bootstrap servers (env BINFLEET_BOOTSTRAP).")
     String bootstrap;
@@ -64,6 +67,18 @@ final class KafkaOptions {
         ConnectionException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * The settings of a command that works on an existing cluster: {@code --bootstrap} is required.
+     *
+     * @throws ConnectionException if it is missing or the cluster cannot be reached
+     */
+    KafkaSettings connect() {
+        if (!hasBootstrap()) {
+            throw new ConnectionException(command.name() + " needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
+        }
+        return settings(null);
     }
 
     boolean hasBootstrap() {

@@ -31,15 +31,11 @@ final class ReducerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!kafka.hasBootstrap()) {
-            System.err.println("reducer needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
-            return 1;
-        }
         CountDownLatch stopped = new CountDownLatch(1);
         try (Closer closer = new Closer()) {
             closer.add(stopped::countDown);
             FleetMetrics metrics = kafka.metrics(closer, "reducer");
-            Reducer reducer = closer.add(new Reducer(kafka.settings(null),
+            Reducer reducer = closer.add(new Reducer(kafka.connect(),
                     new Reducer.Config(stateDir, Duration.ofSeconds(stallSeconds), out), SpecParser.builtin(), metrics));
             reducer.start();
             stopped.await();

@@ -27,11 +27,7 @@ final class ResultCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!kafka.hasBootstrap()) {
-            System.err.println("result needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
-            return 1;
-        }
-        Optional<JobResult> result = Results.fetch(kafka.settings(null), jobId, Duration.ZERO);
+        Optional<JobResult> result = Results.fetch(kafka.connect(), jobId, Duration.ZERO);
         if (result.isEmpty()) {
             System.err.println("no result for " + jobId + " (see: binfleet status " + jobId + ")");
             return 1;

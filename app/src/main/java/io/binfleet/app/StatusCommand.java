@@ -27,11 +27,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!kafka.hasBootstrap()) {
-            System.err.println("status needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
-            return 1;
-        }
-        KafkaSettings settings = kafka.settings(null);
+        KafkaSettings settings = kafka.connect();
         Map<String, JobEvent> jobs;
         try (JobWatcher watcher = new JobWatcher(settings).start()) {
             if (!watcher.awaitCaughtUp(Duration.ofSeconds(30))) {

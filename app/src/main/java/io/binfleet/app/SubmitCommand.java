@@ -37,11 +37,7 @@ final class SubmitCommand implements Callable<Integer> {
         if (spec == null) {
             return 1;
         }
-        if (!kafka.hasBootstrap()) {
-            System.err.println("submit needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
-            return 1;
-        }
-        KafkaSettings settings = kafka.settings(null);
+        KafkaSettings settings = kafka.connect();
         try (Closer closer = new Closer()) {
             JobWatcher watcher = await ? closer.add(new JobWatcher(settings).start()) : null;
             JobSubmitter.Submitted s = closer.add(new JobSubmitter(settings, SpecParser.builtin(), kafka.metrics(closer, "producer")))

@@ -14,11 +14,7 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!kafka.hasBootstrap()) {
-            System.err.println("topics needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
-            return 1;
-        }
-        var settings = kafka.settings(null);
+        var settings = kafka.connect();
         try (Admin admin = Admin.create(settings.client())) {
             settings.topics().ensure(admin);
         }

@@ -46,16 +46,12 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!kafka.hasBootstrap()) {
-            System.err.println("worker needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
-            return 1;
-        }
         String name = id != null ? id : hostName() + "-" + ProcessHandle.current().pid();
         CountDownLatch stopped = new CountDownLatch(1);
         try (Closer closer = new Closer()) {
             closer.add(stopped::countDown);
             FleetMetrics metrics = kafka.metrics(closer, "worker");
-            Worker worker = closer.add(new Worker(kafka.settings(null),
+            Worker worker = closer.add(new Worker(kafka.connect(),
                     new Worker.Config(name, threads, deliveryLimit, Duration.ofMillis((long) (renewSeconds * 1000)),
                             java.util.Set.copyOf(allowCommands), workDir), SpecParser.builtin(),
                     metrics));

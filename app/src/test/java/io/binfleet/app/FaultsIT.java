@@ -2,13 +2,7 @@ package io.binfleet.app;
 
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
-import io.binfleet.core.message.TaskMessage;
-import io.binfleet.core.seed.Seeds;
-import io.binfleet.core.spec.JobSpec;
-import io.binfleet.core.spec.Plan;
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.core.spi.Piece;
-import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.Series;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaFixture;
@@ -16,10 +10,6 @@ import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.Reducer;
 import io.binfleet.worker.Worker;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -50,28 +39,15 @@ class FaultsIT {
                 + seed + "}, \"merge\": {\"method\": \"mean\"}}";
     }
 
-    /** The same job's merge computed in this JVM (same seeds): what every run must reproduce exactly. */
+    /** The same job merged in this JVM from the same seeds: what every run must reproduce exactly. */
     private static Series inProcess(String json) throws Exception {
-        JobSpec spec = SpecParser.builtin().parse(json);
-        List<Piece> pieces = new ArrayList<>();
-        for (TaskMessage t : Plan.tasks(spec, "local")) {
-            pieces.add(new Piece(t.piece(), spec.simulation().run(PieceContext.of(t.toJson()), Seeds.generator(t.seed()))));
-        }
-        return spec.merge().merge(pieces);
+        return io.binfleet.simulations.InProcessJob.merge(json);
     }
 
     private static void assertExactly(JobResult result, Series expected, int pieces) {
         assertThat(result.y()).containsExactly(Arrays.stream(expected.y()).boxed().toArray(Double[]::new));
         assertThat(result.pieces()).extracting(JobResult.PieceInfo::index)
                 .containsExactlyElementsOf(IntStream.range(0, pieces).boxed().toList());
-    }
-
-    private static void lock(KafkaSettings settings, long millis) throws Exception {
-        try (Admin admin = Admin.create(settings.client())) {
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, settings.topics().workerGroup()),
-                    List.of(new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", Long.toString(millis)),
-                            AlterConfigOp.OpType.SET)))).all().get();
-        }
     }
 
     private Reducer reducer(KafkaSettings settings, Duration stall) throws Exception {
@@ -90,7 +66,7 @@ class FaultsIT {
         String spec = synthetic("kill-worker", 6, 2, 31);
         try (KafkaFixture kafka = KafkaFixture.start(); Services services = new Services(dir)) {
             KafkaSettings settings = kafka.settings();
-            lock(settings, 3000);
+            kafka.recordLock(Duration.ofSeconds(3));
             String b = settings.bootstrap();
             try (Reducer reducer = reducer(settings, Duration.ofMinutes(5)); JobWatcher watcher = new JobWatcher(settings).start();
                  JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
@@ -152,7 +128,7 @@ class FaultsIT {
         Files.writeString(job, spec);
         try (KafkaFixture kafka = KafkaFixture.start(); Services services = new Services(dir)) {
             KafkaSettings settings = kafka.settings();
-            lock(settings, 2000);
+            kafka.recordLock(Duration.ofSeconds(2));
             String b = settings.bootstrap();
             AtomicBoolean supervise = new AtomicBoolean(true);
             AtomicInteger starts = new AtomicInteger();

@@ -66,4 +66,14 @@ class OfflineCommandsTest {
         assertThat(o.exit()).isZero();
         assertThat(o.out()).contains("run", "validate", "plan", "broker", "worker", "reducer", "submit", "status", "cancel", "result");
     }
+
+    @Test
+    void clientCommands_withoutABootstrap_sayWhatTheyNeed() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("BINFLEET_BOOTSTRAP") == null);
+        for (String command : new String[] {"status", "worker", "reducer", "topics"}) {
+            Cli.Outcome o = Cli.run(command);
+            assertThat(o.exit()).isEqualTo(1);
+            assertThat(o.err()).isEqualTo(command + " needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)\n");
+        }
+    }
 }

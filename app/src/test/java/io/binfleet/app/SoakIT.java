@@ -2,22 +2,12 @@ package io.binfleet.app;
 
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
-import io.binfleet.core.message.TaskMessage;
-import io.binfleet.core.seed.Seeds;
-import io.binfleet.core.spec.JobSpec;
-import io.binfleet.core.spec.Plan;
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.core.spi.Piece;
-import io.binfleet.core.spi.PieceContext;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.Reducer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,11 +45,7 @@ class SoakIT {
         Random random = new Random(7);
         try (KafkaFixture kafka = KafkaFixture.start(); Services services = new Services(dir)) {
             KafkaSettings settings = kafka.settings();
-            try (Admin admin = Admin.create(settings.client())) {
-                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, settings.topics().workerGroup()),
-                        List.of(new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "3000"), AlterConfigOp.OpType.SET))))
-                        .all().get();
-            }
+            kafka.recordLock(Duration.ofSeconds(3));
             String b = settings.bootstrap();
             String[] workers = {"w1", "w2", "w3"};
             Map<String, Long> peakRss = new ConcurrentHashMap<>();
@@ -151,12 +137,7 @@ class SoakIT {
     }
 
     private static double[] expected(String json) throws Exception {
-        JobSpec spec = SpecParser.builtin().parse(json);
-        List<Piece> pieces = new ArrayList<>();
-        for (TaskMessage t : Plan.tasks(spec, "x")) {
-            pieces.add(new Piece(t.piece(), spec.simulation().run(PieceContext.of(t.toJson()), Seeds.generator(t.seed()))));
-        }
-        return spec.merge().merge(pieces).y();
+        return io.binfleet.simulations.InProcessJob.merge(json).y();
     }
 
     private static java.util.Optional<Long> rss(Process p) {

@@ -46,6 +46,23 @@ public final class KafkaFixture implements AutoCloseable {
         return fixture;
     }
 
+    /** Sets the worker share group's record lock (the broker allows 1 s and up here). */
+    public void recordLock(java.time.Duration lock) {
+        try (Admin admin = Admin.create(settings.client())) {
+            admin.incrementalAlterConfigs(java.util.Map.of(
+                    new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.GROUP,
+                            settings.topics().workerGroup()),
+                    List.of(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                            "share.record.lock.duration.ms", Long.toString(lock.toMillis())),
+                            org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot set the record lock: " + e.getCause(), e);
+        }
+    }
+
     public KafkaSettings settings() {
         return settings;
     }

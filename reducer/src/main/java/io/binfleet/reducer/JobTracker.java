@@ -79,29 +79,30 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
             return;
         }
         if (topic.equals(piecesTopic)) {
-            PieceResult piece;
-            try {
-                piece = Codec.read(record.value(), PieceResult.class);
-                if (!piece.jobId().equals(record.key())) {
-                    throw new IllegalArgumentException("key " + record.key() + " is not the job id " + piece.jobId());
-                }
-            } catch (RuntimeException e) {
-                dlq(record, topic, "unreadable piece result: " + e.getMessage());
-                return;
+            PieceResult piece = decode(record, topic, PieceResult.class, "piece result", PieceResult::jobId);
+            if (piece != null) {
+                onPiece(piece);
             }
-            onPiece(piece);
         } else {
-            JobEvent event;
-            try {
-                event = Codec.read(record.value(), JobEvent.class);
-                if (!event.jobId().equals(record.key())) {
-                    throw new IllegalArgumentException("key " + record.key() + " is not the job id " + event.jobId());
-                }
-            } catch (RuntimeException e) {
-                dlq(record, topic, "unreadable job event: " + e.getMessage());
-                return;
+            JobEvent event = decode(record, topic, JobEvent.class, "job event", JobEvent::jobId);
+            if (event != null) {
+                onEvent(event);
             }
-            onEvent(event);
+        }
+    }
+
+    /** The record's value as {@code type}, or null after sending it to the DLQ (unreadable, or keyed by another job). */
+    private <T> T decode(Record<String, byte[]> record, String topic, Class<T> type, String what,
+                         java.util.function.Function<T, String> jobIdOf) {
+        try {
+            T value = Codec.read(record.value(), type);
+            if (!jobIdOf.apply(value).equals(record.key())) {
+                throw new IllegalArgumentException("key " + record.key() + " is not the job id " + jobIdOf.apply(value));
+            }
+            return value;
+        } catch (RuntimeException e) {
+            dlq(record, topic, "unreadable " + what + ": " + e.getMessage());
+            return null;
         }
     }
 

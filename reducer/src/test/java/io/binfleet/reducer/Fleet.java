@@ -10,17 +10,12 @@ import io.binfleet.kafka.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.worker.Worker;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** A whole fleet in this JVM for integration tests: embedded broker, reducer, workers, a job watcher. */
 final class Fleet implements AutoCloseable {
@@ -39,11 +34,7 @@ final class Fleet implements AutoCloseable {
         try {
             KafkaSettings settings = kafka.settings();
             if (lock != null) {
-                try (Admin admin = Admin.create(settings.client())) {
-                    admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, settings.topics().workerGroup()),
-                            List.of(new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", Long.toString(lock.toMillis())),
-                                    AlterConfigOp.OpType.SET)))).all().get();
-                }
+                kafka.recordLock(lock);
             }
             reducer = new Reducer(settings, new Reducer.Config(Files.createTempDirectory("reducer-state"), Duration.ofMinutes(5), null),
                     SpecParser.builtin());

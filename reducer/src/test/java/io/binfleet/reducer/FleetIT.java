@@ -4,13 +4,7 @@ import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
-import io.binfleet.core.message.TaskMessage;
-import io.binfleet.core.seed.Seeds;
-import io.binfleet.core.spec.JobSpec;
-import io.binfleet.core.spec.Plan;
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.core.spi.Piece;
-import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.Series;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -53,14 +46,9 @@ class FleetIT {
                 + seed + "}, \"merge\": {\"method\": \"mean\"}}";
     }
 
-    /** The merged result computed in this JVM from the same pieces (same seeds). */
+    /** The same job merged in this JVM from the same seeds: what every run must reproduce exactly. */
     private static Series inProcess(String json) throws Exception {
-        JobSpec spec = SpecParser.builtin().parse(json);
-        List<Piece> pieces = new ArrayList<>();
-        for (TaskMessage t : Plan.tasks(spec, "local")) {
-            pieces.add(new Piece(t.piece(), spec.simulation().run(PieceContext.of(t.toJson()), Seeds.generator(t.seed()))));
-        }
-        return spec.merge().merge(pieces);
+        return io.binfleet.simulations.InProcessJob.merge(json);
     }
 
     private static void assertMatches(JobResult result, Series expected) {

@@ -6,16 +6,11 @@ import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,11 +20,7 @@ class LockRenewalIT {
     void aPieceFourTimesLongerThanTheLock_runsExactlyOnce() throws Exception {
         try (KafkaFixture kafka = KafkaFixture.start()) {
             KafkaSettings settings = kafka.settings();
-            try (Admin admin = Admin.create(settings.client())) {
-                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, settings.topics().workerGroup()),
-                        List.of(new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
-                        .all().get();
-            }
+            kafka.recordLock(Duration.ofSeconds(2));
             String spec = "{\"name\": \"long\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                     + "{\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 8}}";
             try (Worker a = new Worker(settings, new Worker.Config("a", 1, 5, Duration.ofMillis(500)), SpecParser.builtin());
@@ -56,11 +47,7 @@ class LockRenewalIT {
     void aWorkerStoppedMidPiece_releasesIt_andAnotherWorkerRunsIt() throws Exception {
         try (KafkaFixture kafka = KafkaFixture.start()) {
             KafkaSettings settings = kafka.settings();
-            try (Admin admin = Admin.create(settings.client())) {
-                admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, settings.topics().workerGroup()),
-                        List.of(new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", "2000"), AlterConfigOp.OpType.SET))))
-                        .all().get();
-            }
+            kafka.recordLock(Duration.ofSeconds(2));
             String spec = "{\"name\": \"moved\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                     + "{\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 5}}";
             String jobId;

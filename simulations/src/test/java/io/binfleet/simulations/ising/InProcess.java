@@ -1,15 +1,10 @@
 package io.binfleet.simulations.ising;
 
-import io.binfleet.core.message.TaskMessage;
-import io.binfleet.core.seed.Seeds;
 import io.binfleet.core.spec.JobSpec;
-import io.binfleet.core.spec.Plan;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.core.spi.Piece;
-import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.Series;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Runs every piece of a job in this JVM, as workers would, and merges them as the reducer would. */
@@ -22,16 +17,11 @@ final class InProcess {
     }
 
     static List<Piece> pieces(JobSpec spec) throws Exception {
-        List<Piece> pieces = new ArrayList<>();
-        for (TaskMessage t : Plan.tasks(spec, "local")) {
-            pieces.add(new Piece(t.piece(), spec.simulation().run(PieceContext.of(t.toJson()), Seeds.generator(t.seed()))));
-        }
-        return pieces;
+        return io.binfleet.simulations.InProcessJob.pieces(spec);
     }
 
     static Series run(String json) throws Exception {
-        JobSpec spec = spec(json);
-        return spec.merge().merge(pieces(spec));
+        return io.binfleet.simulations.InProcessJob.merge(json);
     }
 
     /** max |ln g − ln g_exact| over the reachable levels of the merged result. */
