@@ -71,13 +71,14 @@ public final class JoinMerge implements MergeType {
             for (int r = 1; r < n; r++) {
                 int a = order[r - 1];
                 int b = order[r];
-                int[] common = grid.common(a, b);
-                if (common.length == 0) {
+                int[][] common = grid.commonPoints(a, b);
+                if (common[0].length == 0) {
                     throw new MergeException(grid.describe(a) + " and " + grid.describe(b)
                             + " do not overlap; join needs neighbours that share at least one point");
                 }
-                int g = "middle".equals(at) ? common[(common.length - 1) / 2] : bestSlope(grid, a, b, common);
-                offsets[b] = value(grid, a, g) + offsets[a] - value(grid, b, g);
+                int m = "middle".equals(at) ? (common[0].length - 1) / 2 : bestSlope(grid, a, b, common);
+                int g = common[0][m];
+                offsets[b] = grid.pieces.get(a).y()[common[1][m]] + offsets[a] - grid.pieces.get(b).y()[common[2][m]];
                 switchAt[b] = g;
             }
             Series merged;
@@ -91,22 +92,24 @@ public final class JoinMerge implements MergeType {
             return Combine.normalize(merged, grid, Normalize.effective(normalize, systemNormalize));
         }
 
-        private static double value(PointGrid grid, int p, int g) {
-            return grid.pieces.get(p).y()[grid.pointAt(p, g)];
-        }
-
-        /** The common point where the two pieces' discrete derivatives agree best; ties go to the middle. */
-        private static int bestSlope(PointGrid grid, int a, int b, int[] common) {
-            if (common.length < 2) {
-                return common[0];
+        /**
+         * The index (into the common points) where the two pieces' discrete derivatives agree best; ties go to the
+         * middle of the overlap.
+         */
+        private static int bestSlope(PointGrid grid, int a, int b, int[][] common) {
+            int n = common[0].length;
+            if (n < 2) {
+                return 0;
             }
+            double[] ya = grid.pieces.get(a).y();
+            double[] yb = grid.pieces.get(b).y();
             int best = -1;
             double bestDiff = Double.POSITIVE_INFINITY;
-            double middle = (common.length - 2) / 2.0;
-            for (int j = 0; j + 1 < common.length; j++) {
-                double dx = grid.x[common[j + 1]] - grid.x[common[j]];
-                double da = (value(grid, a, common[j + 1]) - value(grid, a, common[j])) / dx;
-                double db = (value(grid, b, common[j + 1]) - value(grid, b, common[j])) / dx;
+            double middle = (n - 2) / 2.0;
+            for (int j = 0; j + 1 < n; j++) {
+                double dx = grid.x[common[0][j + 1]] - grid.x[common[0][j]];
+                double da = (ya[common[1][j + 1]] - ya[common[1][j]]) / dx;
+                double db = (yb[common[2][j + 1]] - yb[common[2][j]]) / dx;
                 double diff = Math.abs(da - db);
                 double tie = 1e-12 * (Math.abs(da) + Math.abs(db) + 1);
                 if (diff < bestDiff - tie || (diff <= bestDiff + tie && Math.abs(j - middle) < Math.abs(best - middle))) {
@@ -114,7 +117,7 @@ public final class JoinMerge implements MergeType {
                     best = j;
                 }
             }
-            return common[best];
+            return best;
         }
 
         /** Each point from the last piece (in left-edge order) that covers it and has switched in at or before it. */

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * The union of the pieces' x values (values within 1e-9 relative are one point), where each piece's points fall
@@ -76,20 +75,39 @@ final class PointGrid {
             at[p] = new int[px.length];
             total += px.length;
         }
+        // k-way merge of the pieces' sorted points. A piece enters the heap only when the sweep reaches its first x,
+        // so for the usual windows (each overlapping its neighbours) the heap holds two or three pieces, not all.
         int[] pos = new int[n];
-        PriorityQueue<Integer> heap = new PriorityQueue<>(Math.max(1, n), Comparator
-                .comparingDouble((Integer p) -> pieces.get(p).x()[sorted[p][pos[p]]]).thenComparingInt(p -> p));
+        double[][] xs = new double[n][];
         for (int p = 0; p < n; p++) {
-            if (sorted[p].length > 0) {
-                heap.add(p);
-            }
+            xs[p] = pieces.get(p).x();
         }
+        Integer[] byFirstBoxed = new Integer[n];
+        for (int p = 0; p < n; p++) {
+            byFirstBoxed[p] = p;
+        }
+        Arrays.sort(byFirstBoxed, Comparator.comparingDouble((Integer p) -> sorted[p].length == 0 ? Double.POSITIVE_INFINITY
+                : xs[p][sorted[p][0]]).thenComparingInt(p -> p));
+        int[] byFirst = new int[n];
+        for (int i = 0; i < n; i++) {
+            byFirst[i] = byFirstBoxed[i];
+        }
+        MinHeap heap = new MinHeap(n);
+        int next = 0;
         double[] grid = new double[total];
         int g = -1;
-        while (!heap.isEmpty()) {
-            int p = heap.poll();
+        while (true) {
+            while (next < n && sorted[byFirst[next]].length > 0
+                    && (heap.isEmpty() || xs[byFirst[next]][sorted[byFirst[next]][0]] <= heap.topKey())) {
+                int p = byFirst[next++];
+                heap.push(p, xs[p][sorted[p][0]]);
+            }
+            if (heap.isEmpty()) {
+                break;
+            }
+            int p = heap.top();
             int k = sorted[p][pos[p]];
-            double v = pieces.get(p).x()[k];
+            double v = xs[p][k];
             if (g < 0 || v - grid[g] > 1e-9 * Math.max(1, Math.abs(v))) {
                 grid[++g] = v;
             }
@@ -98,10 +116,87 @@ final class PointGrid {
             }
             at[p][k] = g;
             if (++pos[p] < sorted[p].length) {
-                heap.add(p);
+                heap.replaceTop(p, xs[p][sorted[p][pos[p]]]);
+            } else {
+                heap.pop();
             }
         }
         return new PointGrid(pieces, Arrays.copyOf(grid, g + 1), at, sorted);
+    }
+
+    /** A binary min-heap of piece numbers keyed by a double, ties to the lower piece number; no boxing. */
+    private static final class MinHeap {
+        private final int[] item;
+        private final double[] key;
+        private int size;
+
+        MinHeap(int capacity) {
+            item = new int[Math.max(1, capacity)];
+            key = new double[Math.max(1, capacity)];
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        int top() {
+            return item[0];
+        }
+
+        double topKey() {
+            return key[0];
+        }
+
+        void push(int p, double k) {
+            int i = size++;
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (!less(p, k, item[parent], key[parent])) {
+                    break;
+                }
+                item[i] = item[parent];
+                key[i] = key[parent];
+                i = parent;
+            }
+            item[i] = p;
+            key[i] = k;
+        }
+
+        void pop() {
+            size--;
+            if (size > 0) {
+                siftDown(item[size], key[size]);
+            }
+        }
+
+        void replaceTop(int p, double k) {
+            siftDown(p, k);
+        }
+
+        private void siftDown(int p, double k) {
+            int i = 0;
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= size) {
+                    break;
+                }
+                if (child + 1 < size && less(item[child + 1], key[child + 1], item[child], key[child])) {
+                    child++;
+                }
+                if (!less(item[child], key[child], p, k)) {
+                    break;
+                }
+                item[i] = item[child];
+                key[i] = key[child];
+                i = child;
+            }
+            item[i] = p;
+            key[i] = k;
+        }
+
+        private static boolean less(int a, double ka, int b, double kb) {
+            return ka < kb || (ka == kb && a < b);
+        }
     }
 
     private static int[] sortedOrder(double[] xs) {
@@ -144,9 +239,15 @@ final class PointGrid {
         return -1;
     }
 
-    /** Grid indices both pieces have, ascending. */
-    int[] common(int p, int q) {
-        int[] out = new int[Math.min(sorted[p].length, sorted[q].length)];
+    /**
+     * The points both pieces have, ascending: {@code [0]} grid indices, {@code [1]} p's point indices, {@code [2]}
+     * q's point indices.
+     */
+    int[][] commonPoints(int p, int q) {
+        int max = Math.min(sorted[p].length, sorted[q].length);
+        int[] g = new int[max];
+        int[] kp = new int[max];
+        int[] kq = new int[max];
         int n = 0;
         int i = 0;
         int j = 0;
@@ -154,7 +255,10 @@ final class PointGrid {
             int gp = at[p][sorted[p][i]];
             int gq = at[q][sorted[q][j]];
             if (gp == gq) {
-                out[n++] = gp;
+                g[n] = gp;
+                kp[n] = sorted[p][i];
+                kq[n] = sorted[q][j];
+                n++;
                 i++;
                 j++;
             } else if (gp < gq) {
@@ -163,7 +267,7 @@ final class PointGrid {
                 j++;
             }
         }
-        return Arrays.copyOf(out, n);
+        return new int[][] {Arrays.copyOf(g, n), Arrays.copyOf(kp, n), Arrays.copyOf(kq, n)};
     }
 
     /** Grid index of the smallest and largest x of piece p. */
