@@ -109,6 +109,8 @@ public final class Worker implements AutoCloseable {
         Properties p = settings.client();
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // a result is awaited before its record is accepted: do not hold it back hoping for a batch
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20));
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.jobs = new JobWatcher(settings);
