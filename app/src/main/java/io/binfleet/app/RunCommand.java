@@ -95,6 +95,9 @@ final class RunCommand implements Callable<Integer> {
             JobWatcher watcher = closer.add(new JobWatcher(settings).start());
             JobSubmitter submitter = closer.add(new JobSubmitter(settings, parser, metrics));
             reducer.awaitRunning(Duration.ofSeconds(60));
+            if (!worker.awaitAssigned(Duration.ofSeconds(30))) {
+                err.println("warning: the workers have not joined the share group yet; the job may wait for them");
+            }
             double startup = (System.nanoTime() - start) / 1e9;
             JobSubmitter.Submitted submitted = submitter.submit(spec);
             err.printf("%s: %d pieces on %d workers (%s in %.1f s)%n", submitted.jobId(), submitted.pieces(), workers,

@@ -360,6 +360,33 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until every one of this worker's share consumers has joined the group and been assigned the tasks
+     * topic, so that a job submitted next is picked up at once (joining takes a couple of heartbeats).
+     *
+     * @return false if that did not happen within {@code timeout}
+     */
+    public boolean awaitAssigned(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(settings.client())) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    String group = settings.topics().workerGroup();
+                    long assigned = admin.describeShareGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group).members()
+                            .stream().filter(m -> m.clientId().startsWith(config.workerId() + "-"))
+                            .filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+                    if (assigned >= config.threads()) {
+                        return true;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    LOGGER.debug("share group not described yet: {}", e.toString());
+                }
+                Thread.sleep(100);
+            }
+        }
+        return false;
+    }
+
     /** Stops taking pieces, waits for the threads, closes the clients. */
     @Override
     public void close() {
