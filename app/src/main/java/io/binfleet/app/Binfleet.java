@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
                 TopicsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Binfleet implements Runnable {
+    static {
+        // the default of --workers (run) and --threads (worker): one piece per core
+        System.setProperty("binfleet.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

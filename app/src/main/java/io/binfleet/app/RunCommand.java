@@ -52,10 +52,6 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    static {
-        System.setProperty("binfleet.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;

@@ -40,10 +40,6 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    static {
-        System.setProperty("binfleet.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    }
-
     @Override
     public Integer call() throws Exception {
         String name = id != null ? id : hostName() + "-" + ProcessHandle.current().pid();

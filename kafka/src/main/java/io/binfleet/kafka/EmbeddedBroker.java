@@ -97,10 +97,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 controllerPort = freePort();
             }
             Files.writeString(controllerPortFile, Integer.toString(controllerPort));
-            Properties props = properties(dir.resolve("log"), clientPort, controllerPort);
-            String protocol = overrides.getOrDefault(LISTENER_PROTOCOL, "PLAINTEXT");
-            props.put("listeners", protocol + "://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", protocol + "://127.0.0.1:" + clientPort);
+            Properties props = properties(dir.resolve("log"), clientPort, controllerPort,
+                    overrides.getOrDefault(LISTENER_PROTOCOL, "PLAINTEXT"));
             overrides.forEach((k, v) -> {
                 if (!k.equals(LISTENER_PROTOCOL)) {
                     props.put(k, v);
@@ -124,12 +122,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    static Properties properties(Path logDir, int clientPort, int controllerPort) {
+    static Properties properties(Path logDir, int clientPort, int controllerPort, String protocol) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+        p.put("listeners", protocol + "://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", protocol + "://127.0.0.1:" + clientPort);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");

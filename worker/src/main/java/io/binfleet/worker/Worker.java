@@ -78,10 +78,6 @@ public final class Worker implements AutoCloseable {
             this(workerId, threads, deliveryLimit, renewEvery, Set.of(), Path.of(""));
         }
 
-        public static Config defaults(String workerId) {
-            return new Config(workerId, Runtime.getRuntime().availableProcessors(), 5, Duration.ofSeconds(10));
-        }
-
         boolean allows(String program) {
             return allowedCommands.contains("*") || allowedCommands.contains(program);
         }

@@ -77,15 +77,6 @@ public final class Codec {
         return MAPPER.valueToTree(value);
     }
 
-    /** Reads a tree into {@code type}, strictly. */
-    public static <T> T convert(JsonNode node, Class<T> type) {
-        try {
-            return MAPPER.treeToValue(node, type);
-        } catch (JsonProcessingException e) {
-            throw failure(e, "message");
-        }
-    }
-
     public static byte[] write(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
