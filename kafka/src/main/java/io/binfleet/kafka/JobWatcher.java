@@ -43,7 +43,7 @@ public final class JobWatcher implements AutoCloseable {
         Properties p = settings.client();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "binfleet-job-watcher-" + System.nanoTime());
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = settings.topics().jobs();

@@ -91,6 +91,8 @@ public record Topics(String prefix) {
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, workerGroup());
             admin.incrementalAlterConfigs(Map.of(group, List.of(
                     new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
+                    // a job's tasks are published in one transaction: never hand out those of an aborted one
+                    new AlterConfigOp(new ConfigEntry("share.isolation.level", "read_committed"), AlterConfigOp.OpType.SET),
                     // workers renew the lock of pieces that run longer than it (KIP-1222)
                     new AlterConfigOp(new ConfigEntry("share.renew.acknowledge.enable", "true"), AlterConfigOp.OpType.SET))))
                     .all().get(30, TimeUnit.SECONDS);

@@ -83,6 +83,12 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * How long one poll waits. Short on purpose: a share fetch that hands back only a transaction marker (every job's
+     * tasks end with one) leaves the poll waiting for its whole timeout before the next fetch, which with 500 ms
+     * put 130 ms on a warm job's first piece (measured; see BENCHMARKS.md).
+     */
+    private static final Duration POLL = Duration.ofMillis(50);
     private final KafkaSettings settings;
     private final Config config;
     private final SpecParser parser;
@@ -151,7 +157,7 @@ public final class Worker implements AutoCloseable {
                     nextRefresh = System.nanoTime() + 30_000_000_000L;
                 }
                 try {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                         if (!running.get()) {
                             consumer.acknowledge(record, AcknowledgeType.RELEASE);
                             continue;

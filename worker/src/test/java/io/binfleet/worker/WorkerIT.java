@@ -58,6 +58,38 @@ class WorkerIT {
     }
 
     @Test
+    void tasksOfAnAbortedTransaction_areNeverRun() throws Exception {
+        String spec = "{\"name\": \"aborted\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 3}, \"simulation\": {\"name\": \"synthetic\"}}";
+        var props = settings.client();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, "aborting-submitter");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (var task : io.binfleet.core.spec.Plan.tasks(SpecParser.builtin().parse(spec.getBytes(StandardCharsets.UTF_8)),
+                    "aborted-job")) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.topics().tasks(), "aborted-job",
+                        Codec.write(task))).get();
+            }
+            producer.abortTransaction();
+        }
+        try (Worker w = new Worker(settings, new Worker.Config("t", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin())) {
+            w.start();
+            String jobId;
+            try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+                jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
+            }
+            // the real job's pieces sit behind the aborted ones on the single tasks partition
+            assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 3, Duration.ofSeconds(60), Duration.ZERO))
+                    .hasSize(3);
+        }
+        assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key("aborted-job"), 1, Duration.ofSeconds(2), Duration.ZERO))
+                .isEmpty();
+    }
+
+    @Test
     void garbageOnTheTasksTopic_goesToTheDlq_andTheNextJobStillRuns() throws Exception {
         var props = settings.client();
         try (var raw = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
