@@ -54,6 +54,9 @@ public final class JobSubmitter implements AutoCloseable {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new AnySerializer());
         producer.initTransactions();
+        // the topics' metadata now, not inside the first submit
+        producer.partitionsFor(settings.topics().tasks());
+        producer.partitionsFor(settings.topics().jobs());
         bindQuietly(new KafkaClientMetrics(producer));
     }
 

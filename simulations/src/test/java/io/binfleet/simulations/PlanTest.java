@@ -40,4 +40,35 @@ class PlanTest {
         assertThat(problems.all()).isEmpty();
         assertThat(split.pieces()).extracting(Object::toString).containsExactly("{\"window\":[-32,16]}", "{\"window\":[-16,32]}");
     }
+
+    @Test
+    void tasksArePublishedLongestFirst_byTheSimulationsEstimate() {
+        JobSpec spec = SpecParser.builtin().parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 16}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.5, \"spread\": 0.9}}");
+        var synthetic = (io.binfleet.simulations.synthetic.SyntheticSimulation.Synthetic) spec.simulation();
+        List<Integer> order = Plan.tasks(spec, "job").stream().map(TaskMessage::piece).toList();
+        assertThat(order).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 16).boxed().toList());
+        assertThat(order).isNotEqualTo(java.util.stream.IntStream.range(0, 16).boxed().toList());
+        for (int i = 1; i < order.size(); i++) {
+            assertThat(synthetic.duration(order.get(i))).isLessThanOrEqualTo(synthetic.duration(order.get(i - 1)));
+        }
+    }
+
+    @Test
+    void piecesEstimatedAlike_keepIndexOrder() {
+        JobSpec spec = SpecParser.builtin().parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 5}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 1}}");
+        assertThat(Plan.tasks(spec, "job")).extracting(TaskMessage::piece).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    @Test
+    void wangLandauWindows_widestFirst() {
+        JobSpec wl = SpecParser.builtin().parse("{\"name\": \"p\", \"system\": {\"Ising2D\": {\"L\": 8}}, \"parallel\": "
+                + "{\"split\": \"energy-windows\", \"bins\": [-128, -100, 0, 128]}, \"simulation\": {\"name\": \"wang-landau\"}}");
+        List<TaskMessage> tasks = Plan.tasks(wl, "job");
+        double[] widths = tasks.stream().mapToDouble(t -> t.args().get("window").get(1).asDouble() - t.args().get("window").get(0).asDouble())
+                .toArray();
+        assertThat(widths).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(widths[0]).isGreaterThan(widths[widths.length - 1]);
+    }
 }

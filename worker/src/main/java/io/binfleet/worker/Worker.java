@@ -126,6 +126,7 @@ public final class Worker implements AutoCloseable {
     /** Starts the consumer threads. */
     public void start() {
         jobs.start();
+        producer.partitionsFor(settings.topics().pieces()); // the metadata now, not inside the first piece
         for (int i = 0; i < config.threads(); i++) {
             Properties p = settings.client();
             p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.topics().workerGroup());

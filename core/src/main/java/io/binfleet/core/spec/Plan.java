@@ -6,6 +6,7 @@ import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.seed.Seeds;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** The pieces a spec splits into, computed without running or publishing anything. */
@@ -32,9 +33,17 @@ public final class Plan {
         return pieces;
     }
 
-    /** The task messages of {@code spec} under {@code jobId}. */
+    /**
+     * The task messages of {@code spec} under {@code jobId}, in the order they are published: longest first by
+     * the simulation's {@link io.binfleet.core.spi.Simulation#cost cost} estimate, index order among equals.
+     */
     public static List<TaskMessage> tasks(JobSpec spec, String jobId) {
-        List<PlannedPiece> planned = of(spec);
+        List<PlannedPiece> planned = new ArrayList<>(of(spec));
+        double[] cost = new double[planned.size()];
+        for (PlannedPiece p : planned) {
+            cost[p.index()] = spec.simulation().cost(p.index(), p.args());
+        }
+        planned.sort(Comparator.comparingDouble((PlannedPiece p) -> -cost[p.index()])); // stable: ties keep index order
         ObjectNode system = spec.systemJson();
         ObjectNode simulation = spec.simulationJson();
         List<TaskMessage> tasks = new ArrayList<>(planned.size());

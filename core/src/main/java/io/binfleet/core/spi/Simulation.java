@@ -13,6 +13,16 @@ public interface Simulation {
     ObjectNode params();
 
     /**
+     * A rough, relative estimate of how long piece {@code index} (with split arguments {@code args}) runs; only
+     * the order of the estimates within a job matters. A job's tasks are published longest first, so that the
+     * pieces still running when the fleet runs out of work are short ones (longest-processing-time-first
+     * scheduling). The default, every piece alike, keeps index order.
+     */
+    default double cost(int index, ObjectNode args) {
+        return 1;
+    }
+
+    /**
      * Runs one piece. {@code rng} is seeded from the piece's recorded seed and is the only source of
      * randomness, so the same seed gives the same output. Long runs should poll {@link PieceContext#cancelled()}
      * and report {@link PieceContext#progress(double)}.

@@ -71,6 +71,12 @@ public final class MetropolisSimulation implements SimulationType {
             return Codec.object().put("thermalization", thermalization).put("sweeps", sweeps).put("blocks", blocks);
         }
 
+        /** The same sweeps at every temperature: a piece's work is its number of temperatures. */
+        @Override
+        public double cost(int index, ObjectNode args) {
+            return Math.max(1, args.path("values").size());
+        }
+
         @Override
         public PieceOutput run(PieceContext context, RandomGenerator random) throws PieceFailedException {
             JsonNode systemNode = context.task().get("system").get(Ising2DSystem.NAME);

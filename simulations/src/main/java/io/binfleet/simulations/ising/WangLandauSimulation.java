@@ -74,6 +74,13 @@ public final class WangLandauSimulation implements SimulationType {
             return p;
         }
 
+        /** Wang-Landau's work grows with the window: its energy width (the whole range when no window is given). */
+        @Override
+        public double cost(int index, ObjectNode args) {
+            JsonNode w = args.path("window");
+            return w.isArray() && w.size() == 2 ? Math.abs(w.get(1).asDouble() - w.get(0).asDouble()) : Double.MAX_VALUE;
+        }
+
         @Override
         public PieceOutput run(PieceContext context, RandomGenerator rng) throws PieceFailedException {
             JsonNode systemNode = context.task().get("system").get(Ising2DSystem.NAME);

@@ -70,6 +70,11 @@ public final class SyntheticSimulation implements SimulationType {
         }
 
         @Override
+        public double cost(int index, ObjectNode args) {
+            return duration(index);
+        }
+
+        @Override
         public PieceOutput run(PieceContext context, RandomGenerator rng) {
             boolean failing = rng.nextDouble() < fail;
             burn(duration(context.piece()), context);
