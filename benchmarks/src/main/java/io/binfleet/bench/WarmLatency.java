@@ -29,8 +29,9 @@ import java.util.Arrays;
 
 /**
  * Latency on a warm fleet: an embedded broker, a reducer and 2 worker threads in this JVM; after a warm-up, JOBS jobs
- * of 8 trivial pieces are submitted one after another and each timed from submit to its DONE event (published in
- * the same transaction as its merged result). Prints the median and p95. Usage: {@code WarmLatency [JOBS]}.
+ * of PIECES trivial pieces (8) are submitted one after another and each timed from submit to its DONE event (published
+ * in the same transaction as its merged result). Prints the median and p95 and where the time goes. Usage:
+ * {@code WarmLatency [JOBS [PIECES [WARM_UP_JOBS]]]}.
  */
 public final class WarmLatency {
     private WarmLatency() {
@@ -38,8 +39,10 @@ public final class WarmLatency {
 
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        int pieces = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         String spec = "{\"name\": \"latency\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": {\"split\": \"replicas\","
-                + " \"count\": 8}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0}}";
+                + " \"count\": " + pieces + "}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0}, \"merge\": {\"method\": \"mean\"}}";
         try (EmbeddedBroker broker = EmbeddedBroker.start()) {
             KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers());
             try (Admin admin = Admin.create(settings.client())) {
@@ -53,7 +56,7 @@ public final class WarmLatency {
                 reducer.start();
                 worker.start();
                 reducer.awaitRunning(Duration.ofSeconds(60));
-                for (int i = 0; i < 5; i++) {
+                for (int i = 0; i < warmUp; i++) {
                     time(submitter, watcher, spec);
                 }
                 double[] ms = new double[jobs];
@@ -62,8 +65,8 @@ public final class WarmLatency {
                 }
                 stages(settings, jobs);
                 Arrays.sort(ms);
-                System.out.printf("warm latency, submit -> merged result, 8 trivial pieces, %d jobs: median %.0f ms, p95 %.0f ms, "
-                        + "min %.0f ms, max %.0f ms%n", jobs, ms[jobs / 2], ms[(int) Math.ceil(0.95 * jobs) - 1], ms[0], ms[jobs - 1]);
+                System.out.printf("warm latency, submit -> merged result, %d trivial pieces, %d jobs: median %.0f ms, p95 %.0f ms, "
+                        + "min %.0f ms, max %.0f ms%n", pieces, jobs, ms[jobs / 2], ms[(int) Math.ceil(0.95 * jobs) - 1], ms[0], ms[jobs - 1]);
             }
         }
     }

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -35,6 +37,8 @@ import java.util.function.Consumer;
  */
 final class JobTracker implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOGGER = LoggerFactory.getLogger(JobTracker.class);
+    /** The most often a job's RUNNING progress is published. */
+    static final Duration PROGRESS_EVERY = Duration.ofMillis(100);
 
     private final String piecesTopic;
     private final SpecParser parser;
@@ -44,6 +48,8 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> jobs;
     private KeyValueStore<String, byte[]> pieces;
+    /** When each running job's last RUNNING event went out (not stored: after a restart the next piece reports). */
+    private final Map<String, Long> lastReported = new HashMap<>();
 
     JobTracker(String piecesTopic, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult, FleetMetrics metrics) {
         this.metrics = metrics;
@@ -158,7 +164,14 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
         }
         if (state.done() < state.total()) {
             put(state);
-            forward(state.jobId(), Codec.write(state.event(context.currentSystemTimeMs())), ReducerTopology.JOBS_SINK);
+            long now = context.currentSystemTimeMs();
+            Long last = lastReported.get(state.jobId());
+            if (last == null || now - last >= PROGRESS_EVERY.toMillis()) {
+                // progress for watchers and progress bars, at most every PROGRESS_EVERY per job: a job of 20,000
+                // short pieces would otherwise write (and read back) 20,000 events
+                lastReported.put(state.jobId(), now);
+                forward(state.jobId(), Codec.write(state.event(now)), ReducerTopology.JOBS_SINK);
+            }
             return;
         }
         List<PieceResult> all = loadPieces(state.jobId());
@@ -258,6 +271,9 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
     }
 
     private void put(JobState state) {
+        if (state.terminal()) {
+            lastReported.remove(state.jobId());
+        }
         jobs.put(state.jobId(), Codec.write(state));
     }
 

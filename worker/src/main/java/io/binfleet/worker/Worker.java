@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -89,6 +90,14 @@ public final class Worker implements AutoCloseable {
      * put 130 ms on a warm job's first piece (measured; see BENCHMARKS.md).
      */
     private static final Duration POLL = Duration.ofMillis(50);
+    /** The most pieces a thread's batch consumer takes at once. */
+    static final int BATCH = 256;
+    /** A piece that runs under this is short. */
+    static final Duration SHORT = Duration.ofMillis(20);
+    /** Short pieces in a row before a thread takes pieces in batches. */
+    static final int SHORT_STREAK = 8;
+    /** A batch that has run this long releases the pieces it has not started. */
+    static final Duration BATCH_BUDGET = Duration.ofMillis(100);
     private final KafkaSettings settings;
     private final Config config;
     private final SpecParser parser;
@@ -128,58 +137,92 @@ public final class Worker implements AutoCloseable {
         jobs.start();
         producer.partitionsFor(settings.topics().pieces()); // the metadata now, not inside the first piece
         for (int i = 0; i < config.threads(); i++) {
-            Properties p = settings.client();
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.topics().workerGroup());
-            p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-" + i);
-            p.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
-            p.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
-            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
-            KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(p, new StringDeserializer(),
-                    new ByteArrayDeserializer());
-            consumers.add(consumer);
             String name = config.workerId() + "-" + i;
-            Thread t = new Thread(() -> loop(consumer, name), "binfleet-worker-" + name);
+            KafkaShareConsumer<String, byte[]> single = shareConsumer(name, 1);
+            KafkaShareConsumer<String, byte[]> batch = shareConsumer(name + "-batch", BATCH);
+            Thread t = new Thread(() -> loop(single, batch, name), "binfleet-worker-" + name);
             threads.add(t);
             t.start();
         }
         LOGGER.info("worker started worker={} threads={}", config.workerId(), config.threads());
     }
 
-    private void loop(KafkaShareConsumer<String, byte[]> consumer, String name) {
+    private KafkaShareConsumer<String, byte[]> shareConsumer(String clientId, int maxRecords) {
+        Properties p = settings.client();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.topics().workerGroup());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+        p.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxRecords));
+        // one of a thread's two consumers rests while the other works; a resting consumer holds no records, so it
+        // may stay in the group (a stuck thread's records still come back when their locks expire)
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
+        KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        consumers.add(consumer);
+        return consumer;
+    }
+
+    /**
+     * One worker thread. It takes one piece at a time from its {@code single} consumer, so that it holds a lock
+     * only on the piece it runs. After {@link #SHORT_STREAK} pieces in a row that each ran under {@link #SHORT}
+     * it switches to its {@code batch} consumer, which takes up to {@link #BATCH} pieces per fetch: for pieces of
+     * a millisecond the fetch, acknowledgement and result round trips, not the pieces, are the cost. It goes back
+     * to single pieces as soon as a piece runs long, the batch runs past {@link #BATCH_BUDGET}, or no work is
+     * waiting; the pieces of a batch it has not started then are released to the group at once.
+     */
+    private void loop(KafkaShareConsumer<String, byte[]> single, KafkaShareConsumer<String, byte[]> batch, String name) {
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "binfleet-piece-" + name));
-        ShareConsumerMetrics consumerMetrics = new ShareConsumerMetrics(consumer);
+        List<ShareConsumerMetrics> consumerMetrics = List.of(new ShareConsumerMetrics(single), new ShareConsumerMetrics(batch));
         long nextRefresh = 0;
+        boolean batching = false;
+        int shortStreak = 0;
         try {
-            consumer.subscribe(List.of(settings.topics().tasks()));
+            single.subscribe(List.of(settings.topics().tasks()));
+            batch.subscribe(List.of(settings.topics().tasks()));
             while (running.get()) {
                 if (System.nanoTime() - nextRefresh > 0) {
-                    // the share consumer is confined to this thread, so its metrics are picked up here
-                    consumerMetrics.refresh(metrics.registry());
+                    // the share consumers are confined to this thread, so their metrics are picked up here
+                    consumerMetrics.forEach(m -> m.refresh(metrics.registry()));
                     nextRefresh = System.nanoTime() + 30_000_000_000L;
                 }
+                KafkaShareConsumer<String, byte[]> consumer = batching ? batch : single;
                 try {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                        if (!running.get()) {
+                    var records = consumer.poll(POLL);
+                    if (records.isEmpty()) {
+                        batching = false; // no work waiting: the next piece may be a long one
+                        continue;
+                    }
+                    Batch b = new Batch(consumer, new ArrayList<>(records.count()), name, runner);
+                    records.forEach(b.records::add);
+                    long batchStart = System.nanoTime();
+                    boolean stop = false;
+                    while (b.next < b.records.size()) {
+                        ConsumerRecord<String, byte[]> record = b.records.get(b.next++);
+                        if (!running.get() || (stop && record.deliveryCount().orElse((short) 1) == 1)) {
+                            // not started: back to the group (a record delivered before is run, not bounced again)
                             consumer.acknowledge(record, AcknowledgeType.RELEASE);
                             continue;
                         }
                         @SuppressWarnings("unchecked")
                         ConsumerRecord<String, byte[]>[] current = new ConsumerRecord[] {record};
-                        AcknowledgeType ack = handle(consumer, runner, current, name);
-                        try {
-                            consumer.acknowledge(current[0], ack);
-                        } catch (IllegalStateException e) {
-                            LOGGER.warn("could not acknowledge; the piece will be delivered again worker={} offset={} error={}",
-                                    name, current[0].offset(), e.getMessage());
-                        }
+                        long start = System.nanoTime();
+                        Outcome o = handle(b, current);
+                        b.done.add(new Done(current[0], o));
+                        long ran = System.nanoTime() - start;
+                        shortStreak = ran < SHORT.toNanos() ? shortStreak + 1 : 0;
+                        stop = ran >= SHORT.toNanos() || System.nanoTime() - batchStart > BATCH_BUDGET.toNanos();
                     }
+                    settle(consumer, b.done, name);
                     consumer.commitSync();
+                    batching = shortStreak >= SHORT_STREAK && !stop;
                 } catch (WakeupException | org.apache.kafka.common.errors.AuthorizationException
                          | org.apache.kafka.common.errors.AuthenticationException e) {
                     throw e;
                 } catch (RuntimeException e) {
                     // a retriable or unexpected client error: log it and go on polling
                     LOGGER.warn("worker poll loop error, continuing worker={} error={}", name, e.toString());
+                    batching = false;
                     sleep(1000);
                 }
             }
@@ -189,16 +232,94 @@ public final class Worker implements AutoCloseable {
             LOGGER.error("worker thread stopped on a fatal error worker={}", name, e);
         } finally {
             runner.shutdownNow();
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOGGER.debug("closing share consumer worker={}", name, e);
+            for (KafkaShareConsumer<String, byte[]> c : List.of(single, batch)) {
+                try {
+                    c.close(Duration.ofSeconds(5));
+                } catch (RuntimeException e) {
+                    LOGGER.debug("closing share consumer worker={}", name, e);
+                }
             }
         }
     }
 
-    private AcknowledgeType handle(KafkaShareConsumer<String, byte[]> consumer, ExecutorService runner,
-                                   ConsumerRecord<String, byte[]>[] current, String name) {
+    /** What a piece earned: its acknowledgement, given once the send of its result or failure record (if any) completed. */
+    private record Outcome(AcknowledgeType ack, Future<RecordMetadata> sent) {
+        static Outcome of(AcknowledgeType ack) {
+            return new Outcome(ack, null);
+        }
+    }
+
+    private record Done(ConsumerRecord<String, byte[]> record, Outcome outcome) {
+    }
+
+    /** The records of one poll: those handled so far ({@code done}) and the index of the next to start. */
+    private final class Batch {
+        final KafkaShareConsumer<String, byte[]> consumer;
+        final List<ConsumerRecord<String, byte[]>> records;
+        final List<Done> done = new ArrayList<>();
+        final String name;
+        final ExecutorService runner;
+        int next;
+
+        Batch(KafkaShareConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> records, String name,
+              ExecutorService runner) {
+            this.consumer = consumer;
+            this.records = records;
+            this.name = name;
+            this.runner = runner;
+        }
+
+        /**
+         * Before the running piece's lock is renewed, the only record in hand must be that piece: the finished
+         * ones are settled and the ones not started are released.
+         */
+        void keepOnlyCurrent() {
+            if (done.isEmpty() && next >= records.size()) {
+                return;
+            }
+            settle(consumer, done, name);
+            done.clear();
+            while (next < records.size()) {
+                consumer.acknowledge(records.get(next++), AcknowledgeType.RELEASE);
+            }
+            consumer.commitSync();
+        }
+
+        boolean holdsOthers() {
+            return !done.isEmpty() || next < records.size();
+        }
+    }
+
+    /** Waits for the pieces' results to be written, then acknowledges each; a piece whose result was lost is released. */
+    private void settle(KafkaShareConsumer<String, byte[]> consumer, List<Done> done, String name) {
+        if (done.stream().anyMatch(d -> d.outcome().sent() != null)) {
+            producer.flush();
+        }
+        for (Done d : done) {
+            AcknowledgeType ack = d.outcome().ack();
+            if (d.outcome().sent() != null) {
+                try {
+                    d.outcome().sent().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    ack = AcknowledgeType.RELEASE;
+                } catch (ExecutionException e) {
+                    LOGGER.warn("piece result not written, piece released worker={} offset={} error={}", name,
+                            d.record().offset(), String.valueOf(e.getCause()));
+                    ack = AcknowledgeType.RELEASE;
+                }
+            }
+            try {
+                consumer.acknowledge(d.record(), ack);
+            } catch (IllegalStateException e) {
+                LOGGER.warn("could not acknowledge; the piece will be delivered again worker={} offset={} error={}",
+                        name, d.record().offset(), e.getMessage());
+            }
+        }
+    }
+
+    private Outcome handle(Batch batch, ConsumerRecord<String, byte[]>[] current) {
+        String name = batch.name;
         ConsumerRecord<String, byte[]> record = current[0];
         int attempt = record.deliveryCount().map(Short::intValue).orElse(1);
         TaskMessage task;
@@ -208,13 +329,13 @@ public final class Worker implements AutoCloseable {
             LOGGER.warn("unreadable task sent to the DLQ topic={} partition={} offset={} error={}", record.topic(),
                     record.partition(), record.offset(), e.getMessage());
             dlq(record.key(), record.value(), "unreadable task: " + e.getMessage());
-            return AcknowledgeType.REJECT;
+            return Outcome.of(AcknowledgeType.REJECT);
         }
         if (jobs.ended(task.jobId())) {
             LOGGER.debug("piece of an ended job skipped jobId={} piece={} worker={}", task.jobId(), task.piece(), name);
             metrics.pieceStarted();
             metrics.pieceEnded(task.simulation().path("name").asText("unknown"), "skipped", Duration.ZERO);
-            return AcknowledgeType.ACCEPT;
+            return Outcome.of(AcknowledgeType.ACCEPT);
         }
         long seed = task.seed() != null ? task.seed() : Seeds.entropy();
         TaskMessage effective = task.withAttempt(attempt, seed);
@@ -225,39 +346,40 @@ public final class Worker implements AutoCloseable {
         try (var j = org.slf4j.MDC.putCloseable("jobId", task.jobId());
              var p = org.slf4j.MDC.putCloseable("piece", Integer.toString(task.piece()));
              var w = org.slf4j.MDC.putCloseable("worker", name)) {
-            outcome = run(consumer, runner, current, name, task, effective, seed, attempt, start);
-            return outcome;
+            Outcome o = run(batch, current, task, effective, seed, attempt, start);
+            outcome = o.ack();
+            return o;
         } finally {
             metrics.pieceEnded(simulationName, outcome == AcknowledgeType.ACCEPT ? "ok"
                     : outcome == AcknowledgeType.RELEASE ? "retry" : "failed", Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    private AcknowledgeType run(KafkaShareConsumer<String, byte[]> consumer, ExecutorService runner,
-                                ConsumerRecord<String, byte[]>[] current, String name, TaskMessage task, TaskMessage effective,
-                                long seed, int attempt, long start) {
+    private Outcome run(Batch batch, ConsumerRecord<String, byte[]>[] current, TaskMessage task, TaskMessage effective,
+                        long seed, int attempt, long start) {
+        String name = batch.name;
         try {
             SystemModel system = parser.system(task.system(), "system");
             Simulation simulation = parser.simulation(task.simulation(), system, "simulation");
             ObjectNode json = effective.toJson();
-            Future<PieceOutput> future = runner.submit(() -> simulation.run(new Context(json, task.jobId()), Seeds.generator(seed)));
-            PieceOutput output = await(consumer, current, future);
+            Future<PieceOutput> future = batch.runner.submit(() -> simulation.run(new Context(json, task.jobId()), Seeds.generator(seed)));
+            PieceOutput output = await(batch, current, future);
             double seconds = (System.nanoTime() - start) / 1e9;
-            publish(PieceResult.ok(task.jobId(), task.piece(), task.pieces(), seed, name, seconds, attempt, output,
-                    System.currentTimeMillis()));
+            Future<RecordMetadata> sent = publish(PieceResult.ok(task.jobId(), task.piece(), task.pieces(), seed, name, seconds,
+                    attempt, output, System.currentTimeMillis()));
             LOGGER.debug("piece done jobId={} piece={} worker={} seconds={}", task.jobId(), task.piece(), name, seconds);
-            return AcknowledgeType.ACCEPT;
+            return new Outcome(AcknowledgeType.ACCEPT, sent);
         } catch (SpecException | PieceFailedException e) {
             return failForGood(task, seed, name, start, attempt, e.getMessage());
         } catch (Exception e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             if (jobs.ended(task.jobId())) {
                 LOGGER.info("piece of an ended job stopped jobId={} piece={} worker={}", task.jobId(), task.piece(), name);
-                return AcknowledgeType.ACCEPT;
+                return Outcome.of(AcknowledgeType.ACCEPT);
             }
             if (!running.get()) {
                 LOGGER.info("piece interrupted by shutdown, released jobId={} piece={} worker={}", task.jobId(), task.piece(), name);
-                return AcknowledgeType.RELEASE;
+                return Outcome.of(AcknowledgeType.RELEASE);
             }
             if (cause instanceof PieceFailedException) {
                 return failForGood(task, seed, name, start, attempt, cause.getMessage());
@@ -268,7 +390,7 @@ public final class Worker implements AutoCloseable {
             }
             LOGGER.info("piece failed, released for retry jobId={} piece={} worker={} attempt={} error={}", task.jobId(),
                     task.piece(), name, attempt, reason);
-            return AcknowledgeType.RELEASE;
+            return Outcome.of(AcknowledgeType.RELEASE);
         }
     }
 
@@ -277,8 +399,17 @@ public final class Worker implements AutoCloseable {
      * poll (KAFKA-20458) and only then can be acknowledged again, so each renewal polls until it is back; anything
      * else a poll acquires meanwhile is released at once.
      */
-    private PieceOutput await(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecord<String, byte[]>[] current,
-                              Future<PieceOutput> future) throws Exception {
+    private PieceOutput await(Batch batch, ConsumerRecord<String, byte[]>[] current, Future<PieceOutput> future)
+            throws Exception {
+        KafkaShareConsumer<String, byte[]> consumer = batch.consumer;
+        if (batch.holdsOthers()) {
+            try {
+                return future.get(SHORT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // a long piece in a batch: the pieces behind it go back to the group now, not after it
+                batch.keepOnlyCurrent();
+            }
+        }
         boolean inHand = true;
         try {
             while (true) {
@@ -286,6 +417,7 @@ public final class Worker implements AutoCloseable {
                     return future.get(config.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     if (inHand) {
+                        batch.keepOnlyCurrent();
                         consumer.acknowledge(current[0], AcknowledgeType.RENEW);
                         // completes the renewal now, so that the poll below only hands the record back: a poll
                         // that returns renewed records fetches nothing new
@@ -328,24 +460,18 @@ public final class Worker implements AutoCloseable {
         return false;
     }
 
-    private AcknowledgeType failForGood(TaskMessage task, long seed, String name, long start, int attempt, String reason) {
+    private Outcome failForGood(TaskMessage task, long seed, String name, long start, int attempt, String reason) {
         LOGGER.warn("piece failed for good jobId={} piece={} worker={} attempt={} error={}", task.jobId(), task.piece(), name,
                 attempt, reason);
-        publish(PieceResult.failed(task.jobId(), task.piece(), task.pieces(), seed, name, (System.nanoTime() - start) / 1e9,
-                attempt, reason, System.currentTimeMillis()));
+        Future<RecordMetadata> sent = publish(PieceResult.failed(task.jobId(), task.piece(), task.pieces(), seed, name,
+                (System.nanoTime() - start) / 1e9, attempt, reason, System.currentTimeMillis()));
         dlq(task.jobId(), Codec.write(task), "piece " + task.piece() + " failed: " + reason);
-        return AcknowledgeType.REJECT;
+        return new Outcome(AcknowledgeType.REJECT, sent);
     }
 
-    private void publish(PieceResult result) {
-        try {
-            producer.send(new ProducerRecord<>(settings.topics().pieces(), result.jobId(), Codec.write(result))).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing a piece result", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish the piece result: " + e.getCause(), e);
-        }
+    /** Sends a piece's result; the piece is acknowledged only once the send completed ({@link #settle}). */
+    private Future<RecordMetadata> publish(PieceResult result) {
+        return producer.send(new ProducerRecord<>(settings.topics().pieces(), result.jobId(), Codec.write(result)));
     }
 
     private void dlq(String key, byte[] value, String error) {
@@ -377,6 +503,7 @@ public final class Worker implements AutoCloseable {
                     String group = settings.topics().workerGroup();
                     long assigned = admin.describeShareGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group).members()
                             .stream().filter(m -> m.clientId().startsWith(config.workerId() + "-"))
+                            .filter(m -> !m.clientId().endsWith("-batch")) // batch consumers join on first use
                             .filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
                     if (assigned >= config.threads()) {
                         return true;
