@@ -92,12 +92,14 @@ public final class Worker implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(50);
     /** The most pieces a thread's batch consumer takes at once. */
     static final int BATCH = 256;
-    /** A piece that runs under this is short. */
-    static final Duration SHORT = Duration.ofMillis(20);
-    /** Short pieces in a row before a thread takes pieces in batches. */
+    /** A piece that runs under this is very short: a run of them is better taken in batches. */
+    static final Duration VERY_SHORT = Duration.ofMillis(2);
+    /** Very short pieces in a row before a thread takes pieces in batches. */
     static final int SHORT_STREAK = 8;
-    /** A batch that has run this long releases the pieces it has not started. */
-    static final Duration BATCH_BUDGET = Duration.ofMillis(100);
+    /** A piece in a batch that runs past this is long: the pieces behind it are released. */
+    static final Duration SHORT = Duration.ofMillis(20);
+    /** A batch that has run this long releases the pieces it has not started (a backstop: 256 very short pieces take less). */
+    static final Duration BATCH_BUDGET = Duration.ofSeconds(1);
     private final KafkaSettings settings;
     private final Config config;
     private final SpecParser parser;
@@ -154,9 +156,8 @@ public final class Worker implements AutoCloseable {
         p.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
         p.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxRecords));
-        // one of a thread's two consumers rests while the other works; a resting consumer holds no records, so it
-        // may stay in the group (a stuck thread's records still come back when their locks expire)
-        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
+        // one of a thread's two consumers rests while the other works: after max.poll.interval.ms (5 min) of rest it
+        // leaves the group, holding no records, and joins again when next used (its first polls come back empty)
         KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer());
         consumers.add(consumer);
@@ -165,11 +166,12 @@ public final class Worker implements AutoCloseable {
 
     /**
      * One worker thread. It takes one piece at a time from its {@code single} consumer, so that it holds a lock
-     * only on the piece it runs. After {@link #SHORT_STREAK} pieces in a row that each ran under {@link #SHORT}
+     * only on the piece it runs. After {@link #SHORT_STREAK} pieces in a row that each ran under {@link #VERY_SHORT}
      * it switches to its {@code batch} consumer, which takes up to {@link #BATCH} pieces per fetch: for pieces of
      * a millisecond the fetch, acknowledgement and result round trips, not the pieces, are the cost. It goes back
-     * to single pieces as soon as a piece runs long, the batch runs past {@link #BATCH_BUDGET}, or no work is
-     * waiting; the pieces of a batch it has not started then are released to the group at once.
+     * to single pieces as soon as a piece runs past {@link #SHORT} or the batch past {@link #BATCH_BUDGET}; the
+     * pieces of the batch it has not started then go back to the group at once. It switches consumers only after a
+     * poll that returned records (see the empty-poll case below).
      */
     private void loop(KafkaShareConsumer<String, byte[]> single, KafkaShareConsumer<String, byte[]> batch, String name) {
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "binfleet-piece-" + name));
@@ -190,18 +192,23 @@ public final class Worker implements AutoCloseable {
                 try {
                     var records = consumer.poll(POLL);
                     if (records.isEmpty()) {
-                        batching = false; // no work waiting: the next piece may be a long one
+                        // stay with this consumer: a poll that came back empty may leave a fetch in flight, and the
+                        // records it acquires would sit unseen, locked, in a consumer that is not polled
                         continue;
                     }
                     Batch b = new Batch(consumer, new ArrayList<>(records.count()), name, runner);
                     records.forEach(b.records::add);
+                    if (batching) {
+                        metrics.piecesBatched(records.count());
+                    }
                     long batchStart = System.nanoTime();
                     boolean stop = false;
                     while (b.next < b.records.size()) {
                         ConsumerRecord<String, byte[]> record = b.records.get(b.next++);
-                        if (!running.get() || (stop && record.deliveryCount().orElse((short) 1) == 1)) {
-                            // not started: back to the group (a record delivered before is run, not bounced again)
+                        if (!running.get() || (stop && releasable(record))) {
+                            // not started: back to the group
                             consumer.acknowledge(record, AcknowledgeType.RELEASE);
+                            metrics.piecesReleased(1);
                             continue;
                         }
                         @SuppressWarnings("unchecked")
@@ -210,7 +217,7 @@ public final class Worker implements AutoCloseable {
                         Outcome o = handle(b, current);
                         b.done.add(new Done(current[0], o));
                         long ran = System.nanoTime() - start;
-                        shortStreak = ran < SHORT.toNanos() ? shortStreak + 1 : 0;
+                        shortStreak = ran < VERY_SHORT.toNanos() ? shortStreak + 1 : 0;
                         stop = ran >= SHORT.toNanos() || System.nanoTime() - batchStart > BATCH_BUDGET.toNanos();
                     }
                     settle(consumer, b.done, name);
@@ -222,7 +229,6 @@ public final class Worker implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // a retriable or unexpected client error: log it and go on polling
                     LOGGER.warn("worker poll loop error, continuing worker={} error={}", name, e.toString());
-                    batching = false;
                     sleep(1000);
                 }
             }
@@ -270,19 +276,33 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
-         * Before the running piece's lock is renewed, the only record in hand must be that piece: the finished
-         * ones are settled and the ones not started are released.
+         * A long piece is running: settles the finished pieces and gives back the ones not started, so that other
+         * workers run them meanwhile. A record that has used up all but one of its deliveries is kept (a release
+         * would count as one more) and runs after the long piece.
          */
-        void keepOnlyCurrent() {
-            if (done.isEmpty() && next >= records.size()) {
+        void shed() {
+            if (!holdsOthers()) {
                 return;
             }
             settle(consumer, done, name);
             done.clear();
-            while (next < records.size()) {
-                consumer.acknowledge(records.get(next++), AcknowledgeType.RELEASE);
+            int released = 0;
+            for (int i = records.size() - 1; i >= next; i--) {
+                if (releasable(records.get(i))) {
+                    consumer.acknowledge(records.remove(i), AcknowledgeType.RELEASE);
+                    released++;
+                }
             }
             consumer.commitSync();
+            if (released > 0) {
+                metrics.piecesReleased(released);
+                LOGGER.debug("a long piece in a batch: released the {} behind it worker={}", released, name);
+            }
+        }
+
+        /** The records taken but not started (after {@link #shed()}: only those kept). */
+        List<ConsumerRecord<String, byte[]>> waiting() {
+            return records.subList(next, records.size());
         }
 
         boolean holdsOthers() {
@@ -407,52 +427,74 @@ public final class Worker implements AutoCloseable {
                 return future.get(SHORT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 // a long piece in a batch: the pieces behind it go back to the group now, not after it
-                batch.keepOnlyCurrent();
+                batch.shed();
             }
         }
-        boolean inHand = true;
+        Set<String> away = new java.util.HashSet<>();
         try {
             while (true) {
                 try {
                     return future.get(config.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
-                    if (inHand) {
-                        batch.keepOnlyCurrent();
+                    if (away.isEmpty()) {
+                        // renew the running piece and any kept behind it
                         consumer.acknowledge(current[0], AcknowledgeType.RENEW);
-                        // completes the renewal now, so that the poll below only hands the record back: a poll
+                        away.add(key(current[0]));
+                        for (ConsumerRecord<String, byte[]> r : batch.waiting()) {
+                            consumer.acknowledge(r, AcknowledgeType.RENEW);
+                            away.add(key(r));
+                        }
+                        // completes the renewal now, so that the poll below only hands the records back: a poll
                         // that returns renewed records fetches nothing new
                         consumer.commitSync();
-                        inHand = false;
                     }
-                    inHand = takeBack(consumer, current, Duration.ofMillis(100));
+                    takeBack(batch, current, away, Duration.ofMillis(100));
                 }
             }
         } finally {
-            if (!inHand && !takeBack(consumer, current, Duration.ofSeconds(30))) {
-                LOGGER.warn("renewed record did not come back; it will be delivered again topic={} offset={}",
-                        current[0].topic(), current[0].offset());
+            if (!away.isEmpty() && !takeBack(batch, current, away, Duration.ofSeconds(30))) {
+                LOGGER.warn("renewed records did not come back; they will be delivered again topic={} offsets={}",
+                        current[0].topic(), away);
             }
         }
     }
 
-    /** Polls until the renewed record is handed back (true) or {@code timeout} passes; releases anything else. */
-    private static boolean takeBack(KafkaShareConsumer<String, byte[]> consumer, ConsumerRecord<String, byte[]>[] current,
-                                    Duration timeout) {
+    private static String key(ConsumerRecord<?, ?> r) {
+        return r.topic() + "/" + r.partition() + "/" + r.offset();
+    }
+
+    /** Whether a record may go back to the group unstarted: only while the release leaves it two deliveries. */
+    private boolean releasable(ConsumerRecord<String, byte[]> record) {
+        return record.deliveryCount().orElse((short) 1) <= config.deliveryLimit() - 2;
+    }
+
+    /**
+     * Polls until the renewed records ({@code away}, by key) are handed back, or {@code timeout} passes; puts each
+     * one back in its place (the running one in {@code current}) and releases anything else a poll acquires.
+     *
+     * @return whether all are back
+     */
+    private boolean takeBack(Batch batch, ConsumerRecord<String, byte[]>[] current, Set<String> away, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         do {
-            boolean back = false;
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ZERO)) {
-                if (r.partition() == current[0].partition() && r.offset() == current[0].offset()
-                        && r.topic().equals(current[0].topic())) {
-                    current[0] = r;
-                    back = true;
-                } else {
+            for (ConsumerRecord<String, byte[]> r : batch.consumer.poll(Duration.ZERO)) {
+                String key = key(r);
+                if (!away.remove(key)) {
                     LOGGER.warn("record acquired while renewing, released offset={} deliveryCount={}", r.offset(),
                             r.deliveryCount().orElse((short) 0));
-                    consumer.acknowledge(r, AcknowledgeType.RELEASE);
+                    batch.consumer.acknowledge(r, AcknowledgeType.RELEASE);
+                } else if (key.equals(key(current[0]))) {
+                    current[0] = r;
+                } else {
+                    List<ConsumerRecord<String, byte[]>> waiting = batch.waiting();
+                    for (int i = 0; i < waiting.size(); i++) {
+                        if (key(waiting.get(i)).equals(key)) {
+                            waiting.set(i, r);
+                        }
+                    }
                 }
             }
-            if (back) {
+            if (away.isEmpty()) {
                 return true;
             }
             sleep(10);

@@ -90,6 +90,44 @@ class WorkerIT {
     }
 
     @Test
+    void shortPiecesRunInBatches_butALongPieceDoesNotHoldUpThePiecesBehindIt() throws Exception {
+        // all in the topic before any worker starts: 200 trivial pieces, one piece of 4 s, then 20 trivial pieces,
+        // so that whichever worker takes a batch takes the long piece with the 20 behind it
+        String trivial = "{\"name\": \"trivial\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": %d}, \"simulation\": {\"name\": \"synthetic\"}}";
+        String longOne = "{\"name\": \"long\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 4}}";
+        String first;
+        String slow;
+        String behind;
+        try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+            first = submitter.submit(String.format(trivial, 200).getBytes(StandardCharsets.UTF_8)).jobId();
+            slow = submitter.submit(longOne.getBytes(StandardCharsets.UTF_8)).jobId();
+            behind = submitter.submit(String.format(trivial, 20).getBytes(StandardCharsets.UTF_8)).jobId();
+        }
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var metrics = new io.binfleet.kafka.metrics.FleetMetrics(registry);
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> slowResult;
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> behindResults;
+        try (Worker a = new Worker(settings, new Worker.Config("ba", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin(), metrics);
+             Worker b = new Worker(settings, new Worker.Config("bb", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin(), metrics)) {
+            a.start();
+            b.start();
+            assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(first), 200, Duration.ofSeconds(60), Duration.ZERO))
+                    .hasSize(200);
+            behindResults = kafka.read(settings.topics().pieces(), KafkaFixture.key(behind), 20, Duration.ofSeconds(60), Duration.ZERO);
+            slowResult = kafka.read(settings.topics().pieces(), KafkaFixture.key(slow), 1, Duration.ofSeconds(60), Duration.ZERO);
+        }
+        assertThat(behindResults).hasSize(20);
+        assertThat(slowResult).hasSize(1);
+        long slowDone = slowResult.get(0).timestamp();
+        // the 20 ran on the other worker while the long piece ran, not after it
+        assertThat(behindResults).allSatisfy(r -> assertThat(r.timestamp()).isLessThan(slowDone - 2000));
+        assertThat(registry.get(io.binfleet.kafka.metrics.FleetMetrics.PIECES_BATCHED).counter().count()).isGreaterThan(0);
+        assertThat(registry.get(io.binfleet.kafka.metrics.FleetMetrics.PIECES_RELEASED).counter().count()).isGreaterThan(0);
+    }
+
+    @Test
     void garbageOnTheTasksTopic_goesToTheDlq_andTheNextJobStillRuns() throws Exception {
         var props = settings.client();
         try (var raw = new org.apache.kafka.clients.producer.KafkaProducer<>(props,

@@ -22,6 +22,8 @@ public final class FleetMetrics {
     public static final String JOB_DURATION = "binfleet.job.duration";
     public static final String JOBS_ACTIVE = "binfleet.jobs.active";
     public static final String PIECES_PENDING = "binfleet.pieces.pending";
+    public static final String PIECES_BATCHED = "binfleet.pieces.batched";
+    public static final String PIECES_RELEASED = "binfleet.pieces.released";
 
     /** Piece-duration histogram buckets: 10 ms to 24 h. */
     static final Duration[] PIECE_BUCKETS = {
@@ -57,6 +59,18 @@ public final class FleetMetrics {
 
     public void tasksPublished(int count) {
         Counter.builder(TASKS_PUBLISHED).description("Task records published (one per piece)")
+                .register(registry).increment(count);
+    }
+
+    /** A worker took {@code count} pieces in one batch of short pieces. */
+    public void piecesBatched(int count) {
+        Counter.builder(PIECES_BATCHED).description("Pieces workers took in batches (runs of short pieces)")
+                .register(registry).increment(count);
+    }
+
+    /** A worker gave back {@code count} pieces it had taken but not started (they were behind a long piece). */
+    public void piecesReleased(int count) {
+        Counter.builder(PIECES_RELEASED).description("Pieces workers released unstarted, for others to run")
                 .register(registry).increment(count);
     }
 
