@@ -19,39 +19,31 @@ final class PointGrid {
     final double[] x;
     /** {@code at[p][k]}: the grid index of piece p's k-th point. */
     final int[][] at;
-    /** {@code sorted[p]}: piece p's point indices k in ascending x. */
-    final int[][] sorted;
-    /** Covering entries of grid point g are {@code start[g] .. start[g+1]-1}. */
+    /** {@code sorted[p]}: piece p's point indices k in ascending x; {@code null} when they already are (the usual case). */
+    private final int[][] sorted;
+    /** Covering entries of grid point g are {@code start[g] .. start[g+1]-1} (g < size(); the array may be longer). */
     final int[] start;
     final int[] entryPiece;
     final int[] entryPoint;
 
-    private PointGrid(List<Piece> pieces, double[] x, int[][] at, int[][] sorted) {
+    private PointGrid(List<Piece> pieces, double[] x, int[][] at, int[][] sorted, int[] start, int[] entryPiece,
+                      int[] entryPoint) {
         this.pieces = pieces;
         this.x = x;
         this.at = at;
         this.sorted = sorted;
-        this.start = new int[x.length + 1];
-        int total = 0;
-        for (int[] a : at) {
-            for (int g : a) {
-                start[g + 1]++;
-            }
-            total += a.length;
-        }
-        for (int g = 0; g < x.length; g++) {
-            start[g + 1] += start[g];
-        }
-        entryPiece = new int[total];
-        entryPoint = new int[total];
-        int[] fill = Arrays.copyOf(start, x.length);
-        for (int p = 0; p < at.length; p++) {
-            for (int k = 0; k < at[p].length; k++) {
-                int e = fill[at[p][k]]++;
-                entryPiece[e] = p;
-                entryPoint[e] = k;
-            }
-        }
+        this.start = start;
+        this.entryPiece = entryPiece;
+        this.entryPoint = entryPoint;
+    }
+
+    /** Piece p's point index of rank r in ascending x. */
+    private int ord(int p, int r) {
+        return sorted[p] == null ? r : sorted[p][r];
+    }
+
+    private int count(int p) {
+        return at[p].length;
     }
 
     static PointGrid of(List<Piece> input) {
@@ -68,26 +60,25 @@ final class PointGrid {
         int n = pieces.size();
         int[][] sorted = new int[n][];
         int[][] at = new int[n][];
+        double[][] xs = new double[n][];
         int total = 0;
         for (int p = 0; p < n; p++) {
-            double[] px = pieces.get(p).x();
-            sorted[p] = sortedOrder(px);
-            at[p] = new int[px.length];
-            total += px.length;
+            xs[p] = pieces.get(p).x();
+            sorted[p] = sortedOrder(xs[p]);
+            at[p] = new int[xs[p].length];
+            total += xs[p].length;
         }
         // k-way merge of the pieces' sorted points. A piece enters the heap only when the sweep reaches its first x,
         // so for the usual windows (each overlapping its neighbours) the heap holds two or three pieces, not all.
+        // The sweep meets each grid point's covering pieces one after another, so it writes the per-point lists
+        // (start, entryPiece, entryPoint) as it goes.
         int[] pos = new int[n];
-        double[][] xs = new double[n][];
-        for (int p = 0; p < n; p++) {
-            xs[p] = pieces.get(p).x();
-        }
         Integer[] byFirstBoxed = new Integer[n];
         for (int p = 0; p < n; p++) {
             byFirstBoxed[p] = p;
         }
-        Arrays.sort(byFirstBoxed, Comparator.comparingDouble((Integer p) -> sorted[p].length == 0 ? Double.POSITIVE_INFINITY
-                : xs[p][sorted[p][0]]).thenComparingInt(p -> p));
+        Arrays.sort(byFirstBoxed, Comparator.comparingDouble((Integer p) -> xs[p].length == 0 ? Double.POSITIVE_INFINITY
+                : xs[p][first(sorted, p)]).thenComparingInt(p -> p));
         int[] byFirst = new int[n];
         for (int i = 0; i < n; i++) {
             byFirst[i] = byFirstBoxed[i];
@@ -95,33 +86,53 @@ final class PointGrid {
         MinHeap heap = new MinHeap(n);
         int next = 0;
         double[] grid = new double[total];
+        int[] start = new int[total + 1];
+        int[] entryPiece = new int[total];
+        int[] entryPoint = new int[total];
+        int e = 0;
         int g = -1;
         while (true) {
-            while (next < n && sorted[byFirst[next]].length > 0
-                    && (heap.isEmpty() || xs[byFirst[next]][sorted[byFirst[next]][0]] <= heap.topKey())) {
+            while (next < n && xs[byFirst[next]].length > 0
+                    && (heap.isEmpty() || xs[byFirst[next]][first(sorted, byFirst[next])] <= heap.topKey())) {
                 int p = byFirst[next++];
-                heap.push(p, xs[p][sorted[p][0]]);
+                heap.push(p, xs[p][first(sorted, p)]);
             }
             if (heap.isEmpty()) {
                 break;
             }
             int p = heap.top();
-            int k = sorted[p][pos[p]];
+            int k = sorted[p] == null ? pos[p] : sorted[p][pos[p]];
             double v = xs[p][k];
             if (g < 0 || v - grid[g] > 1e-9 * Math.max(1, Math.abs(v))) {
                 grid[++g] = v;
-            }
-            if (pos[p] > 0 && at[p][sorted[p][pos[p] - 1]] == g) {
+                start[g] = e;
+            } else if (pos[p] > 0 && at[p][sorted[p] == null ? pos[p] - 1 : sorted[p][pos[p] - 1]] == g) {
                 throw new MergeException("piece " + pieces.get(p).index() + " has x = " + v + " twice");
             }
             at[p][k] = g;
-            if (++pos[p] < sorted[p].length) {
-                heap.replaceTop(p, xs[p][sorted[p][pos[p]]]);
+            // keep the point's list in piece order (x within the tolerance may come out of piece order)
+            int i = e++;
+            while (i > start[g] && entryPiece[i - 1] > p) {
+                entryPiece[i] = entryPiece[i - 1];
+                entryPoint[i] = entryPoint[i - 1];
+                i--;
+            }
+            entryPiece[i] = p;
+            entryPoint[i] = k;
+            if (++pos[p] < xs[p].length) {
+                heap.replaceTop(p, xs[p][sorted[p] == null ? pos[p] : sorted[p][pos[p]]]);
             } else {
                 heap.pop();
             }
         }
-        return new PointGrid(pieces, Arrays.copyOf(grid, g + 1), at, sorted);
+        int size = g + 1;
+        start[size] = e;
+        return new PointGrid(pieces, Arrays.copyOf(grid, size), at, sorted, start, entryPiece,
+                entryPoint);
+    }
+
+    private static int first(int[][] sorted, int p) {
+        return sorted[p] == null ? 0 : sorted[p][0];
     }
 
     /** A binary min-heap of piece numbers keyed by a double, ties to the lower piece number; no boxing. */
@@ -205,9 +216,7 @@ final class PointGrid {
             ascending = xs[k] >= xs[k - 1];
         }
         if (ascending) {
-            int[] identity = new int[xs.length];
-            Arrays.setAll(identity, k -> k);
-            return identity;
+            return null;
         }
         return java.util.stream.IntStream.range(0, xs.length).boxed()
                 .sorted(Comparator.comparingDouble(k -> xs[k])).mapToInt(Integer::intValue).toArray();
@@ -224,16 +233,16 @@ final class PointGrid {
     /** Piece p's point index at grid point g, or -1. */
     int pointAt(int p, int g) {
         int lo = 0;
-        int hi = sorted[p].length - 1;
+        int hi = count(p) - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int gm = at[p][sorted[p][mid]];
+            int gm = at[p][ord(p, mid)];
             if (gm < g) {
                 lo = mid + 1;
             } else if (gm > g) {
                 hi = mid - 1;
             } else {
-                return sorted[p][mid];
+                return ord(p, mid);
             }
         }
         return -1;
@@ -244,20 +253,20 @@ final class PointGrid {
      * q's point indices.
      */
     int[][] commonPoints(int p, int q) {
-        int max = Math.min(sorted[p].length, sorted[q].length);
+        int max = Math.min(count(p), count(q));
         int[] g = new int[max];
         int[] kp = new int[max];
         int[] kq = new int[max];
         int n = 0;
         int i = 0;
         int j = 0;
-        while (i < sorted[p].length && j < sorted[q].length) {
-            int gp = at[p][sorted[p][i]];
-            int gq = at[q][sorted[q][j]];
+        while (i < count(p) && j < count(q)) {
+            int gp = at[p][ord(p, i)];
+            int gq = at[q][ord(q, j)];
             if (gp == gq) {
                 g[n] = gp;
-                kp[n] = sorted[p][i];
-                kq[n] = sorted[q][j];
+                kp[n] = ord(p, i);
+                kq[n] = ord(q, j);
                 n++;
                 i++;
                 j++;
@@ -272,11 +281,11 @@ final class PointGrid {
 
     /** Grid index of the smallest and largest x of piece p. */
     int firstOf(int p) {
-        return sorted[p].length == 0 ? -1 : at[p][sorted[p][0]];
+        return count(p) == 0 ? -1 : at[p][ord(p, 0)];
     }
 
     int lastOf(int p) {
-        return sorted[p].length == 0 ? -1 : at[p][sorted[p][sorted[p].length - 1]];
+        return count(p) == 0 ? -1 : at[p][ord(p, count(p) - 1)];
     }
 
     /** The grid index of v, or -1. */

@@ -76,6 +76,33 @@ class SumMergeTest {
     }
 
     @ParameterizedTest
+    @ValueSource(doubles = {0.1, 0.5, 1})
+    void tukeyWeightsOfManyPoints_evenOrNot_matchTheClosedFormEverywhere(double alpha) {
+        java.util.Random random = new java.util.Random(7);
+        double[] exact = new double[20_000];        // integers: every step the same
+        double[] decimal = new double[20_000];      // 0.1 k: steps equal only to rounding
+        double[] uneven = new double[20_000];       // random steps
+        double[] shuffled = new double[20_000];     // even, but not in index order
+        double u = 0;
+        for (int k = 0; k < exact.length; k++) {
+            exact[k] = k;
+            decimal[k] = 0.1 * k - 300;
+            u += 0.5 + random.nextDouble();
+            uneven[k] = u;
+            shuffled[k] = (k * 7919) % exact.length;
+        }
+        for (double[] x : List.of(exact, decimal, uneven, shuffled)) {
+            PointGrid grid = PointGrid.of(List.of(new Piece(0, x, new double[x.length])));
+            double lo = grid.x[0];
+            double hi = grid.x[grid.size() - 1];
+            double[] w = new Weights.Tukey(alpha).of(grid, 0);
+            for (int k = 0; k < x.length; k++) {
+                assertThat(w[k]).as("x = %s", x[k]).isCloseTo(closedForm((x[k] - lo) / (hi - lo), alpha), within(1e-12));
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(doubles = {0, 0.5, 1})
     void tukeyWeights_matchTheClosedForm(double alpha) {
         for (int i = 0; i <= 100; i++) {
