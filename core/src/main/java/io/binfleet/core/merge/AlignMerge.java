@@ -62,7 +62,7 @@ public final class AlignMerge implements MergeType {
             double[][] w = Combine.weights(grid, weights);
             double[] y = Combine.weighted(grid, w, offsets, p -> grid.pieces.get(p).y());
             Series merged = new Series(grid.x, y, Combine.series(grid, w));
-            return Combine.normalize(merged, grid, Normalize.effective(normalize, systemNormalize));
+            return Combine.normalize(merged, Normalize.effective(normalize, systemNormalize));
         }
     }
 

@@ -2,11 +2,13 @@ package io.binfleet.core.merge;
 
 import io.binfleet.core.spi.MergeException;
 import io.binfleet.core.spi.Normalization;
+import io.binfleet.core.spi.Piece;
 import io.binfleet.core.spi.Series;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
@@ -16,13 +18,17 @@ final class Combine {
     private Combine() {
     }
 
-    /** Every piece's weights, by piece then point. */
-    static double[][] weights(PointGrid grid, Weights weights) {
-        double[][] w = new double[grid.pieceCount()][];
+    /** Every piece's weights, by piece (in the order of {@code pieces}) then point. */
+    static double[][] weights(List<Piece> pieces, Weights weights) {
+        double[][] w = new double[pieces.size()][];
         for (int p = 0; p < w.length; p++) {
-            w[p] = weights.of(grid, p);
+            w[p] = weights.of(pieces, p);
         }
         return w;
+    }
+
+    static double[][] weights(PointGrid grid, Weights weights) {
+        return weights(grid.pieces, weights);
     }
 
     /**
@@ -108,14 +114,15 @@ final class Combine {
     }
 
     /** The series shifted so that its value at {@code n.x()} is {@code n.y()}; unchanged if {@code n} is null. */
-    static Series normalize(Series s, PointGrid grid, Normalization n) {
+    static Series normalize(Series s, Normalization n) {
         if (n == null) {
             return s;
         }
-        int g = grid.find(n.x());
+        double[] x = s.x();
+        int g = PointGrid.find(x, n.x());
         if (g < 0 || Double.isNaN(s.y()[g])) {
             throw new MergeException("merge.normalize.x: " + PointGrid.fmt(n.x()) + " is not a point of the merged result ["
-                    + PointGrid.fmt(grid.x[0]) + ", " + PointGrid.fmt(grid.x[grid.size() - 1]) + "]");
+                    + PointGrid.fmt(x[0]) + ", " + PointGrid.fmt(x[x.length - 1]) + "]");
         }
         return s.shift(n.y() - s.y()[g]);
     }

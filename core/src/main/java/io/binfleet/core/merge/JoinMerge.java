@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntToDoubleFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -56,6 +57,57 @@ public final class JoinMerge implements MergeType {
 
         @Override
         public Series merge(List<Piece> pieces) {
+            Chain chain = Chain.of(pieces);
+            Series merged = chain != null ? chained(chain) : general(pieces);
+            return Combine.normalize(merged, Normalize.effective(normalize, systemNormalize));
+        }
+
+        /** The join of a {@link Chain}: the same rules, on its arrays. */
+        private Series chained(Chain chain) {
+            int n = chain.size();
+            double[] offsets = new double[n];
+            int[] switchAt = new int[n];
+            for (int b = 1; b < n; b++) {
+                int a = b - 1;
+                int m = chain.shared[a];
+                int s = chain.from[a];
+                double[] xb = chain.pieces.get(b).x();
+                double[] ya = chain.pieces.get(a).y();
+                double[] yb = chain.pieces.get(b).y();
+                int j = "middle".equals(at) ? (m - 1) / 2 : bestSlope(m, t -> xb[t], t -> ya[s + t], t -> yb[t]);
+                offsets[b] = ya[s + j] + offsets[a] - yb[j];
+                switchAt[b] = j;
+            }
+            if ("middle".equals(at)) {
+                return chain.weighted(new Weights.Uniform(), offsets);
+            }
+            double[] y = new double[chain.x.length];
+            Set<String> names = new LinkedHashSet<>();
+            chain.pieces.forEach(p -> names.addAll(p.output().series().keySet()));
+            Map<String, double[]> series = new LinkedHashMap<>();
+            names.forEach(name -> series.put(name, new double[chain.x.length]));
+            for (int i = 0; i < n; i++) {
+                Piece piece = chain.pieces.get(i);
+                int lo = i > 0 ? switchAt[i] : 0;
+                int hi = i + 1 < n ? chain.from[i] + switchAt[i + 1] : piece.x().length;
+                double[] yi = piece.y();
+                int base = chain.base[i];
+                for (int k = lo; k < hi; k++) {
+                    y[base + k] = yi[k] + offsets[i];
+                }
+                for (String name : names) {
+                    double[] from = piece.output().series().get(name);
+                    double[] to = series.get(name);
+                    for (int k = lo; k < hi; k++) {
+                        to[base + k] = from == null ? Double.NaN : from[k];
+                    }
+                }
+            }
+            return new Series(chain.x, y, series);
+        }
+
+        /** The join on a {@link PointGrid}, for pieces of any shape (without normalization). */
+        Series general(List<Piece> pieces) {
             PointGrid grid = PointGrid.of(pieces);
             int n = grid.pieceCount();
             int[] order = IntStream.range(0, n).boxed()
@@ -76,40 +128,37 @@ public final class JoinMerge implements MergeType {
                     throw new MergeException(grid.describe(a) + " and " + grid.describe(b)
                             + " do not overlap; join needs neighbours that share at least one point");
                 }
-                int m = "middle".equals(at) ? (common[0].length - 1) / 2 : bestSlope(grid, a, b, common);
+                double[] ya = grid.pieces.get(a).y();
+                double[] yb = grid.pieces.get(b).y();
+                int m = "middle".equals(at) ? (common[0].length - 1) / 2 : bestSlope(common[0].length,
+                        j -> grid.x[common[0][j]], j -> ya[common[1][j]], j -> yb[common[2][j]]);
                 int g = common[0][m];
                 offsets[b] = grid.pieces.get(a).y()[common[1][m]] + offsets[a] - grid.pieces.get(b).y()[common[2][m]];
                 switchAt[b] = g;
             }
-            Series merged;
             if ("middle".equals(at)) {
                 double[][] w = Combine.ones(grid);
                 double[] y = Combine.weighted(grid, w, offsets, p -> grid.pieces.get(p).y());
-                merged = new Series(grid.x, y, Combine.series(grid, w));
-            } else {
-                merged = switched(grid, rank, switchAt, offsets);
+                return new Series(grid.x, y, Combine.series(grid, w));
             }
-            return Combine.normalize(merged, grid, Normalize.effective(normalize, systemNormalize));
+            return switched(grid, rank, switchAt, offsets);
         }
 
         /**
-         * The index (into the common points) where the two pieces' discrete derivatives agree best; ties go to the
-         * middle of the overlap.
+         * The index (into the n common points, at x(j), where the two pieces have ya(j) and yb(j)) where their
+         * discrete derivatives agree best; ties go to the middle of the overlap.
          */
-        private static int bestSlope(PointGrid grid, int a, int b, int[][] common) {
-            int n = common[0].length;
+        private static int bestSlope(int n, IntToDoubleFunction x, IntToDoubleFunction ya, IntToDoubleFunction yb) {
             if (n < 2) {
                 return 0;
             }
-            double[] ya = grid.pieces.get(a).y();
-            double[] yb = grid.pieces.get(b).y();
             int best = -1;
             double bestDiff = Double.POSITIVE_INFINITY;
             double middle = (n - 2) / 2.0;
             for (int j = 0; j + 1 < n; j++) {
-                double dx = grid.x[common[0][j + 1]] - grid.x[common[0][j]];
-                double da = (ya[common[1][j + 1]] - ya[common[1][j]]) / dx;
-                double db = (yb[common[2][j + 1]] - yb[common[2][j]]) / dx;
+                double dx = x.applyAsDouble(j + 1) - x.applyAsDouble(j);
+                double da = (ya.applyAsDouble(j + 1) - ya.applyAsDouble(j)) / dx;
+                double db = (yb.applyAsDouble(j + 1) - yb.applyAsDouble(j)) / dx;
                 double diff = Math.abs(da - db);
                 double tie = 1e-12 * (Math.abs(da) + Math.abs(db) + 1);
                 if (diff < bestDiff - tie || (diff <= bestDiff + tie && Math.abs(j - middle) < Math.abs(best - middle))) {

@@ -38,6 +38,12 @@ public final class MeanMerge implements MergeType {
 
         @Override
         public Series merge(List<Piece> pieces) {
+            Chain chain = Chain.of(pieces);
+            return chain != null ? chain.weighted(new Weights.Uniform(), null) : general(pieces);
+        }
+
+        /** The merge on a {@link PointGrid}, for pieces of any shape. */
+        Series general(List<Piece> pieces) {
             PointGrid grid = PointGrid.of(pieces);
             double[][] w = Combine.ones(grid);
             double[] y = Combine.weighted(grid, w, null, p -> grid.pieces.get(p).y());

@@ -288,8 +288,8 @@ final class PointGrid {
         return count(p) == 0 ? -1 : at[p][ord(p, count(p) - 1)];
     }
 
-    /** The grid index of v, or -1. */
-    int find(double v) {
+    /** The index of v in the ascending {@code x} (within the grid's 1e-9 relative tolerance), or -1. */
+    static int find(double[] x, double v) {
         int i = Arrays.binarySearch(x, v);
         if (i >= 0) {
             return i;

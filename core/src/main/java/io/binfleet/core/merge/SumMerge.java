@@ -48,6 +48,12 @@ public final class SumMerge implements MergeType {
 
         @Override
         public Series merge(List<Piece> pieces) {
+            Chain chain = Chain.of(pieces);
+            return chain != null ? chain.weighted(weights, null) : general(pieces);
+        }
+
+        /** The merge on a {@link PointGrid}, for pieces of any shape. */
+        Series general(List<Piece> pieces) {
             PointGrid grid = PointGrid.of(pieces);
             double[][] w = Combine.weights(grid, weights);
             double[] y = Combine.weighted(grid, w, null, p -> grid.pieces.get(p).y());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.spec.Params;
 import io.binfleet.core.spi.MergeException;
+import io.binfleet.core.spi.Piece;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,18 +15,23 @@ import java.util.List;
  * simulation returned.
  */
 sealed interface Weights {
-    /** The weights of piece p's points, by point index. */
-    double[] of(PointGrid grid, int p);
+    /** The weights of {@code pieces.get(p)}'s points, by point index ({@code pieces}: every piece of the merge). */
+    default double[] of(List<Piece> pieces, int p) {
+        double[] w = new double[pieces.get(p).x().length];
+        fill(pieces, p, w, 0, w.length);
+        return w;
+    }
+
+    /** Writes the weights of points {@code from .. to-1} of {@code pieces.get(p)} into {@code w}. */
+    void fill(List<Piece> pieces, int p, double[] w, int from, int to);
 
     /** Its spec form, for {@code params()}. */
     JsonNode json();
 
     record Uniform() implements Weights {
         @Override
-        public double[] of(PointGrid grid, int p) {
-            double[] w = new double[grid.pieces.get(p).x().length];
-            java.util.Arrays.fill(w, 1);
-            return w;
+        public void fill(List<Piece> pieces, int p, double[] w, int from, int to) {
+            java.util.Arrays.fill(w, from, to, 1);
         }
 
         @Override
@@ -36,14 +42,13 @@ sealed interface Weights {
 
     record Tukey(double alpha) implements Weights {
         @Override
-        public double[] of(PointGrid grid, int p) {
-            double[] x = grid.pieces.get(p).x();
-            double lo = grid.x[grid.firstOf(p)];
-            double hi = grid.x[grid.lastOf(p)];
-            double[] w = new double[x.length];
+        public void fill(List<Piece> pieces, int p, double[] w, int from, int to) {
+            double[] x = pieces.get(p).x();
+            double lo = pieces.get(p).first();
+            double hi = pieces.get(p).last();
             if (!(hi > lo) || alpha <= 0) {
-                java.util.Arrays.fill(w, 1);
-                return w;
+                java.util.Arrays.fill(w, from, to, 1);
+                return;
             }
             double span = hi - lo;
             double edge = alpha / 2;
@@ -58,7 +63,7 @@ sealed interface Weights {
             double previous = Double.NaN;
             int region = 0;
             int rotated = RESYNC;
-            for (int k = 0; k < x.length; k++) {
+            for (int k = from; k < to; k++) {
                 double t = (x[k] - lo) / span;
                 int r = t < edge ? 1 : t > 1 - edge ? 2 : 0;
                 if (r == 0) {
@@ -89,7 +94,6 @@ sealed interface Weights {
                 previous = theta;
                 region = r;
             }
-            return w;
         }
 
         /** Points between fresh evaluations of the taper's cosine. */
@@ -103,15 +107,13 @@ sealed interface Weights {
 
     record PerPiece(List<Double> values) implements Weights {
         @Override
-        public double[] of(PointGrid grid, int p) {
-            int index = grid.pieces.get(p).index();
-            if (values.size() != grid.pieceCount() || index >= values.size()) {
-                throw new MergeException("merge.weights has " + values.size() + " numbers for " + grid.pieceCount()
-                        + " pieces (indices 0.." + (grid.pieceCount() - 1) + ")");
+        public void fill(List<Piece> pieces, int p, double[] w, int from, int to) {
+            int index = pieces.get(p).index();
+            if (values.size() != pieces.size() || index >= values.size()) {
+                throw new MergeException("merge.weights has " + values.size() + " numbers for " + pieces.size()
+                        + " pieces (indices 0.." + (pieces.size() - 1) + ")");
             }
-            double[] w = new double[grid.pieces.get(p).x().length];
-            java.util.Arrays.fill(w, values.get(index));
-            return w;
+            java.util.Arrays.fill(w, from, to, values.get(index));
         }
 
         @Override
@@ -122,12 +124,17 @@ sealed interface Weights {
 
     record PerPoint() implements Weights {
         @Override
-        public double[] of(PointGrid grid, int p) {
-            double[] w = grid.pieces.get(p).output().w();
+        public double[] of(List<Piece> pieces, int p) {
+            double[] w = pieces.get(p).output().w();
             if (w == null) {
-                throw new MergeException("piece " + grid.pieces.get(p).index() + " returned no weights (w), which merge.weights \"piece\" needs");
+                throw new MergeException("piece " + pieces.get(p).index() + " returned no weights (w), which merge.weights \"piece\" needs");
             }
             return w;
+        }
+
+        @Override
+        public void fill(List<Piece> pieces, int p, double[] w, int from, int to) {
+            System.arraycopy(of(pieces, p), from, w, from, to - from);
         }
 
         @Override

@@ -25,14 +25,24 @@ public record Piece(int index, PieceOutput output) {
         return output.y();
     }
 
-    /** Smallest x. */
+    /** Smallest x (NaN for no points). */
     public double first() {
-        return Arrays.stream(output.x()).min().orElse(Double.NaN);
+        double[] x = output.x();
+        double min = x.length == 0 ? Double.NaN : x[0];
+        for (int k = 1; k < x.length; k++) {
+            min = Math.min(min, x[k]);
+        }
+        return min;
     }
 
-    /** Largest x. */
+    /** Largest x (NaN for no points). */
     public double last() {
-        return Arrays.stream(output.x()).max().orElse(Double.NaN);
+        double[] x = output.x();
+        double max = x.length == 0 ? Double.NaN : x[0];
+        for (int k = 1; k < x.length; k++) {
+            max = Math.max(max, x[k]);
+        }
+        return max;
     }
 
     static boolean seriesEqual(Map<String, double[]> a, Map<String, double[]> b) {

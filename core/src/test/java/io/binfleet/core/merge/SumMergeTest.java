@@ -92,10 +92,10 @@ class SumMergeTest {
             shuffled[k] = (k * 7919) % exact.length;
         }
         for (double[] x : List.of(exact, decimal, uneven, shuffled)) {
-            PointGrid grid = PointGrid.of(List.of(new Piece(0, x, new double[x.length])));
-            double lo = grid.x[0];
-            double hi = grid.x[grid.size() - 1];
-            double[] w = new Weights.Tukey(alpha).of(grid, 0);
+            Piece piece = new Piece(0, x, new double[x.length]);
+            double lo = piece.first();
+            double hi = piece.last();
+            double[] w = new Weights.Tukey(alpha).of(List.of(piece), 0);
             for (int k = 0; k < x.length; k++) {
                 assertThat(w[k]).as("x = %s", x[k]).isCloseTo(closedForm((x[k] - lo) / (hi - lo), alpha), within(1e-12));
             }
