@@ -54,7 +54,8 @@ public final class JobSubmitter implements AutoCloseable {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new AnySerializer());
         producer.initTransactions();
-        // the topics' metadata now, not inside the first submit
+        // the topics' metadata and the messages' writers now, not inside the first submit
+        io.binfleet.core.codec.Codec.prime(TaskMessage.class, JobEvent.class);
         producer.partitionsFor(settings.topics().tasks());
         producer.partitionsFor(settings.topics().jobs());
         bindQuietly(new KafkaClientMetrics(producer));

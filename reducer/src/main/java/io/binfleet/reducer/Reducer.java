@@ -1,6 +1,8 @@
 package io.binfleet.reducer;
 
+import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
+import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.kafka.metrics.FleetMetrics;
@@ -46,6 +48,7 @@ public final class Reducer implements AutoCloseable {
         try (Admin admin = Admin.create(settings.client())) {
             settings.topics().ensure(admin);
         }
+        io.binfleet.core.codec.Codec.prime(PieceResult.class, JobEvent.class, JobState.class, JobResult.class);
         Properties p = settings.client();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.topics().prefix() + "reducer");
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

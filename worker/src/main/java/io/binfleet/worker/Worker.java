@@ -126,6 +126,7 @@ public final class Worker implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20));
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        Codec.prime(TaskMessage.class, PieceResult.class);
         this.jobs = new JobWatcher(settings);
         try {
             new KafkaClientMetrics(producer).bindTo(metrics.registry());
@@ -221,8 +222,13 @@ public final class Worker implements AutoCloseable {
                         stop = ran >= SHORT.toNanos() || System.nanoTime() - batchStart > BATCH_BUDGET.toNanos();
                     }
                     settle(consumer, b.done, name);
-                    consumer.commitSync();
-                    batching = shortStreak >= SHORT_STREAK && !stop;
+                    boolean next = shortStreak >= SHORT_STREAK && !stop;
+                    if (next != batching || !running.get()) {
+                        // this consumer rests now: its acknowledgements go out with it
+                        consumer.commitSync();
+                    }
+                    // otherwise they ride on this consumer's next fetch: one round trip fewer per piece
+                    batching = next;
                 } catch (WakeupException | org.apache.kafka.common.errors.AuthorizationException
                          | org.apache.kafka.common.errors.AuthenticationException e) {
                     throw e;
@@ -240,6 +246,7 @@ public final class Worker implements AutoCloseable {
             runner.shutdownNow();
             for (KafkaShareConsumer<String, byte[]> c : List.of(single, batch)) {
                 try {
+                    c.commitSync(); // acknowledgements still pending, then leave the group
                     c.close(Duration.ofSeconds(5));
                 } catch (RuntimeException e) {
                     LOGGER.debug("closing share consumer worker={}", name, e);
