@@ -116,6 +116,9 @@ public final class WarmLatency {
         long start = System.nanoTime();
         String id = submitter.submit(spec.getBytes()).jobId();
         JobEvent end = watcher.await(id, e -> e.state().terminal(), Duration.ofSeconds(60)).orElseThrow();
+        if (System.nanoTime() - start > 1_000_000_000L) {
+            System.err.printf("slow job %s: %.0f ms%n", id, (System.nanoTime() - start) / 1e6);
+        }
         if (end.state() != JobEvent.State.DONE) {
             throw new IllegalStateException(id + " ended " + end.state() + ": " + end.reason());
         }

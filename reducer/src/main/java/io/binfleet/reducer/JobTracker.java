@@ -50,6 +50,11 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
     private KeyValueStore<String, byte[]> pieces;
     /** When each running job's last RUNNING event went out (not stored: after a restart the next piece reports). */
     private final Map<String, Long> lastReported = new HashMap<>();
+    /**
+     * The running jobs' states as last written to the store, so that a piece does not read and decode its job's
+     * state (spec included) again. Emptied whenever the task is (re)initialized, when the store may have changed.
+     */
+    private final Map<String, JobState> running = new HashMap<>();
 
     JobTracker(String piecesTopic, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult, FleetMetrics metrics) {
         this.metrics = metrics;
@@ -62,6 +67,8 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
+        running.clear();
+        lastReported.clear();
         this.jobs = context.getStateStore(ReducerTopology.JOB_STORE);
         this.pieces = context.getStateStore(ReducerTopology.PIECE_STORE);
         Duration every = stallTimeout.dividedBy(10);
@@ -194,6 +201,7 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
         deletePieces(state.jobId());
         forward(state.jobId(), Codec.write(result), ReducerTopology.RESULTS_SINK);
         forward(state.jobId(), Codec.write(done.event(result.completedAt())), ReducerTopology.JOBS_SINK);
+        context.commit(); // a job's end is visible once committed: now, not at the next commit interval
         LOGGER.info("job done jobId={} pieces={} seconds={}", state.jobId(), state.total(),
                 (result.completedAt() - state.submittedAt()) / 1000.0);
         metrics.jobEnded("DONE", Duration.ofMillis(Math.max(0, result.completedAt() - state.submittedAt())));
@@ -205,6 +213,7 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
         put(failed);
         deletePieces(state.jobId());
         forward(state.jobId(), Codec.write(failed.event(context.currentSystemTimeMs())), ReducerTopology.JOBS_SINK);
+        context.commit();
         metrics.jobEnded("FAILED", Duration.ofMillis(Math.max(0, context.currentSystemTimeMs() - state.submittedAt())));
         LOGGER.warn("job failed jobId={} reason={}", state.jobId(), reason);
     }
@@ -266,19 +275,36 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
     }
 
     private JobState state(String jobId) {
+        JobState cached = running.get(jobId);
+        if (cached != null) {
+            return cached;
+        }
         byte[] v = jobs.get(jobId);
-        return v == null ? null : Codec.read(v, JobState.class);
+        JobState state = v == null ? null : Codec.read(v, JobState.class);
+        if (state != null && !state.terminal()) {
+            running.put(jobId, state);
+        }
+        return state;
     }
 
     private void put(JobState state) {
         if (state.terminal()) {
             lastReported.remove(state.jobId());
+            running.remove(state.jobId());
+        } else {
+            running.put(state.jobId(), state);
         }
         jobs.put(state.jobId(), Codec.write(state));
     }
 
+    /** jobId/000000042: a job's pieces sort by index under one prefix. */
     static String pieceKey(String jobId, int index) {
-        return jobId + "/" + String.format("%09d", index);
+        String digits = Integer.toString(index);
+        StringBuilder sb = new StringBuilder(jobId.length() + 10).append(jobId).append('/');
+        for (int i = digits.length(); i < 9; i++) {
+            sb.append('0');
+        }
+        return sb.append(digits).toString();
     }
 
     private List<PieceResult> loadPieces(String jobId) {

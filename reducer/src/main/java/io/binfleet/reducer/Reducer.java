@@ -53,9 +53,9 @@ public final class Reducer implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.topics().prefix() + "reducer");
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-        // a merged result is visible only once its transaction commits: commit often, and do not let an idle poll
-        // (100 ms by default) stand between the last piece and that commit
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "20");
+        // a merged result is visible only once its transaction commits: a job's end asks for a commit at once
+        // (JobTracker), progress waits for the interval; and no idle poll (100 ms by default) stands in between
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         p.put(StreamsConfig.POLL_MS_CONFIG, "10");
         p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(64 << 20));
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Integer.toString(64 << 20));

@@ -95,7 +95,7 @@ public final class Worker implements AutoCloseable {
     /** A piece that runs under this is very short: a run of them is better taken in batches. */
     static final Duration VERY_SHORT = Duration.ofMillis(2);
     /** Very short pieces in a row before a thread takes pieces in batches. */
-    static final int SHORT_STREAK = 8;
+    static final int SHORT_STREAK = 32;
     /** A piece in a batch that runs past this is long: the pieces behind it are released. */
     static final Duration SHORT = Duration.ofMillis(20);
     /** A batch that has run this long releases the pieces it has not started (a backstop: 256 very short pieces take less). */
@@ -105,7 +105,6 @@ public final class Worker implements AutoCloseable {
     private final SpecParser parser;
     private final KafkaProducer<String, byte[]> producer;
     private final List<Thread> threads = new ArrayList<>();
-    private final List<KafkaShareConsumer<String, byte[]>> consumers = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final JobWatcher jobs;
     private final FleetMetrics metrics;
@@ -142,8 +141,7 @@ public final class Worker implements AutoCloseable {
         for (int i = 0; i < config.threads(); i++) {
             String name = config.workerId() + "-" + i;
             KafkaShareConsumer<String, byte[]> single = shareConsumer(name, 1);
-            KafkaShareConsumer<String, byte[]> batch = shareConsumer(name + "-batch", BATCH);
-            Thread t = new Thread(() -> loop(single, batch, name), "binfleet-worker-" + name);
+            Thread t = new Thread(() -> loop(single, name), "binfleet-worker-" + name);
             threads.add(t);
             t.start();
         }
@@ -157,11 +155,11 @@ public final class Worker implements AutoCloseable {
         p.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
         p.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxRecords));
-        // one of a thread's two consumers rests while the other works: after max.poll.interval.ms (5 min) of rest it
-        // leaves the group, holding no records, and joins again when next used (its first polls come back empty)
+        // the single-piece consumer rests while its thread works in batches: after max.poll.interval.ms (5 min) of
+        // rest it leaves the group, holding no records, and joins again when next used (its first polls come back empty)
         KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer());
-        consumers.add(consumer);
+        consumer.subscribe(List.of(settings.topics().tasks()));
         return consumer;
     }
 
@@ -174,19 +172,18 @@ public final class Worker implements AutoCloseable {
      * pieces of the batch it has not started then go back to the group at once. It switches consumers only after a
      * poll that returned records (see the empty-poll case below).
      */
-    private void loop(KafkaShareConsumer<String, byte[]> single, KafkaShareConsumer<String, byte[]> batch, String name) {
+    private void loop(KafkaShareConsumer<String, byte[]> single, String name) {
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "binfleet-piece-" + name));
-        List<ShareConsumerMetrics> consumerMetrics = List.of(new ShareConsumerMetrics(single), new ShareConsumerMetrics(batch));
+        ShareConsumerMetrics consumerMetrics = new ShareConsumerMetrics(single);
+        KafkaShareConsumer<String, byte[]> batch = shareConsumer(name + "-batch", BATCH);
         long nextRefresh = 0;
         boolean batching = false;
         int shortStreak = 0;
         try {
-            single.subscribe(List.of(settings.topics().tasks()));
-            batch.subscribe(List.of(settings.topics().tasks()));
             while (running.get()) {
                 if (System.nanoTime() - nextRefresh > 0) {
-                    // the share consumers are confined to this thread, so their metrics are picked up here
-                    consumerMetrics.forEach(m -> m.refresh(metrics.registry()));
+                    // the share consumer is confined to this thread, so its metrics are picked up here
+                    consumerMetrics.refresh(metrics.registry());
                     nextRefresh = System.nanoTime() + 30_000_000_000L;
                 }
                 KafkaShareConsumer<String, byte[]> consumer = batching ? batch : single;
@@ -197,6 +194,7 @@ public final class Worker implements AutoCloseable {
                         // records it acquires would sit unseen, locked, in a consumer that is not polled
                         continue;
                     }
+                    LOGGER.debug("took {} pieces worker={} batch={}", records.count(), name, batching);
                     Batch b = new Batch(consumer, new ArrayList<>(records.count()), name, runner);
                     records.forEach(b.records::add);
                     if (batching) {
@@ -222,12 +220,20 @@ public final class Worker implements AutoCloseable {
                         stop = ran >= SHORT.toNanos() || System.nanoTime() - batchStart > BATCH_BUDGET.toNanos();
                     }
                     settle(consumer, b.done, name);
-                    boolean next = shortStreak >= SHORT_STREAK && !stop;
+                    // batches go on until a piece runs long; single pieces until a run of very short ones
+                    boolean next = batching ? !stop : shortStreak >= SHORT_STREAK && !stop;
                     if (next != batching || !running.get()) {
                         // this consumer rests now: its acknowledgements go out with it
                         consumer.commitSync();
                     }
                     // otherwise they ride on this consumer's next fetch: one round trip fewer per piece
+                    if (batching && !next) {
+                        // A resting batch consumer can still hold a fetch in flight (seen: records it took sat
+                        // locked for the whole lock timeout while it was not polled). Closing it gives back whatever
+                        // it took; a fresh one, not polled until next needed, takes nothing.
+                        closeQuietly(batch, name);
+                        batch = shareConsumer(name + "-batch", BATCH);
+                    }
                     batching = next;
                 } catch (WakeupException | org.apache.kafka.common.errors.AuthorizationException
                          | org.apache.kafka.common.errors.AuthenticationException e) {
@@ -244,14 +250,18 @@ public final class Worker implements AutoCloseable {
             LOGGER.error("worker thread stopped on a fatal error worker={}", name, e);
         } finally {
             runner.shutdownNow();
-            for (KafkaShareConsumer<String, byte[]> c : List.of(single, batch)) {
-                try {
-                    c.commitSync(); // acknowledgements still pending, then leave the group
-                    c.close(Duration.ofSeconds(5));
-                } catch (RuntimeException e) {
-                    LOGGER.debug("closing share consumer worker={}", name, e);
-                }
-            }
+            closeQuietly(single, name);
+            closeQuietly(batch, name);
+        }
+    }
+
+    /** Commits the acknowledgements still pending, then leaves the group, giving back any record not acknowledged. */
+    private static void closeQuietly(KafkaShareConsumer<String, byte[]> consumer, String name) {
+        try {
+            consumer.commitSync();
+            consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOGGER.debug("closing share consumer worker={}", name, e);
         }
     }
 

@@ -91,8 +91,9 @@ class WorkerIT {
 
     @Test
     void shortPiecesRunInBatches_butALongPieceDoesNotHoldUpThePiecesBehindIt() throws Exception {
-        // all in the topic before any worker starts: 200 trivial pieces, one piece of 4 s, then 20 trivial pieces,
-        // so that whichever worker takes a batch takes the long piece with the 20 behind it
+        // all in the topic before any worker starts: 1,500 trivial pieces (long enough a run for both workers to take
+        // batches), one piece of 4 s, then 20 trivial pieces: whichever worker's batch takes the long piece takes
+        // the 20 behind it
         String trivial = "{\"name\": \"trivial\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": %d}, \"simulation\": {\"name\": \"synthetic\"}}";
         String longOne = "{\"name\": \"long\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
@@ -101,7 +102,7 @@ class WorkerIT {
         String slow;
         String behind;
         try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
-            first = submitter.submit(String.format(trivial, 200).getBytes(StandardCharsets.UTF_8)).jobId();
+            first = submitter.submit(String.format(trivial, 1500).getBytes(StandardCharsets.UTF_8)).jobId();
             slow = submitter.submit(longOne.getBytes(StandardCharsets.UTF_8)).jobId();
             behind = submitter.submit(String.format(trivial, 20).getBytes(StandardCharsets.UTF_8)).jobId();
         }
@@ -113,8 +114,8 @@ class WorkerIT {
              Worker b = new Worker(settings, new Worker.Config("bb", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin(), metrics)) {
             a.start();
             b.start();
-            assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(first), 200, Duration.ofSeconds(60), Duration.ZERO))
-                    .hasSize(200);
+            assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(first), 1500, Duration.ofSeconds(60), Duration.ZERO))
+                    .hasSize(1500);
             behindResults = kafka.read(settings.topics().pieces(), KafkaFixture.key(behind), 20, Duration.ofSeconds(60), Duration.ZERO);
             slowResult = kafka.read(settings.topics().pieces(), KafkaFixture.key(slow), 1, Duration.ofSeconds(60), Duration.ZERO);
         }
@@ -125,6 +126,30 @@ class WorkerIT {
         assertThat(behindResults).allSatisfy(r -> assertThat(r.timestamp()).isLessThan(slowDone - 2000));
         assertThat(registry.get(io.binfleet.kafka.metrics.FleetMetrics.PIECES_BATCHED).counter().count()).isGreaterThan(0);
         assertThat(registry.get(io.binfleet.kafka.metrics.FleetMetrics.PIECES_RELEASED).counter().count()).isGreaterThan(0);
+    }
+
+    @Test
+    void workersGoingInAndOutOfBatches_leaveNoPieceLockedBehind() {
+        // each round: a run of very short pieces (batches), then a piece of 30 ms (back to single pieces); a piece
+        // left in a consumer that is no longer polled would sit locked for the 30 s lock timeout
+        String trivial = "{\"name\": \"round\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 200}, \"simulation\": {\"name\": \"synthetic\"}}";
+        String slower = "{\"name\": \"slower\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 2}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.03}}";
+        try (Worker a = new Worker(settings, new Worker.Config("ra", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin());
+             Worker b = new Worker(settings, new Worker.Config("rb", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin());
+             JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+            a.start();
+            b.start();
+            for (int round = 0; round < 8; round++) {
+                String fast = submitter.submit(trivial.getBytes(StandardCharsets.UTF_8)).jobId();
+                String slow = submitter.submit(slower.getBytes(StandardCharsets.UTF_8)).jobId();
+                assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(fast), 200, Duration.ofSeconds(15), Duration.ZERO))
+                        .as("round %d", round).hasSize(200);
+                assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(slow), 2, Duration.ofSeconds(15), Duration.ZERO))
+                        .as("round %d", round).hasSize(2);
+            }
+        }
     }
 
     @Test
