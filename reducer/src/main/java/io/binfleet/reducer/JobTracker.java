@@ -94,7 +94,7 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
         if (topic.equals(piecesTopic)) {
             PieceResult piece = decode(record, topic, PieceResult.class, "piece result", PieceResult::jobId);
             if (piece != null) {
-                onPiece(piece);
+                onPiece(piece, record.value());
             }
         } else {
             JobEvent event = decode(record, topic, JobEvent.class, "job event", JobEvent::jobId);
@@ -141,7 +141,8 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
         }
     }
 
-    private void onPiece(PieceResult piece) {
+    /** {@code bytes}: the piece as it came, already read and checked, stored as it is. */
+    private void onPiece(PieceResult piece, byte[] bytes) {
         String key = pieceKey(piece.jobId(), piece.piece());
         JobState state = state(piece.jobId());
         if (state != null && state.terminal()) {
@@ -152,7 +153,7 @@ final class JobTracker implements Processor<String, byte[], String, byte[]> {
             LOGGER.debug("duplicate piece ignored jobId={} piece={}", piece.jobId(), piece.piece());
             return;
         }
-        pieces.put(key, Codec.write(piece));
+        pieces.put(key, bytes);
         if (state == null) {
             return; // its job's SUBMITTED event has not been read yet
         }
