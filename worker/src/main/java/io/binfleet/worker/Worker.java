@@ -50,8 +50,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The worker service: {@code threads} share consumers in explicit acknowledgement mode, each acquiring one
- * record at a time, so that a worker holds locks only on the pieces it is executing. Per piece: reseed, run,
- * publish the result (idempotent, acks=all), then ACCEPT. A failure is RELEASEd for retry until the delivery
+ * record at a time, so that a worker holds locks only on the pieces it is executing; runs of very short pieces are
+ * taken in batches instead (see {@link #loop}). Per piece: reseed, run, publish the result (idempotent, acks=all),
+ * then ACCEPT once the result is written. A failure is RELEASEd for retry until the delivery
  * limit; a piece that can never succeed is REJECTed with a failure result and a DLQ record. While a piece
  * runs its record lock is renewed. {@link #close()} stops taking pieces, releases what it has not started and
  * waits for the running ones.
