@@ -223,18 +223,18 @@ public final class Worker implements AutoCloseable {
                     settle(consumer, b.done, name);
                     // batches go on until a piece runs long; single pieces until a run of very short ones
                     boolean next = batching ? !stop : shortStreak >= SHORT_STREAK && !stop;
-                    if (next != batching || !running.get()) {
+                    if (batching && !next) {
+                        // A resting batch consumer can still hold a fetch in flight (seen: records it took sat
+                        // locked for the whole lock timeout while it was not polled). Closing it commits its
+                        // acknowledgements and gives back whatever it took; a fresh one, not polled until next
+                        // needed, takes nothing.
+                        closeQuietly(batch, name);
+                        batch = shareConsumer(name + "-batch", BATCH);
+                    } else if (next != batching || !running.get()) {
                         // this consumer rests now: its acknowledgements go out with it
                         consumer.commitSync();
                     }
                     // otherwise they ride on this consumer's next fetch: one round trip fewer per piece
-                    if (batching && !next) {
-                        // A resting batch consumer can still hold a fetch in flight (seen: records it took sat
-                        // locked for the whole lock timeout while it was not polled). Closing it gives back whatever
-                        // it took; a fresh one, not polled until next needed, takes nothing.
-                        closeQuietly(batch, name);
-                        batch = shareConsumer(name + "-batch", BATCH);
-                    }
                     batching = next;
                 } catch (WakeupException | org.apache.kafka.common.errors.AuthorizationException
                          | org.apache.kafka.common.errors.AuthenticationException e) {

@@ -6,10 +6,8 @@ import io.binfleet.core.spi.Series;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -83,9 +81,6 @@ final class Chain {
                 }
                 if (i > 0 && s < shared[i - 1]) {
                     return null; // a's two overlaps would meet: three pieces on one point
-                }
-                if (i > 0 && b[0] <= pieces.get(i - 1).x()[from[i - 1] + shared[i - 1] - 1]) {
-                    return null;
                 }
                 from[i] = s;
                 shared[i] = m;
@@ -192,10 +187,8 @@ final class Chain {
 
     /** Every named series any piece has, combined with the weights {@code w} and no offsets ({@code *.err} as errors). */
     Map<String, double[]> series(double[][] w) {
-        Set<String> names = new LinkedHashSet<>();
-        pieces.forEach(p -> names.addAll(p.output().series().keySet()));
         Map<String, double[]> out = new LinkedHashMap<>();
-        for (String name : names) {
+        for (String name : Combine.seriesNames(pieces)) {
             out.put(name, combine(i -> pieces.get(i).output().series().get(name), w, null, name.endsWith(".err")));
         }
         return out;

@@ -72,14 +72,19 @@ final class Combine {
      * √(Σ wᵢ²σᵢ²) / Σ wᵢ (√(Σ σᵢ²) / n where all weights are 0).
      */
     static Map<String, double[]> series(PointGrid grid, double[][] w) {
-        Set<String> names = new LinkedHashSet<>();
-        grid.pieces.forEach(p -> names.addAll(p.output().series().keySet()));
         Map<String, double[]> out = new LinkedHashMap<>();
-        for (String name : names) {
+        for (String name : seriesNames(grid.pieces)) {
             IntFunction<double[]> values = p -> grid.pieces.get(p).output().series().get(name);
             out.put(name, name.endsWith(".err") ? errors(grid, w, values) : weighted(grid, w, null, values));
         }
         return out;
+    }
+
+    /** The name of every series any of {@code pieces} has, in the order they are first met. */
+    static Set<String> seriesNames(List<Piece> pieces) {
+        Set<String> names = new LinkedHashSet<>();
+        pieces.forEach(p -> names.addAll(p.output().series().keySet()));
+        return names;
     }
 
     /** √(Σ wᵢ²σᵢ²) / Σ wᵢ over the pieces covering each point: the error of their weighted mean. */

@@ -13,7 +13,6 @@ import io.binfleet.core.spi.SystemModel;
 
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,8 +81,7 @@ public final class JoinMerge implements MergeType {
                 return chain.weighted(new Weights.Uniform(), offsets);
             }
             double[] y = new double[chain.x.length];
-            Set<String> names = new LinkedHashSet<>();
-            chain.pieces.forEach(p -> names.addAll(p.output().series().keySet()));
+            Set<String> names = Combine.seriesNames(chain.pieces);
             Map<String, double[]> series = new LinkedHashMap<>();
             names.forEach(name -> series.put(name, new double[chain.x.length]));
             for (int i = 0; i < n; i++) {
@@ -172,8 +170,7 @@ public final class JoinMerge implements MergeType {
         /** Each point from the last piece (in left-edge order) that covers it and has switched in at or before it. */
         private static Series switched(PointGrid grid, int[] rank, int[] switchAt, double[] offsets) {
             double[] y = new double[grid.size()];
-            Set<String> names = new LinkedHashSet<>();
-            grid.pieces.forEach(p -> names.addAll(p.output().series().keySet()));
+            Set<String> names = Combine.seriesNames(grid.pieces);
             Map<String, double[]> series = new LinkedHashMap<>();
             names.forEach(name -> series.put(name, new double[grid.size()]));
             for (int g = 0; g < grid.size(); g++) {
