@@ -1,12 +1,14 @@
 package io.binfleet.app;
 
-import io.binfleet.kafka.EmbeddedBroker;
+import io.binfleet.broker.EmbeddedBroker;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,7 +31,7 @@ final class BrokerCommand implements Callable<Integer> {
         try (Closer closer = new Closer()) {
             EmbeddedBroker broker = closer.add(EmbeddedBroker.start(port, data));
             closer.add(stopped::countDown);
-            KafkaSettings settings = new KafkaSettings(broker.bootstrapServers(), new io.binfleet.kafka.Topics(prefix), java.util.Map.of());
+            KafkaSettings settings = new KafkaSettings(broker.bootstrapServers(), new Topics(prefix), Map.of());
             try (Admin admin = Admin.create(settings.client())) {
                 settings.topics().ensure(admin);
             }

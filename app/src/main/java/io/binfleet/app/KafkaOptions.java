@@ -2,17 +2,22 @@ package io.binfleet.app;
 
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.kafka.Topics;
-import io.binfleet.kafka.metrics.FleetMetrics;
 import io.binfleet.kafka.metrics.MetricsServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /** Options every command that talks to Kafka shares. */
 final class KafkaOptions {
-    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
-    picocli.CommandLine.Model.CommandSpec command;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:BINFLEET_BOOTSTRAP}",
             description = "Kafka bootstrap servers (env BINFLEET_BOOTSTRAP).")
@@ -26,6 +31,11 @@ final class KafkaOptions {
             description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
+    @Option(names = "--delivery-limit", paramLabel = "N", defaultValue = "${env:BINFLEET_DELIVERY_LIMIT:-5}",
+            description = "How often the share group hands out one piece before its failure is final (2..10; set on the "
+                    + "group, give every service the same; env BINFLEET_DELIVERY_LIMIT; default: ${DEFAULT-VALUE}).")
+    int deliveryLimit;
+
     @Option(names = "--metrics-port", paramLabel = "P", defaultValue = "${env:BINFLEET_METRICS_PORT:--1}",
             description = "Serve Prometheus metrics on http://BIND:P/metrics (env BINFLEET_METRICS_PORT; off by default).")
     int metricsPort;
@@ -34,26 +44,31 @@ final class KafkaOptions {
             description = "Address the metrics endpoint listens on (default: ${DEFAULT-VALUE}).")
     String metricsBind;
 
-    /** Starts the metrics endpoint if {@code --metrics-port} was given; the metrics to record into either way. */
-    FleetMetrics metrics(Closer closer, String service) {
+    /** Starts the metrics endpoint if {@code --metrics-port} was given; the registry to record into either way. */
+    MeterRegistry metrics(Closer closer, String service) {
         if (metricsPort < 0) {
-            return FleetMetrics.none();
+            return new SimpleMeterRegistry();
         }
-        return closer.add(MetricsServer.start(metricsBind, metricsPort, service)).metrics();
+        return closer.add(MetricsServer.start(metricsBind, metricsPort, service)).registry();
     }
 
     /**
      * Settings for {@code --bootstrap}, or for {@code fallbackBootstrap} when none was given; the connection (address
      * and credentials) is checked once, so that a mistake is reported at once.
      *
-     * @throws picocli.CommandLine.ParameterException saying what is wrong with the connection
+     * @throws ConnectionException saying what is wrong with the connection
      */
     KafkaSettings settings(String fallbackBootstrap) {
         String servers = bootstrap != null && !bootstrap.isBlank() ? bootstrap : fallbackBootstrap;
         Map<String, String> extra = kafkaConfig == null ? Map.of() : KafkaSettings.readConfig(kafkaConfig);
-        KafkaSettings settings = new KafkaSettings(servers, new Topics(topicPrefix), extra);
+        KafkaSettings settings;
         try {
-            settings.verify(java.time.Duration.ofSeconds(15));
+            settings = new KafkaSettings(servers, new Topics(topicPrefix, deliveryLimit), extra);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "--delivery-limit: " + e.getMessage());
+        }
+        try {
+            settings.verify(Duration.ofSeconds(15));
         } catch (IllegalStateException e) {
             throw new ConnectionException(e.getMessage());
         }

@@ -1,7 +1,7 @@
 package io.binfleet.app;
 
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.kafka.metrics.FleetMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.binfleet.reducer.Reducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +34,7 @@ final class ReducerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (Closer closer = new Closer()) {
             closer.add(stopped::countDown);
-            FleetMetrics metrics = kafka.metrics(closer, "reducer");
+            MeterRegistry metrics = kafka.metrics(closer, "reducer");
             Reducer reducer = closer.add(new Reducer(kafka.connect(),
                     new Reducer.Config(stateDir, Duration.ofSeconds(stallSeconds), out), SpecParser.builtin(), metrics));
             reducer.start();

@@ -1,5 +1,7 @@
 package io.binfleet.app;
 
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.ResultReader;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.reducer.ResultFiles;
@@ -27,7 +29,7 @@ final class ResultCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<JobResult> result = Results.fetch(kafka.connect(), jobId, Duration.ZERO);
+        Optional<JobResult> result = ResultReader.fetch(kafka.connect(), jobId, Duration.ZERO);
         if (result.isEmpty()) {
             System.err.println("no result for " + jobId + " (see: binfleet status " + jobId + ")");
             return 1;
@@ -35,7 +37,7 @@ final class ResultCommand implements Callable<Integer> {
         if (out == null) {
             System.out.println(Codec.writePretty(result.get()));
         } else {
-            ResultFiles.write(out, result.get());
+            ResultFiles.write(out, result.get(), SpecParser.builtin());
             System.err.println("wrote " + out + "/{result.json,result.csv,plot.png}");
         }
         return 0;

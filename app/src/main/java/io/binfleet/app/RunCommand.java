@@ -3,22 +3,16 @@ package io.binfleet.app;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.JobSpec;
-import io.binfleet.core.spec.SpecParser;
-import io.binfleet.kafka.EmbeddedBroker;
-import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
-import io.binfleet.kafka.metrics.FleetMetrics;
 import io.binfleet.producer.JobSubmitter;
-import io.binfleet.reducer.Reducer;
 import io.binfleet.reducer.ResultFiles;
-import io.binfleet.worker.Worker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -55,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
-        JobSpec spec = Specs.read(job, new java.io.PrintWriter(err, true));
+        JobSpec spec = Specs.read(job, new PrintWriter(err, true));
         if (spec == null) {
             return 1;
         }
@@ -67,50 +61,37 @@ final class RunCommand implements Callable<Integer> {
             Logs.quiet();
         }
         long start = System.nanoTime();
-        SpecParser parser = SpecParser.builtin();
-        Path state = Files.createTempDirectory("binfleet-reducer-");
+        // a user's own job may run the programs its simulation declares, in the job file's folder
+        Path folder = job.toAbsolutePath().getParent();
+        LocalFleet.Builder fleet = LocalFleet.builder().workers(1, workers).stallTimeout(Duration.ofSeconds(stallSeconds))
+                .commands(spec.simulation().programs(), folder);
         try (Closer closer = new Closer()) {
-            closer.add(() -> Deletes.tree(state));
-            String bootstrap = null;
-            if (!kafka.hasBootstrap()) {
-                bootstrap = closer.add(EmbeddedBroker.start()).bootstrapServers();
+            if (kafka.hasBootstrap()) {
+                fleet.settings(kafka.settings(null));
             }
-            KafkaSettings settings = kafka.settings(bootstrap);
-            FleetMetrics metrics = kafka.metrics(closer, "run");
-            Reducer reducer = closer.add(new Reducer(settings, new Reducer.Config(state, Duration.ofSeconds(stallSeconds), null), parser,
-                    metrics));
-            reducer.start();
-            // a user's own job may run its own command, in the job file's folder
-            com.fasterxml.jackson.databind.JsonNode command = spec.simulationJson().path("command");
-            java.util.Set<String> allowed = command.isArray() && command.size() > 0 ? java.util.Set.of(command.get(0).asText())
-                    : java.util.Set.of();
-            Path folder = job.toAbsolutePath().getParent();
-            Worker worker = closer.add(new Worker(settings, new Worker.Config("local-" + ProcessHandle.current().pid(), workers, 5,
-                    Duration.ofSeconds(10), allowed, folder), parser, metrics));
-            worker.start();
-            JobWatcher watcher = closer.add(new JobWatcher(settings).start());
-            JobSubmitter submitter = closer.add(new JobSubmitter(settings, parser, metrics));
-            reducer.awaitRunning(Duration.ofSeconds(60));
-            if (!worker.awaitAssigned(Duration.ofSeconds(30))) {
+            fleet.registry(kafka.metrics(closer, "run"));
+            LocalFleet local = closer.add(fleet.start());
+            KafkaSettings settings = local.settings();
+            if (!local.awaitWorkers(Duration.ofSeconds(30))) {
                 err.println("warning: the workers have not joined the share group yet; the job may wait for them");
             }
             double startup = (System.nanoTime() - start) / 1e9;
-            JobSubmitter.Submitted submitted = submitter.submit(spec);
+            JobSubmitter.Submitted submitted = local.submit(spec);
             err.printf("%s: %d pieces on %d workers (%s in %.1f s)%n", submitted.jobId(), submitted.pieces(), workers,
-                    bootstrap == null ? "Kafka at " + settings.bootstrap() : "embedded broker started", startup);
-            JobEvent end = JobFollower.follow(watcher, submitted.jobId(), spec.name(), submitted.pieces(), !noProgress,
+                    local.embedded() ? "embedded broker started" : "Kafka at " + settings.bootstrap(), startup);
+            JobEvent end = JobFollower.follow(local.watcher(), submitted.jobId(), spec.name(), submitted.pieces(), !noProgress,
                     Duration.ofDays(365));
             if (end.state() != JobEvent.State.DONE) {
                 JobFollower.summary(err, end, (end.at() - submitted.submittedAt()));
                 return 2;
             }
-            Optional<JobResult> result = Results.fetch(settings, submitted.jobId(), Duration.ofSeconds(30));
+            Optional<JobResult> result = local.result(submitted.jobId(), Duration.ofSeconds(30));
             if (result.isEmpty()) {
                 err.println(submitted.jobId() + " is DONE but its result could not be read");
                 return 2;
             }
             Path dir = out != null ? out : ResultFiles.folder(Path.of("out"), submitted.jobId());
-            ResultFiles.write(dir, result.get());
+            ResultFiles.write(dir, result.get(), spec.simulation().chart());
             JobFollower.summary(err, end, result.get().completedAt() - result.get().submittedAt());
             err.printf("wrote %s/{result.json,result.csv,plot.png}; wall %.1f s including %.1f s start-up%n", dir,
                     (System.nanoTime() - start) / 1e9, startup);

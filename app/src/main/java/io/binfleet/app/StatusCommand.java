@@ -1,5 +1,6 @@
 package io.binfleet.app;
 
+import io.binfleet.kafka.ResultReader;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.kafka.JobWatcher;
@@ -56,7 +57,7 @@ final class StatusCommand implements Callable<Integer> {
             out.printf("reason    %s%n", e.reason());
         }
         Map<Integer, PieceResult> pieces = new TreeMap<>();
-        for (PieceResult p : Results.pieces(settings, jobId)) {
+        for (PieceResult p : ResultReader.pieces(settings, jobId)) {
             pieces.putIfAbsent(p.piece(), p);
         }
         out.printf("%n%6s  %-7s %-20s %9s %8s  %s%n", "piece", "outcome", "worker", "seconds", "attempt", "seed / error");

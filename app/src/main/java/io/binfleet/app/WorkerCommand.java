@@ -1,19 +1,30 @@
 package io.binfleet.app;
 
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.kafka.metrics.FleetMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.binfleet.worker.Worker;
+import io.binfleet.worker.WorkerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Run a worker: take pieces from the share group, run them, publish their results. SIGTERM finishes or releases the running pieces.")
 final class WorkerCommand implements Callable<Integer> {
+    private static final Logger LOGGER = LoggerFactory.getLogger(WorkerCommand.class);
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "${sys:binfleet.cores}",
             description = "Pieces run at a time (default: cores, ${DEFAULT-VALUE}).")
     int threads;
@@ -25,17 +36,13 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Renew the lock of a running piece this often (default: ${DEFAULT-VALUE}); keep it below the group's record lock.")
     double renewSeconds;
 
-    @Option(names = "--delivery-limit", paramLabel = "N", defaultValue = "5",
-            description = "The share group's delivery count limit; the last attempt's failure is final (default: ${DEFAULT-VALUE}).")
-    int deliveryLimit;
-
     @Option(names = "--allow-command", paramLabel = "PROGRAM",
             description = "An external program this worker may run (repeatable; exact match of the command's first word). None by default.")
-    java.util.List<String> allowCommands = new java.util.ArrayList<>();
+    List<String> allowCommands = new ArrayList<>();
 
     @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".",
             description = "The folder external programs run in (default: the current one).")
-    java.nio.file.Path workDir;
+    Path workDir;
 
     @Mixin
     KafkaOptions kafka;
@@ -43,24 +50,27 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String name = id != null ? id : hostName() + "-" + ProcessHandle.current().pid();
-        CountDownLatch stopped = new CountDownLatch(1);
         try (Closer closer = new Closer()) {
-            closer.add(stopped::countDown);
-            FleetMetrics metrics = kafka.metrics(closer, "worker");
-            Worker worker = closer.add(new Worker(kafka.connect(),
-                    new Worker.Config(name, threads, deliveryLimit, Duration.ofMillis((long) (renewSeconds * 1000)),
-                            java.util.Set.copyOf(allowCommands), workDir), SpecParser.builtin(),
+            MeterRegistry metrics = kafka.metrics(closer, "worker");
+            Worker worker = closer.add(new Worker(kafka.connect(), new WorkerConfig(name, threads,
+                    Duration.ofMillis((long) (renewSeconds * 1000)), Set.copyOf(allowCommands), workDir), SpecParser.builtin(),
                     metrics));
             worker.start();
-            stopped.await();
+            // until SIGTERM (the closer closes the worker) or a fatal error in one of its threads
+            Optional<Throwable> fatal = worker.awaitStopped();
+            if (fatal.isPresent()) {
+                LOGGER.error("worker {} stopped on a fatal error; exiting with status 1 so that it is restarted: {}", name,
+                        fatal.get().toString());
+                return 1;
+            }
         }
         return 0;
     }
 
     static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             return "worker";
         }
     }

@@ -1,15 +1,8 @@
 package io.binfleet.bench;
 
+import io.binfleet.app.LocalFleet;
 import io.binfleet.core.message.JobEvent;
-import io.binfleet.core.spec.SpecParser;
-import io.binfleet.kafka.EmbeddedBroker;
-import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
-import io.binfleet.producer.JobSubmitter;
-import io.binfleet.reducer.Reducer;
-import io.binfleet.worker.Worker;
-import org.apache.kafka.clients.admin.Admin;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,7 +10,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -43,25 +35,15 @@ public final class WarmLatency {
         int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         String spec = "{\"name\": \"latency\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": {\"split\": \"replicas\","
                 + " \"count\": " + pieces + "}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0}, \"merge\": {\"method\": \"mean\"}}";
-        try (EmbeddedBroker broker = EmbeddedBroker.start()) {
-            KafkaSettings settings = KafkaSettings.of(broker.bootstrapServers());
-            try (Admin admin = Admin.create(settings.client())) {
-                settings.topics().ensure(admin);
-            }
-            try (Reducer reducer = new Reducer(settings, new Reducer.Config(Files.createTempDirectory("latency"), Duration.ofMinutes(5),
-                    null), SpecParser.builtin());
-                 Worker worker = new Worker(settings, new Worker.Config("bench", 2, 5, Duration.ofSeconds(10)), SpecParser.builtin());
-                 JobWatcher watcher = new JobWatcher(settings).start();
-                 JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
-                reducer.start();
-                worker.start();
-                reducer.awaitRunning(Duration.ofSeconds(60));
+        try (LocalFleet fleet = LocalFleet.builder().workers(1, 2).workerId("bench").stallTimeout(Duration.ofMinutes(5)).start()) {
+            KafkaSettings settings = fleet.settings();
+            {
                 for (int i = 0; i < warmUp; i++) {
-                    time(submitter, watcher, spec);
+                    time(fleet, spec);
                 }
                 double[] ms = new double[jobs];
                 for (int i = 0; i < jobs; i++) {
-                    ms[i] = time(submitter, watcher, spec);
+                    ms[i] = time(fleet, spec);
                 }
                 stages(settings, jobs);
                 Arrays.sort(ms);
@@ -112,10 +94,10 @@ public final class WarmLatency {
         return d.length == 0 ? Double.NaN : d[d.length / 2];
     }
 
-    private static double time(JobSubmitter submitter, JobWatcher watcher, String spec) throws InterruptedException {
+    private static double time(LocalFleet fleet, String spec) throws InterruptedException {
         long start = System.nanoTime();
-        String id = submitter.submit(spec.getBytes()).jobId();
-        JobEvent end = watcher.await(id, e -> e.state().terminal(), Duration.ofSeconds(60)).orElseThrow();
+        String id = fleet.submit(spec);
+        JobEvent end = fleet.awaitEnd(id, Duration.ofSeconds(60)).orElseThrow();
         if (System.nanoTime() - start > 1_000_000_000L) {
             System.err.printf("slow job %s: %.0f ms%n", id, (System.nanoTime() - start) / 1e6);
         }

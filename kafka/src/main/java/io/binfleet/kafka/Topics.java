@@ -1,5 +1,6 @@
 package io.binfleet.kafka;
 
+import io.binfleet.core.spec.Limits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -19,15 +20,35 @@ import java.util.concurrent.TimeoutException;
 /**
  * The topics of DESIGN §3 under a common prefix (default {@code binfleet.}), and their idempotent creation.
  *
- * @param prefix prepended to every topic name, e.g. {@code "binfleet."}
+ * @param prefix        prepended to every topic name, e.g. {@code "binfleet."}
+ * @param deliveryLimit how many times the worker share group hands out one task record
+ *                      ({@code share.delivery.count.limit}, set on the group by {@link #ensure}); workers treat the
+ *                      attempt that reaches it as the last
  */
-public record Topics(String prefix) {
+public record Topics(String prefix, int deliveryLimit) {
     public static final String DEFAULT_PREFIX = "binfleet.";
+    /** The delivery limit unless one is given: Kafka's own default. */
+    public static final int DEFAULT_DELIVERY_LIMIT = 5;
+    /** The range Kafka accepts for a group's delivery count limit (broker defaults). */
+    public static final int MIN_DELIVERY_LIMIT = 2;
+    public static final int MAX_DELIVERY_LIMIT = 10;
     /** The share group every worker joins. */
     public static final String WORKER_GROUP = "binfleet-workers";
     /** One partition, shared by every worker in the share group: each acquires one record at a time. */
-    static final int TASK_PARTITIONS = 1;
+    public static final int TASK_PARTITIONS = 1;
     static final int PARTITIONS = 4;
+
+    public Topics {
+        if (deliveryLimit < MIN_DELIVERY_LIMIT || deliveryLimit > MAX_DELIVERY_LIMIT) {
+            throw new IllegalArgumentException("the delivery limit must be in " + MIN_DELIVERY_LIMIT + ".." + MAX_DELIVERY_LIMIT
+                    + ", got " + deliveryLimit);
+        }
+    }
+
+    /** The topics under {@code prefix}, with the default delivery limit. */
+    public Topics(String prefix) {
+        this(prefix, DEFAULT_DELIVERY_LIMIT);
+    }
 
     public static Topics defaults() {
         return new Topics(DEFAULT_PREFIX);
@@ -63,13 +84,14 @@ public record Topics(String prefix) {
     }
 
     /**
-     * Creates the topics that do not exist yet (jobs and results compacted) and sets the worker share group to
-     * start from the earliest record. Safe to call from every service at every start.
+     * Creates the topics that do not exist yet (jobs and results compacted) and configures the worker share group:
+     * start from the earliest record, committed records only, lock renewal, and the delivery limit. Safe to call from
+     * every service at every start.
      */
     public void ensure(Admin admin) {
         Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(64 << 20));
-        Map<String, String> plain = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(64 << 20));
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
+        Map<String, String> plain = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(tasks(), TASK_PARTITIONS, (short) -1).configs(plain));
         topics.add(new NewTopic(pieces(), PARTITIONS, (short) -1).configs(plain));
@@ -94,7 +116,10 @@ public record Topics(String prefix) {
                     // a job's tasks are published in one transaction: never hand out those of an aborted one
                     new AlterConfigOp(new ConfigEntry("share.isolation.level", "read_committed"), AlterConfigOp.OpType.SET),
                     // workers renew the lock of pieces that run longer than it (KIP-1222)
-                    new AlterConfigOp(new ConfigEntry("share.renew.acknowledge.enable", "true"), AlterConfigOp.OpType.SET))))
+                    new AlterConfigOp(new ConfigEntry("share.renew.acknowledge.enable", "true"), AlterConfigOp.OpType.SET),
+                    // the one delivery limit: workers give up on a piece at the attempt that reaches it
+                    new AlterConfigOp(new ConfigEntry("share.delivery.count.limit", Integer.toString(deliveryLimit)),
+                            AlterConfigOp.OpType.SET))))
                     .all().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,18 +1,22 @@
 package io.binfleet.producer;
 
+import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.Limits;
 import io.binfleet.core.spec.Plan;
+import io.binfleet.core.spec.SpecException;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.JsonSerde;
 import io.binfleet.kafka.KafkaSettings;
-import io.binfleet.kafka.metrics.FleetMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +39,18 @@ public final class JobSubmitter implements AutoCloseable {
     private final KafkaSettings settings;
     private final SpecParser parser;
     private final KafkaProducer<String, Object> producer;
-    private final FleetMetrics metrics;
+    private final ProducerMetrics metrics;
 
     public JobSubmitter(KafkaSettings settings, SpecParser parser) {
-        this(settings, parser, FleetMetrics.none());
+        this(settings, parser, ProducerMetrics.none());
     }
 
-    public JobSubmitter(KafkaSettings settings, SpecParser parser, FleetMetrics metrics) {
+    /** A submitter whose meters (and its producer's) go into {@code registry}. */
+    public JobSubmitter(KafkaSettings settings, SpecParser parser, MeterRegistry registry) {
+        this(settings, parser, new ProducerMetrics(registry));
+    }
+
+    private JobSubmitter(KafkaSettings settings, SpecParser parser, ProducerMetrics metrics) {
         this.settings = settings;
         this.parser = parser;
         this.metrics = metrics;
@@ -50,12 +59,12 @@ public final class JobSubmitter implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(64 << 20));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new AnySerializer());
         producer.initTransactions();
         // the topics' metadata and the messages' writers now, not inside the first submit
-        io.binfleet.core.codec.Codec.prime(TaskMessage.class, JobEvent.class);
+        Codec.prime(TaskMessage.class, JobEvent.class);
         producer.partitionsFor(settings.topics().tasks());
         producer.partitionsFor(settings.topics().jobs());
         bindQuietly(new KafkaClientMetrics(producer));
@@ -80,7 +89,7 @@ public final class JobSubmitter implements AutoCloseable {
      * Validates and publishes a spec document.
      *
      * @return the submitted job
-     * @throws io.binfleet.core.spec.SpecException if the spec is invalid (nothing is published)
+     * @throws SpecException if the spec is invalid (nothing is published)
      */
     public Submitted submit(byte[] specJson) {
         return submit(parser.parse(specJson));
@@ -122,7 +131,7 @@ public final class JobSubmitter implements AutoCloseable {
     }
 
     /** Serializes any message record through the strict codec. */
-    static final class AnySerializer implements org.apache.kafka.common.serialization.Serializer<Object> {
+    static final class AnySerializer implements Serializer<Object> {
         private final JsonSerde<Object> serde = new JsonSerde<>(Object.class);
 
         @Override

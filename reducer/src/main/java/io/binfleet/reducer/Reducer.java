@@ -5,7 +5,9 @@ import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.KafkaSettings;
-import io.binfleet.kafka.metrics.FleetMetrics;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spec.Limits;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -41,24 +43,29 @@ public final class Reducer implements AutoCloseable {
     private KafkaStreamsMetrics metricsBinder;
 
     public Reducer(KafkaSettings settings, Config config, SpecParser parser) {
-        this(settings, config, parser, FleetMetrics.none());
+        this(settings, config, parser, ReducerMetrics.none());
     }
 
-    public Reducer(KafkaSettings settings, Config config, SpecParser parser, FleetMetrics metrics) {
+    /** A reducer whose meters (and Kafka Streams') go into {@code registry}. */
+    public Reducer(KafkaSettings settings, Config config, SpecParser parser, MeterRegistry registry) {
+        this(settings, config, parser, new ReducerMetrics(registry));
+    }
+
+    private Reducer(KafkaSettings settings, Config config, SpecParser parser, ReducerMetrics metrics) {
         try (Admin admin = Admin.create(settings.client())) {
             settings.topics().ensure(admin);
         }
-        io.binfleet.core.codec.Codec.prime(PieceResult.class, JobEvent.class, JobState.class, JobResult.class);
+        Codec.prime(PieceResult.class, JobEvent.class, JobState.class, JobResult.class);
         Properties p = settings.client();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.topics().prefix() + "reducer");
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         // a merged result is visible only once its transaction commits: a job's end asks for a commit at once
-        // (JobTracker), progress waits for the interval; and no idle poll (100 ms by default) stands in between
+        // (JobBook), progress waits for the interval; and no idle poll (100 ms by default) stands in between
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         p.put(StreamsConfig.POLL_MS_CONFIG, "10");
-        p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(64 << 20));
-        p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Integer.toString(64 << 20));
+        p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(Limits.MAX_MESSAGE_BYTES));
+        p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), Integer.toString(Limits.MAX_MESSAGE_BYTES));
         p.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), "50");
         // a reducer that died is replaced after 10 s, not the default 45 s
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
@@ -66,7 +73,7 @@ public final class Reducer implements AutoCloseable {
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         Path out = config.outDir();
         streams = new KafkaStreams(ReducerTopology.build(settings.topics(), parser, config.stallTimeout(),
-                result -> write(out, result), metrics), p);
+                result -> write(out, result, parser), metrics), p);
         try {
             metricsBinder = new KafkaStreamsMetrics(streams);
             metricsBinder.bindTo(metrics.registry());
@@ -85,12 +92,12 @@ public final class Reducer implements AutoCloseable {
         });
     }
 
-    private static void write(Path out, JobResult result) {
+    private static void write(Path out, JobResult result, SpecParser parser) {
         if (out == null) {
             return;
         }
         try {
-            ResultFiles.write(ResultFiles.folder(out, result.jobId()), result);
+            ResultFiles.write(ResultFiles.folder(out, result.jobId()), result, parser);
         } catch (RuntimeException e) {
             LOGGER.warn("cannot write result files jobId={} error={}", result.jobId(), e.getMessage());
         }

@@ -3,7 +3,6 @@ package io.binfleet.reducer;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.Topics;
-import io.binfleet.kafka.metrics.FleetMetrics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -15,6 +14,7 @@ import java.util.function.Consumer;
 public final class ReducerTopology {
     static final String JOB_STORE = "binfleet-jobs";
     static final String PIECE_STORE = "binfleet-pieces";
+    static final String SPEC_STORE = "binfleet-specs";
     static final String JOBS_SINK = "jobs-out";
     static final String RESULTS_SINK = "results-out";
     static final String DLQ_SINK = "dlq-out";
@@ -27,19 +27,21 @@ public final class ReducerTopology {
      *                 called again for the same job if the task is reprocessed after a crash
      */
     public static Topology build(Topics topics, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult) {
-        return build(topics, parser, stallTimeout, onResult, FleetMetrics.none());
+        return build(topics, parser, stallTimeout, onResult, ReducerMetrics.none());
     }
 
-    public static Topology build(Topics topics, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult,
-                                 FleetMetrics metrics) {
+    static Topology build(Topics topics, SpecParser parser, Duration stallTimeout, Consumer<JobResult> onResult,
+                          ReducerMetrics metrics) {
         Topology t = new Topology();
         t.addSource("pieces-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.pieces());
         t.addSource("jobs-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.jobs());
-        t.addProcessor("tracker", () -> new JobTracker(topics.pieces(), parser, stallTimeout, onResult, metrics), "pieces-in", "jobs-in");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOB_STORE), Serdes.String(), Serdes.ByteArray()),
-                "tracker");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PIECE_STORE), Serdes.String(),
-                Serdes.ByteArray()), "tracker");
+        StallCheck stall = new StallCheck(stallTimeout);
+        t.addProcessor("tracker", () -> new ReducerProcessor(topics.pieces(), parser, stall, onResult, metrics), "pieces-in",
+                "jobs-in");
+        for (String store : new String[] {JOB_STORE, SPEC_STORE, PIECE_STORE}) {
+            t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), Serdes.ByteArray()),
+                    "tracker");
+        }
         t.addSink(JOBS_SINK, topics.jobs(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "tracker");
         t.addSink(RESULTS_SINK, topics.results(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "tracker");
         t.addSink(DLQ_SINK, topics.dlq(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), "tracker");

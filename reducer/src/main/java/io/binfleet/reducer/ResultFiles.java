@@ -2,6 +2,9 @@ package io.binfleet.reducer;
 
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobResult;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.core.spi.Chart;
+import io.binfleet.core.spi.Simulation;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -41,13 +44,30 @@ public final class ResultFiles {
         return dir;
     }
 
-    /** Writes the three files into {@code dir} (created if needed). */
-    public static void write(Path dir, JobResult result) {
+    /**
+     * Writes the three files into {@code dir} (created if needed), the plot drawn as the job's simulation declares
+     * ({@link Simulation#chart()}).
+     */
+    public static void write(Path dir, JobResult result, SpecParser parser) {
+        write(dir, result, chartOf(result, parser));
+    }
+
+    /** How the result's simulation wants it drawn; y against x if its spec no longer parses. */
+    static Chart chartOf(JobResult result, SpecParser parser) {
+        try {
+            return parser.parse(result.spec()).simulation().chart();
+        } catch (RuntimeException e) {
+            return Chart.XY;
+        }
+    }
+
+    /** Writes the three files into {@code dir} (created if needed), the plot as {@code chart}. */
+    public static void write(Path dir, JobResult result, Chart chart) {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("result.json"), Codec.writePretty(result) + "\n", StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("result.csv"), csv(result), StandardCharsets.UTF_8);
-            plot(dir.resolve("plot.png"), result);
+            plot(dir.resolve("plot.png"), result, chart);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the result files to " + dir + ": " + e.getMessage(), e);
         }
@@ -74,14 +94,12 @@ public final class ResultFiles {
         return v == null ? "" : Double.toString(v);
     }
 
-    static void plot(Path file, JobResult r) throws IOException {
+    static void plot(Path file, JobResult r, Chart chart) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        if (r.series().containsKey("U.err")) {
-            thermodynamics(file, r);
-        } else if ("wang-landau".equals(r.spec().path("simulation").path("name").asText())) {
-            densityOfStates(file, r);
-        } else {
-            generic(file, r);
+        switch (chart) {
+            case THERMODYNAMICS -> thermodynamics(file, r);
+            case DENSITY_OF_STATES -> densityOfStates(file, r);
+            default -> generic(file, r);
         }
     }
 

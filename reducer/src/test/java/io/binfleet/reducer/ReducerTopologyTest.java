@@ -123,7 +123,7 @@ class ReducerTopologyTest {
         List<PieceResult> pieces = run(spec, "job-2");
         send(pieces.get(0));
         send(pieces.get(0));
-        driver.advanceWallClockTime(JobTracker.PROGRESS_EVERY); // so that the second piece's progress is published too
+        driver.advanceWallClockTime(JobBook.PROGRESS_EVERY); // so that the second piece's progress is published too
         send(pieces.get(1));
         send(pieces.get(1));
         assertThat(events()).extracting(JobEvent::done).containsExactly(1, 2);
@@ -209,10 +209,5 @@ class ReducerTopologyTest {
         send(pieces.get(2));
         assertThat(events()).extracting(JobEvent::state).containsExactly(JobEvent.State.RUNNING);
         assertThat(resultsOut.isEmpty()).isTrue();
-    }
-
-    @Test
-    void ranges_compressConsecutiveIndices() {
-        assertThat(JobTracker.ranges(new java.util.TreeSet<>(List.of(0, 1, 2, 5, 7, 8)))).isEqualTo("0-2, 5, 7-8");
     }
 }

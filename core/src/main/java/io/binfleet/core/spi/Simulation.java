@@ -2,6 +2,7 @@ package io.binfleet.core.spi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /** A configured simulation: runs one piece. */
@@ -20,6 +21,19 @@ public interface Simulation {
      */
     default double cost(int index, ObjectNode args) {
         return 1;
+    }
+
+    /**
+     * The programs this simulation starts (an external command's program), so that a runner of the user's own job
+     * ({@code binfleet run}) can allow exactly those. The default: none.
+     */
+    default Set<String> programs() {
+        return Set.of();
+    }
+
+    /** How its merged result is best drawn. The default: y against x. */
+    default Chart chart() {
+        return Chart.XY;
     }
 
     /**

@@ -20,20 +20,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
 /**
- * Serves {@code GET /metrics} in the Prometheus text format from a Prometheus registry that has the JVM binders
- * and {@link FleetMetrics}. One per process.
+ * Serves {@code GET /metrics} in the Prometheus text format from a Prometheus registry that has the JVM binders; the
+ * services bind their own meters ({@link MeterNames}) to {@link #registry()}. One per process.
  */
 public final class MetricsServer implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(MetricsServer.class);
     private final PrometheusMeterRegistry registry;
-    private final FleetMetrics metrics;
     private final HttpServer server;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     private MetricsServer(PrometheusMeterRegistry registry, HttpServer server) {
         this.registry = registry;
         this.server = server;
-        this.metrics = new FleetMetrics(registry);
     }
 
     /**
@@ -83,10 +81,6 @@ public final class MetricsServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
-    }
-
-    public FleetMetrics metrics() {
-        return metrics;
     }
 
     public PrometheusMeterRegistry registry() {

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.slf4j.Logger;
@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Binds a {@link KafkaShareConsumer}'s own metrics (Micrometer's KafkaClientMetrics covers producers, consumers and
+ * Binds a share consumer's own metrics (Micrometer's KafkaClientMetrics covers producers, consumers and
  * admin clients, not share consumers) as gauges named {@code kafka.<group>.<name>} with the metric's tags. Call
  * {@link #refresh(MeterRegistry)} now and then to pick up metrics the client creates later.
  */
@@ -27,7 +27,7 @@ public final class ShareConsumerMetrics implements MeterBinder {
     private final Supplier<Map<MetricName, ? extends Metric>> metrics;
     private final Set<MetricName> bound = new HashSet<>();
 
-    public ShareConsumerMetrics(KafkaShareConsumer<?, ?> consumer) {
+    public ShareConsumerMetrics(ShareConsumer<?, ?> consumer) {
         this(consumer::metrics);
     }
 

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -76,6 +77,11 @@ public final class ExternalSimulation implements SimulationType {
 
     /** A configured external simulation. */
     public record External(List<String> command, int timeoutSeconds, ObjectNode extra) implements Simulation {
+        @Override
+        public Set<String> programs() {
+            return Set.of(command.get(0));
+        }
+
         @Override
         public String type() {
             return NAME;

@@ -7,6 +7,7 @@ import io.binfleet.core.spec.Params;
 import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.PieceFailedException;
 import io.binfleet.core.spi.PieceOutput;
+import io.binfleet.core.spi.Chart;
 import io.binfleet.core.spi.Simulation;
 import io.binfleet.core.spi.SimulationType;
 import io.binfleet.core.spi.SystemModel;
@@ -61,6 +62,11 @@ public final class MetropolisSimulation implements SimulationType {
 
     /** A configured Metropolis simulation. */
     public record Met(int thermalization, int sweeps, int blocks) implements Simulation {
+        @Override
+        public Chart chart() {
+            return Chart.THERMODYNAMICS;
+        }
+
         @Override
         public String type() {
             return NAME;

@@ -108,7 +108,7 @@ public final class WangLandau {
     }
 
     /** {@code steps} Wang-Landau steps at ln f. */
-    void sweep(Xoshiro256 rng, long steps, double lnF) {
+    public void sweep(Xoshiro256 rng, long steps, double lnF) {
         final byte[] s = lattice.spins;
         final int[] nb = lattice.neighbours;
         final int n = lattice.n;

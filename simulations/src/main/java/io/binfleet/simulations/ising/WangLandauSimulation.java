@@ -7,6 +7,7 @@ import io.binfleet.core.spec.Params;
 import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.PieceFailedException;
 import io.binfleet.core.spi.PieceOutput;
+import io.binfleet.core.spi.Chart;
 import io.binfleet.core.spi.Simulation;
 import io.binfleet.core.spi.SimulationType;
 import io.binfleet.core.spi.SystemModel;
@@ -59,6 +60,11 @@ public final class WangLandauSimulation implements SimulationType {
 
     /** A configured Wang-Landau simulation; {@code maxSweeps} 0 means no limit. */
     public record WL(double flatness, double lnfFinal, String schedule, double lnfInitial, long maxSweeps) implements Simulation {
+        @Override
+        public Chart chart() {
+            return Chart.DENSITY_OF_STATES;
+        }
+
         @Override
         public String type() {
             return NAME;

@@ -1,0 +1,201 @@
+package io.binfleet.app;
+
+import io.binfleet.broker.EmbeddedBroker;
+import io.binfleet.core.message.JobEvent;
+import io.binfleet.core.message.JobResult;
+import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.JobWatcher;
+import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.ResultReader;
+import io.binfleet.producer.JobSubmitter;
+import io.binfleet.reducer.Reducer;
+import io.binfleet.worker.Worker;
+import io.binfleet.worker.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A whole fleet in this JVM: a broker (embedded, unless settings for an existing cluster are given), a reducer, workers,
+ * a job watcher and a submitter, started in that order and closed in reverse. It is how {@code binfleet run} runs a job,
+ * and what the warm-latency benchmark and the whole-fleet tests run on.
+ */
+public final class LocalFleet implements AutoCloseable {
+    private final Closer closer = new Closer();
+    private final KafkaSettings settings;
+    private final boolean embedded;
+    private final Reducer reducer;
+    private final List<Worker> workers = new ArrayList<>();
+    private final JobWatcher watcher;
+    private final JobSubmitter submitter;
+
+    private LocalFleet(Builder b) throws IOException, InterruptedException {
+        try {
+            embedded = b.settings == null;
+            settings = embedded ? KafkaSettings.of(closer.add(EmbeddedBroker.start()).bootstrapServers()) : b.settings;
+            Path state = Files.createTempDirectory("binfleet-reducer-");
+            closer.add(() -> Deletes.tree(state));
+            reducer = closer.add(new Reducer(settings, new Reducer.Config(state, b.stallTimeout, null), b.parser, b.registry));
+            reducer.start();
+            for (int i = 0; i < b.workers; i++) {
+                String id = b.workers == 1 ? b.workerId : b.workerId + i;
+                Worker w = closer.add(new Worker(settings, new WorkerConfig(id, b.threads, b.renewEvery, b.allowedCommands, b.baseDir),
+                        b.parser, b.registry));
+                workers.add(w);
+                w.start();
+            }
+            watcher = closer.add(new JobWatcher(settings).start());
+            submitter = closer.add(new JobSubmitter(settings, b.parser, b.registry));
+            if (!reducer.awaitRunning(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the reducer did not start within 60 s");
+            }
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            closer.close();
+            throw e;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public KafkaSettings settings() {
+        return settings;
+    }
+
+    /** Whether this fleet runs its own embedded broker. */
+    public boolean embedded() {
+        return embedded;
+    }
+
+    public List<Worker> workers() {
+        return List.copyOf(workers);
+    }
+
+    public Reducer reducer() {
+        return reducer;
+    }
+
+    public JobWatcher watcher() {
+        return watcher;
+    }
+
+    /**
+     * Waits until every worker thread has joined the share group, so that a job submitted next is picked up at once.
+     *
+     * @return false if some had not within {@code timeout}
+     */
+    public boolean awaitWorkers(Duration timeout) throws InterruptedException {
+        for (Worker w : workers) {
+            if (!w.awaitAssigned(timeout)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public JobSubmitter.Submitted submit(JobSpec spec) {
+        return submitter.submit(spec);
+    }
+
+    /** Validates and submits a spec document; returns the job id. */
+    public String submit(String spec) {
+        return submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
+    }
+
+    /** The job's end (DONE, FAILED or CANCELLED), or empty if it has not ended within {@code timeout}. */
+    public Optional<JobEvent> awaitEnd(String jobId, Duration timeout) throws InterruptedException {
+        return watcher.await(jobId, e -> e.state().terminal(), timeout);
+    }
+
+    /** The job's merged result, waiting up to {@code timeout} for it. */
+    public Optional<JobResult> result(String jobId, Duration timeout) {
+        return ResultReader.fetch(settings, jobId, timeout);
+    }
+
+    @Override
+    public void close() {
+        closer.close();
+    }
+
+    /** What fleet to start; every setting has a default. */
+    public static final class Builder {
+        private KafkaSettings settings;
+        private int workers = 1;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private String workerId = "local-" + ProcessHandle.current().pid();
+        private Duration renewEvery = Duration.ofSeconds(10);
+        private Duration stallTimeout = Reducer.Config.DEFAULT_STALL;
+        private Set<String> allowedCommands = Set.of();
+        private Path baseDir = Path.of("");
+        private SpecParser parser = SpecParser.builtin();
+        private MeterRegistry registry = new SimpleMeterRegistry();
+
+        private Builder() {
+        }
+
+        /** Run on this cluster instead of an embedded broker. */
+        public Builder settings(KafkaSettings value) {
+            settings = value;
+            return this;
+        }
+
+        /** {@code count} worker processes' worth of workers, each with {@code threadsEach} threads. */
+        public Builder workers(int count, int threadsEach) {
+            if (count < 1 || threadsEach < 1) {
+                throw new IllegalArgumentException("workers and threads must be >= 1, got " + count + " and " + threadsEach);
+            }
+            workers = count;
+            threads = threadsEach;
+            return this;
+        }
+
+        /** The worker's name (with one worker), or the prefix of {@code NAME0}, {@code NAME1}, ... */
+        public Builder workerId(String value) {
+            workerId = value;
+            return this;
+        }
+
+        public Builder renewEvery(Duration value) {
+            renewEvery = value;
+            return this;
+        }
+
+        public Builder stallTimeout(Duration value) {
+            stallTimeout = value;
+            return this;
+        }
+
+        /** The programs the workers may start, and the folder they run in (the job file's, for {@code run}). */
+        public Builder commands(Set<String> programs, Path folder) {
+            allowedCommands = Set.copyOf(programs);
+            baseDir = folder;
+            return this;
+        }
+
+        public Builder parser(SpecParser value) {
+            parser = value;
+            return this;
+        }
+
+        /** Where every service's meters go. */
+        public Builder registry(MeterRegistry value) {
+            registry = value;
+            return this;
+        }
+
+        public LocalFleet start() throws IOException, InterruptedException {
+            return new LocalFleet(this);
+        }
+    }
+}

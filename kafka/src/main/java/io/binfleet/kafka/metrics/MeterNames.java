@@ -1,0 +1,37 @@
+package io.binfleet.kafka.metrics;
+
+import java.time.Duration;
+
+/**
+ * The name of every binfleet meter, in one place (dotted, base units; Prometheus shows {@code binfleet.pieces.completed}
+ * as {@code binfleet_pieces_completed_total}). Each service binds only its own meters (the worker's, the reducer's and
+ * the producer's binders); no job id is ever a tag: tags are bounded sets (simulation names, outcomes).
+ */
+public final class MeterNames {
+    public static final String TASKS_PUBLISHED = "binfleet.tasks.published";
+    public static final String PIECES_COMPLETED = "binfleet.pieces.completed";
+    public static final String PIECE_DURATION = "binfleet.piece.duration";
+    public static final String PIECES_ACTIVE = "binfleet.pieces.active";
+    public static final String JOBS_COMPLETED = "binfleet.jobs.completed";
+    public static final String JOB_DURATION = "binfleet.job.duration";
+    public static final String JOBS_ACTIVE = "binfleet.jobs.active";
+    public static final String PIECES_PENDING = "binfleet.pieces.pending";
+    public static final String PIECES_BATCHED = "binfleet.pieces.batched";
+    public static final String PIECES_RELEASED = "binfleet.pieces.released";
+
+    /** Piece-duration histogram buckets: 10 ms to 24 h. */
+    private static final Duration[] PIECE_BUCKETS = {
+        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+        Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+        Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(6), Duration.ofHours(12),
+        Duration.ofHours(24)};
+
+    private MeterNames() {
+    }
+
+    /** The piece-duration histogram's buckets (a copy). */
+    public static Duration[] pieceBuckets() {
+        return PIECE_BUCKETS.clone();
+    }
+}

@@ -1,0 +1,84 @@
+package io.binfleet.worker;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * When a worker thread takes pieces one at a time and when in batches: pure decisions, no clients.
+ *
+ * <p>A thread holds a lock only on the piece it runs, taking one per fetch. After {@link #SHORT_STREAK} pieces in a
+ * row that each ran under {@link #VERY_SHORT} it takes up to {@link #BATCH} per fetch instead: for pieces of a
+ * millisecond the fetch, acknowledgement and result round trips, not the pieces, are the cost. A batch stops as soon as
+ * one of its pieces runs past {@link #SHORT} or the batch past {@link #BATCH_BUDGET}: the pieces it has not started then
+ * go back to the group, except those a release would leave with fewer than two deliveries. Not thread-safe: one per
+ * worker thread.
+ */
+final class BatchPolicy {
+    /** The most pieces a batch takes at once. */
+    static final int BATCH = 256;
+    /** A piece that runs under this is very short: a run of them is better taken in batches. */
+    static final Duration VERY_SHORT = Duration.ofMillis(2);
+    /** Very short pieces in a row before a thread takes pieces in batches. */
+    static final int SHORT_STREAK = 32;
+    /** A piece in a batch that runs past this is long: the pieces behind it are released. */
+    static final Duration SHORT = Duration.ofMillis(20);
+    /** A batch that has run this long releases the pieces it has not started (a backstop: 256 very short pieces take less). */
+    static final Duration BATCH_BUDGET = Duration.ofSeconds(1);
+
+    /** What the thread does after the records of one poll. */
+    enum Next {
+        /** Go on as before. */
+        STAY,
+        /** Take pieces in batches from now on. */
+        ENTER_BATCHES,
+        /** Back to one piece at a time. */
+        LEAVE_BATCHES
+    }
+
+    private final int deliveryLimit;
+    private boolean batching;
+    private int shortStreak;
+    private boolean stop;
+
+    BatchPolicy(int deliveryLimit) {
+        this.deliveryLimit = deliveryLimit;
+    }
+
+    boolean batching() {
+        return batching;
+    }
+
+    /** A new poll's records are about to run. */
+    void pollStarted() {
+        stop = false;
+    }
+
+    /**
+     * A piece ran for {@code ranNanos}, {@code sinceBatchStartNanos} after its poll's first piece started.
+     */
+    void pieceRan(long ranNanos, long sinceBatchStartNanos) {
+        shortStreak = ranNanos < VERY_SHORT.toNanos() ? shortStreak + 1 : 0;
+        stop = ranNanos >= SHORT.toNanos() || sinceBatchStartNanos > BATCH_BUDGET.toNanos();
+    }
+
+    /** Whether the pieces of this poll not yet started should go back to the group (those that {@link #releasable} may). */
+    boolean stopping() {
+        return stop;
+    }
+
+    /** After all of a poll's records were handled: batches go on until a piece runs long; single pieces until a run of very short ones. */
+    Next pollEnded() {
+        boolean next = batching ? !stop : shortStreak >= SHORT_STREAK && !stop;
+        Next decision = next == batching ? Next.STAY : next ? Next.ENTER_BATCHES : Next.LEAVE_BATCHES;
+        batching = next;
+        return decision;
+    }
+
+    /**
+     * Whether a record may go back to the group unstarted: only while the release (which counts as a delivery) leaves
+     * it two deliveries, so that it can still run and fail once more before the limit.
+     */
+    boolean releasable(Optional<Short> deliveryCount) {
+        return deliveryCount.orElse((short) 1) <= deliveryLimit - 2;
+    }
+}

@@ -1,0 +1,212 @@
+package io.binfleet.worker;
+
+import io.binfleet.kafka.metrics.ShareConsumerMetrics;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One worker thread's poll loop: takes pieces from its single-piece share consumer, or from its batch consumer while
+ * {@link BatchPolicy} says so, runs each with {@link PieceRunner} (waiting through {@link LockRenewer}), and
+ * acknowledges each record once its result is written. It switches consumers only after a poll that returned records:
+ * a poll that came back empty may leave a fetch in flight, whose records would sit unseen, locked, in a consumer that
+ * is no longer polled.
+ *
+ * <p>Errors are sorted as the Kafka client sorts them: a retriable or unexpected client error in the loop is logged
+ * and the loop goes on after a pause; authentication, authorization and any {@link Error} are fatal: the loop stops,
+ * closes its consumers and tells {@code onFatal}, which stops the whole worker.
+ */
+final class PieceLoop implements Runnable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(PieceLoop.class);
+    /**
+     * How long one poll waits. Short on purpose: a share fetch that hands back only a transaction marker (every job's
+     * tasks end with one) leaves the poll waiting for its whole timeout before the next fetch.
+     */
+    static final Duration POLL = Duration.ofMillis(50);
+    /** How often the share consumers' own metrics are looked at for new ones. */
+    private static final long METRICS_REFRESH_NANOS = Duration.ofSeconds(30).toNanos();
+    /** The pause after a client error, before polling again. */
+    static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
+
+    private final String name;
+    private final ShareConsumers consumers;
+    private final PieceRunner runner;
+    private final ResultPublisher publisher;
+    private final LockRenewer renewer;
+    private final BatchPolicy policy;
+    private final WorkerMetrics metrics;
+    private final BooleanSupplier running;
+    private final Consumer<Throwable> onFatal;
+
+    PieceLoop(String name, ShareConsumers consumers, PieceRunner runner, ResultPublisher publisher, LockRenewer renewer,
+              BatchPolicy policy, WorkerMetrics metrics, BooleanSupplier running, Consumer<Throwable> onFatal) {
+        this.name = name;
+        this.consumers = consumers;
+        this.runner = runner;
+        this.publisher = publisher;
+        this.renewer = renewer;
+        this.policy = policy;
+        this.metrics = metrics;
+        this.running = running;
+        this.onFatal = onFatal;
+    }
+
+    @Override
+    public void run() {
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "binfleet-piece-" + name));
+        ShareConsumer<String, byte[]> single = null;
+        ShareConsumer<String, byte[]> batch = null;
+        try {
+            single = consumers.create(name, 1);
+            batch = consumers.create(name + "-batch", BatchPolicy.BATCH);
+            ShareConsumerMetrics singleMetrics = new ShareConsumerMetrics(single);
+            ShareConsumerMetrics batchMetrics = new ShareConsumerMetrics(batch);
+            long nextRefresh = System.nanoTime();
+            while (running.getAsBoolean()) {
+                if (System.nanoTime() - nextRefresh >= 0) {
+                    // the share consumers are confined to this thread, so their metrics are picked up here
+                    singleMetrics.refresh(metrics.registry());
+                    batchMetrics.refresh(metrics.registry());
+                    nextRefresh = System.nanoTime() + METRICS_REFRESH_NANOS;
+                }
+                ShareConsumer<String, byte[]> consumer = policy.batching() ? batch : single;
+                try {
+                    if (pollOnce(consumer, executor) == BatchPolicy.Next.LEAVE_BATCHES) {
+                        // A resting batch consumer can still hold a fetch in flight (seen: records it took sat locked
+                        // for the whole lock timeout while it was not polled). Closing it commits its acknowledgements
+                        // and gives back whatever it took; a fresh one, not polled until next needed, takes nothing.
+                        closeQuietly(batch);
+                        batch = consumers.create(name + "-batch", BatchPolicy.BATCH);
+                        batchMetrics = new ShareConsumerMetrics(batch);
+                    }
+                } catch (WakeupException | InterruptException | AuthenticationException | AuthorizationException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    LOGGER.warn("worker poll loop error, continuing worker={} error={}", name, e.toString());
+                    sleep(ERROR_PAUSE);
+                }
+            }
+        } catch (WakeupException | InterruptException e) {
+            LOGGER.debug("worker thread interrupted, stopping worker={}", name);
+        } catch (RuntimeException | Error e) {
+            LOGGER.error("worker thread stopped on a fatal error worker={} error={}", name, e.toString(), e);
+            onFatal.accept(e);
+        } finally {
+            executor.shutdownNow();
+            closeQuietly(single);
+            closeQuietly(batch);
+        }
+    }
+
+    /** One poll and the pieces it took; what the thread does next. */
+    BatchPolicy.Next pollOnce(ShareConsumer<String, byte[]> consumer, ExecutorService executor) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+        if (records.isEmpty()) {
+            // stay with this consumer (see the class comment)
+            return BatchPolicy.Next.STAY;
+        }
+        LOGGER.debug("took {} pieces worker={} batch={}", records.count(), name, policy.batching());
+        if (policy.batching()) {
+            metrics.piecesBatched(records.count());
+        }
+        Taken taken = new Taken(consumer, records);
+        policy.pollStarted();
+        long batchStart = System.nanoTime();
+        while (taken.hasNext()) {
+            ConsumerRecord<String, byte[]> record = taken.next();
+            if (!running.getAsBoolean() || (policy.stopping() && policy.releasable(record.deliveryCount()))) {
+                // not started: back to the group
+                consumer.acknowledge(record, AcknowledgeType.RELEASE);
+                metrics.piecesReleased(1);
+                taken.released();
+                continue;
+            }
+            long start = System.nanoTime();
+            Outcome outcome = runner.run(record, name, executor, piece -> renewer.await(taken, piece, () -> shed(taken)));
+            taken.finished(outcome);
+            long now = System.nanoTime();
+            policy.pieceRan(now - start, now - batchStart);
+        }
+        settle(taken);
+        BatchPolicy.Next next = policy.pollEnded();
+        if (next == BatchPolicy.Next.ENTER_BATCHES || !running.getAsBoolean()) {
+            // this consumer rests now: its acknowledgements go out with it
+            consumer.commitSync();
+        }
+        // otherwise they ride on this consumer's next fetch (or on the close of a batch consumer that is left)
+        return next;
+    }
+
+    /**
+     * A long piece is running in a poll that holds others: settles the finished pieces and gives back the ones not
+     * started, so that other workers run them meanwhile. A record that a release would leave with fewer than two
+     * deliveries is kept and runs after the long piece.
+     */
+    private void shed(Taken taken) {
+        settle(taken);
+        int released = 0;
+        var waiting = taken.waiting();
+        for (int i = waiting.size() - 1; i >= 0; i--) {
+            if (policy.releasable(waiting.get(i).deliveryCount())) {
+                taken.consumer().acknowledge(waiting.remove(i), AcknowledgeType.RELEASE);
+                released++;
+            }
+        }
+        taken.consumer().commitSync();
+        if (released > 0) {
+            metrics.piecesReleased(released);
+            LOGGER.debug("a long piece in a batch: released the {} behind it worker={}", released, name);
+        }
+    }
+
+    /** Waits for the handled pieces' results to be written, then acknowledges each (a piece whose result was lost is released). */
+    private void settle(Taken taken) {
+        if (taken.done().stream().anyMatch(d -> d.outcome().sent() != null)) {
+            publisher.flush();
+        }
+        for (Taken.Settled d : taken.done()) {
+            AcknowledgeType ack = publisher.confirm(d.outcome(), name, d.record().offset());
+            try {
+                taken.consumer().acknowledge(d.record(), ack);
+            } catch (IllegalStateException e) {
+                LOGGER.warn("could not acknowledge; the piece will be delivered again worker={} offset={} error={}", name,
+                        d.record().offset(), e.getMessage());
+            }
+        }
+        taken.clearDone();
+    }
+
+    /** Commits the acknowledgements still pending, then leaves the group, giving back any record not acknowledged. */
+    private void closeQuietly(ShareConsumer<String, byte[]> consumer) {
+        if (consumer == null) {
+            return;
+        }
+        try {
+            consumer.commitSync();
+            consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOGGER.debug("closing share consumer worker={}", name, e);
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.binfleet.worker;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.PieceResult;
+import io.binfleet.core.message.TaskMessage;
+import io.binfleet.core.seed.Seeds;
+import io.binfleet.core.spec.SpecException;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.core.spi.PieceContext;
+import io.binfleet.core.spi.PieceFailedException;
+import io.binfleet.core.spi.PieceOutput;
+import io.binfleet.core.spi.Simulation;
+import io.binfleet.core.spi.SystemModel;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs the piece of one task record and sorts how it ended: decode (an unreadable task goes to the DLQ), skip a
+ * piece of an ended job, reseed (the task's seed or OS entropy, recorded either way), run the simulation on the
+ * thread's piece executor while the caller waits (renewing the record's lock), publish the result, and pick the
+ * acknowledgement: ACCEPT when done, RELEASE for a retry, REJECT with a failure result and a DLQ record when it can
+ * never succeed or has used its last delivery. Shared by a worker's threads; holds no per-piece state.
+ */
+final class PieceRunner {
+    private static final Logger LOGGER = LoggerFactory.getLogger(PieceRunner.class);
+
+    /** How the caller waits for a running piece (renewing its lock meanwhile). */
+    @FunctionalInterface
+    interface Wait {
+        PieceOutput await(Future<PieceOutput> piece) throws Exception;
+    }
+
+    private final SpecParser parser;
+    private final JobStatus jobs;
+    private final BooleanSupplier running;
+    private final WorkerConfig config;
+    private final int deliveryLimit;
+    private final ResultPublisher publisher;
+    private final WorkerMetrics metrics;
+
+    /** @param deliveryLimit the share group's delivery count limit: the attempt that reaches it is the last */
+    PieceRunner(SpecParser parser, JobStatus jobs, BooleanSupplier running, WorkerConfig config, int deliveryLimit,
+                ResultPublisher publisher, WorkerMetrics metrics) {
+        this.parser = parser;
+        this.jobs = jobs;
+        this.running = running;
+        this.config = config;
+        this.deliveryLimit = deliveryLimit;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    /** Runs {@code record}'s piece as {@code worker} on {@code executor}, waiting with {@code wait}. */
+    Outcome run(ConsumerRecord<String, byte[]> record, String worker, ExecutorService executor, Wait wait) {
+        int attempt = record.deliveryCount().map(Short::intValue).orElse(1);
+        TaskMessage task;
+        try {
+            task = Codec.read(record.value(), TaskMessage.class);
+        } catch (RuntimeException e) {
+            LOGGER.warn("unreadable task sent to the DLQ topic={} partition={} offset={} error={}", record.topic(),
+                    record.partition(), record.offset(), e.getMessage());
+            publisher.deadLetter(record.key(), record.value(), "unreadable task: " + e.getMessage());
+            return Outcome.of(AcknowledgeType.REJECT);
+        }
+        String simulation = task.simulation().path("name").asText("unknown");
+        if (jobs.ended(task.jobId())) {
+            LOGGER.debug("piece of an ended job skipped jobId={} piece={} worker={}", task.jobId(), task.piece(), worker);
+            metrics.pieceStarted();
+            metrics.pieceEnded(simulation, "skipped", Duration.ZERO);
+            return Outcome.of(AcknowledgeType.ACCEPT);
+        }
+        long seed = task.seed() != null ? task.seed() : Seeds.entropy();
+        long start = System.nanoTime();
+        metrics.pieceStarted();
+        Outcome outcome = Outcome.of(AcknowledgeType.REJECT);
+        try (var j = MDC.putCloseable("jobId", task.jobId());
+             var p = MDC.putCloseable("piece", Integer.toString(task.piece()));
+             var w = MDC.putCloseable("worker", worker)) {
+            Piece piece = new Piece(task, worker, seed, attempt, start);
+            outcome = piece.run(executor, wait);
+            return outcome;
+        } finally {
+            metrics.pieceEnded(simulation, outcome.label(), Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /** One run of one piece. */
+    private final class Piece {
+        private final TaskMessage task;
+        private final String worker;
+        private final long seed;
+        private final int attempt;
+        private final long start;
+
+        Piece(TaskMessage task, String worker, long seed, int attempt, long start) {
+            this.task = task;
+            this.worker = worker;
+            this.seed = seed;
+            this.attempt = attempt;
+            this.start = start;
+        }
+
+        Outcome run(ExecutorService executor, Wait wait) {
+            try {
+                SystemModel system = parser.system(task.system(), "system");
+                Simulation simulation = parser.simulation(task.simulation(), system, "simulation");
+                ObjectNode json = task.withAttempt(attempt, seed).toJson();
+                Future<PieceOutput> future = executor.submit(() -> simulation.run(new Context(json, task.jobId()),
+                        Seeds.generator(seed)));
+                PieceOutput output = wait.await(future);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Future<RecordMetadata> sent = publisher.publish(PieceResult.ok(task.jobId(), task.piece(), task.pieces(), seed,
+                        worker, seconds, attempt, output, System.currentTimeMillis()));
+                LOGGER.debug("piece done jobId={} piece={} worker={} seconds={}", task.jobId(), task.piece(), worker, seconds);
+                return new Outcome(AcknowledgeType.ACCEPT, sent);
+            } catch (SpecException | PieceFailedException e) {
+                return failForGood(e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Outcome.of(AcknowledgeType.RELEASE);
+            } catch (Exception e) {
+                return failed(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+            }
+        }
+
+        private Outcome failed(Throwable cause) {
+            if (jobs.ended(task.jobId())) {
+                LOGGER.info("piece of an ended job stopped jobId={} piece={} worker={}", task.jobId(), task.piece(), worker);
+                return Outcome.of(AcknowledgeType.ACCEPT);
+            }
+            if (!running.getAsBoolean()) {
+                LOGGER.info("piece interrupted by shutdown, released jobId={} piece={} worker={}", task.jobId(), task.piece(),
+                        worker);
+                return Outcome.of(AcknowledgeType.RELEASE);
+            }
+            if (cause instanceof PieceFailedException) {
+                return failForGood(cause.getMessage());
+            }
+            String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            if (attempt >= deliveryLimit) {
+                return failForGood("failed " + attempt + " times, last: " + reason);
+            }
+            LOGGER.info("piece failed, released for retry jobId={} piece={} worker={} attempt={} error={}", task.jobId(),
+                    task.piece(), worker, attempt, reason);
+            return Outcome.of(AcknowledgeType.RELEASE);
+        }
+
+        private Outcome failForGood(String reason) {
+            LOGGER.warn("piece failed for good jobId={} piece={} worker={} attempt={} error={}", task.jobId(), task.piece(),
+                    worker, attempt, reason);
+            Future<RecordMetadata> sent = publisher.publish(PieceResult.failed(task.jobId(), task.piece(), task.pieces(), seed,
+                    worker, (System.nanoTime() - start) / 1e9, attempt, reason, System.currentTimeMillis()));
+            publisher.deadLetter(task.jobId(), Codec.write(task), "piece " + task.piece() + " failed: " + reason);
+            return new Outcome(AcknowledgeType.REJECT, sent);
+        }
+    }
+
+    private final class Context implements PieceContext {
+        private final ObjectNode task;
+        private final String jobId;
+
+        Context(ObjectNode task, String jobId) {
+            this.task = task;
+            this.jobId = jobId;
+        }
+
+        @Override
+        public ObjectNode task() {
+            return task;
+        }
+
+        @Override
+        public boolean cancelled() {
+            return !running.getAsBoolean() || jobs.ended(jobId);
+        }
+
+        @Override
+        public boolean allows(String program) {
+            return config.allows(program);
+        }
+
+        @Override
+        public Path baseDir() {
+            return config.baseDir();
+        }
+    }
+}

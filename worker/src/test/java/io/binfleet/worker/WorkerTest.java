@@ -1,0 +1,252 @@
+package io.binfleet.worker;
+
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.PieceResult;
+import io.binfleet.core.message.TaskMessage;
+import io.binfleet.core.spec.Plan;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.DeadLetter;
+import io.binfleet.kafka.Topics;
+import io.binfleet.kafka.metrics.MeterNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The worker's parts together on a fake share group and a mock producer: no broker. */
+class WorkerTest {
+    private static final SpecParser PARSER = SpecParser.builtin();
+    private final FakeShareConsumer.Group group = new FakeShareConsumer.Group();
+    private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
+            new ByteArraySerializer());
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private Worker worker;
+
+    private Worker start(int threads, Duration renewEvery) {
+        group.sentBefore = () -> results().size();
+        worker = new Worker(new Clients(), new WorkerConfig("w", threads, renewEvery), PARSER, new WorkerMetrics(registry));
+        worker.start();
+        return worker;
+    }
+
+    @AfterEach
+    void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    private void addJob(String jobId, String simulation, int pieces) {
+        String spec = "{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": {\"split\": \"replicas\", "
+                + "\"count\": " + pieces + "}, \"simulation\": " + simulation + "}";
+        for (TaskMessage t : Plan.tasks(PARSER.parse(spec.getBytes(StandardCharsets.UTF_8)), jobId)) {
+            group.add(jobId, Codec.write(t));
+        }
+    }
+
+    private List<PieceResult> results() {
+        synchronized (producer) {
+            return producer.history().stream().filter(r -> r.topic().equals(Topics.defaults().pieces()))
+                    .map(r -> Codec.read(r.value(), PieceResult.class)).toList();
+        }
+    }
+
+    private List<ProducerRecord<String, byte[]>> deadLetters() {
+        return producer.history().stream().filter(r -> r.topic().equals(Topics.defaults().dlq())).toList();
+    }
+
+    private void awaitEnded(int records) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            synchronized (group) {
+                return group.finalAcks.size() >= records;
+            }
+        });
+    }
+
+    @Test
+    void everyPiece_isAcceptedOnce_andOnlyAfterItsResultWasSent() {
+        addJob("j", "{\"name\": \"synthetic\", \"seconds\": 0.01, \"seed\": 3}", 6);
+        start(2, Duration.ofSeconds(10));
+        awaitEnded(6);
+        assertThat(group.finalAcks.values()).containsOnly(AcknowledgeType.ACCEPT).hasSize(6);
+        List<FakeShareConsumer.Ack> accepts = group.acks(AcknowledgeType.ACCEPT);
+        for (int i = 0; i < accepts.size(); i++) {
+            // when the i-th ACCEPT was given, at least i + 1 results had been written
+            assertThat(accepts.get(i).sentBefore()).as("results written before ACCEPT #%d", i + 1).isGreaterThanOrEqualTo(i + 1);
+        }
+        assertThat(results()).extracting(PieceResult::piece).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+        assertThat(results()).extracting(PieceResult::worker).containsAnyOf("w-0", "w-1");
+    }
+
+    @Test
+    void aRetryableFailure_isReleased_untilTheLastDelivery_thenRejectedWithAFailureAndADeadLetter() {
+        addJob("j", "{\"name\": \"synthetic\", \"fail\": 1}", 1);
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(1);
+        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList()).containsExactly(AcknowledgeType.RELEASE,
+                AcknowledgeType.RELEASE, AcknowledgeType.RELEASE, AcknowledgeType.RELEASE, AcknowledgeType.REJECT);
+        assertThat(results()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.FAILED);
+            assertThat(r.error()).startsWith("failed 5 times, last: SyntheticFailure: synthetic failure of piece 0");
+            assertThat(r.attempts()).isEqualTo(5);
+        });
+        assertThat(deadLetters()).singleElement().satisfies(r -> {
+            assertThat(new String(r.headers().lastHeader(DeadLetter.ERROR_HEADER).value(), StandardCharsets.UTF_8))
+                    .startsWith("piece 0 failed: failed 5 times");
+            assertThat(new String(r.headers().lastHeader(DeadLetter.SOURCE_HEADER).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("worker");
+        });
+    }
+
+    @Test
+    void aPieceThatCanNeverSucceed_isRejectedAtOnce() {
+        // an external program this worker is not allowed to start
+        String spec = "{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": {\"split\": \"replicas\", "
+                + "\"count\": 1}, \"simulation\": {\"name\": \"external\", \"command\": [\"rm\", \"-rf\", \"/\"]}}";
+        for (TaskMessage t : Plan.tasks(PARSER.parse(spec.getBytes(StandardCharsets.UTF_8)), "j")) {
+            group.add("j", Codec.write(t));
+        }
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(1);
+        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList()).containsExactly(AcknowledgeType.REJECT);
+        assertThat(results()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.FAILED);
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(r.error()).contains("rm").contains("--allow-command");
+        });
+        assertThat(deadLetters()).hasSize(1);
+    }
+
+    @Test
+    void anUnreadableTask_goesToTheDeadLetters_andTheWorkerGoesOn() {
+        group.add("j", "not json".getBytes(StandardCharsets.UTF_8));
+        addJob("k", "{\"name\": \"synthetic\", \"seed\": 1}", 1);
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(2);
+        assertThat(group.finalAcks).containsEntry(0L, AcknowledgeType.REJECT).containsEntry(1L, AcknowledgeType.ACCEPT);
+        assertThat(deadLetters()).singleElement().satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                .isEqualTo("not json"));
+    }
+
+    @Test
+    void aPieceOfAnEndedJob_isSkipped_withoutAResult() {
+        ended.add("gone");
+        addJob("gone", "{\"name\": \"synthetic\", \"seed\": 1}", 2);
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(2);
+        assertThat(group.finalAcks.values()).containsOnly(AcknowledgeType.ACCEPT);
+        assertThat(results()).isEmpty();
+        assertThat(registry.get(MeterNames.PIECES_COMPLETED).tag("outcome", "skipped").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aLongPiece_hasItsLockRenewed_atTheConfiguredCadence() {
+        addJob("warm-up", "{\"name\": \"synthetic\", \"seed\": 1}", 1); // class loading happens here, not in the long piece
+        addJob("j", "{\"name\": \"synthetic\", \"seconds\": 1.5, \"spread\": 0, \"seed\": 1}", 1);
+        start(1, Duration.ofMillis(100));
+        awaitEnded(2);
+        List<FakeShareConsumer.Ack> renewals = group.acks(AcknowledgeType.RENEW);
+        // 1.5 s of work renewed every 100 ms (plus the time each renewal takes to come back): renewed, never more
+        // often than the cadence (a loaded machine only makes the gaps longer)
+        assertThat(renewals).hasSizeBetween(1, 15).allSatisfy(r -> assertThat(r.offset()).isEqualTo(1L));
+        for (int i = 1; i < renewals.size(); i++) {
+            assertThat(renewals.get(i).at() - renewals.get(i - 1).at()).isGreaterThanOrEqualTo(95);
+        }
+        // the ACCEPT went to the record as handed back after the last renewal (the fake refuses any other)
+        assertThat(group.finalAcks).containsEntry(1L, AcknowledgeType.ACCEPT);
+        assertThat(group.deliveries).containsEntry(1L, (short) 1);
+    }
+
+    @Test
+    void runsOfVeryShortPieces_areTakenInBatches_andALongPieceReleasesThoseBehindIt() {
+        // enough short pieces that a streak is reached after the cold start's slow first pieces
+        int before = 4 * BatchPolicy.SHORT_STREAK;
+        addJob("short", "{\"name\": \"synthetic\", \"seconds\": 0, \"seed\": 1}", before);
+        addJob("long", "{\"name\": \"synthetic\", \"seconds\": 0.2, \"spread\": 0, \"seed\": 1}", 1);
+        addJob("after", "{\"name\": \"synthetic\", \"seconds\": 0, \"seed\": 1}", 20);
+        int total = before + 1 + 20;
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(total);
+        assertThat(group.finalAcks).hasSize(total);
+        assertThat(group.finalAcks.values()).containsOnly(AcknowledgeType.ACCEPT);
+        Set<String> batchClients = group.acks.stream().map(FakeShareConsumer.Ack::clientId).filter(c -> c.endsWith("-batch"))
+                .collect(Collectors.toSet());
+        assertThat(batchClients).isNotEmpty();
+        // the pieces behind the long one went back to the group unstarted, and each ran once afterwards
+        assertThat(group.acks(AcknowledgeType.RELEASE)).isNotEmpty();
+        assertThat(registry.get(MeterNames.PIECES_RELEASED).counter().count()).isEqualTo(group.acks(AcknowledgeType.RELEASE).size());
+        assertThat(registry.get(MeterNames.PIECES_BATCHED).counter().count()).isPositive();
+        assertThat(results()).hasSize(total);
+        // leaving batches closed the batch consumer it had used (giving back anything it held)
+        assertThat(group.consumers).filteredOn(c -> c.clientId().endsWith("-batch")).filteredOn(FakeShareConsumer::closed).isNotEmpty();
+    }
+
+    @Test
+    void aFatalErrorInAThread_stopsTheWholeWorker_andSaysWhy() throws Exception {
+        addJob("j", "{\"name\": \"synthetic\", \"seconds\": 0.3, \"spread\": 0, \"seed\": 1}", 1);
+        start(2, Duration.ofSeconds(10));
+        awaitStarted();
+        synchronized (group) {
+            group.failPolls = new AuthorizationException("not allowed to read binfleet.tasks");
+        }
+        Optional<Throwable> failure = worker.awaitStopped();
+        assertThat(failure).get().isInstanceOf(AuthorizationException.class);
+        assertThat(worker.awaitThreads(Duration.ofSeconds(10))).isTrue();
+        synchronized (group) {
+            assertThat(group.consumers).allSatisfy(c -> assertThat(c.closed()).as(c.clientId()).isTrue());
+        }
+    }
+
+    private void awaitStarted() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            synchronized (group) {
+                return group.consumers.size() >= 4;
+            }
+        });
+    }
+
+    /** The fake group, the mock producer and the ended jobs as a worker's clients. */
+    private final class Clients implements WorkerClients {
+        @Override
+        public Topics topics() {
+            return Topics.defaults();
+        }
+
+        @Override
+        public ShareConsumers shareConsumers() {
+            return group::consumer;
+        }
+
+        @Override
+        public Producer<String, byte[]> producer() {
+            return producer;
+        }
+
+        @Override
+        public JobStatus jobs() {
+            return ended::contains;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
