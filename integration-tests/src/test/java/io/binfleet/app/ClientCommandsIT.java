@@ -1,7 +1,8 @@
 package io.binfleet.app;
 
+import io.binfleet.worker.WorkerConfig;
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.kafka.KafkaFixture;
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.reducer.Reducer;
 import io.binfleet.worker.Worker;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,7 +38,7 @@ class ClientCommandsIT {
         reducer = new Reducer(kafka.settings(), new Reducer.Config(Files.createTempDirectory("state"), Duration.ofMinutes(5), null),
                 SpecParser.builtin());
         reducer.start();
-        worker = new Worker(kafka.settings(), new Worker.Config("cli", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin());
+        worker = new Worker(kafka.settings(), new WorkerConfig("cli", 1, Duration.ofSeconds(10)), SpecParser.builtin());
         worker.start();
     }
 

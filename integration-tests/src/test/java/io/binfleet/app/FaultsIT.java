@@ -1,12 +1,13 @@
 package io.binfleet.app;
 
+import io.binfleet.worker.WorkerConfig;
 import io.binfleet.kafka.ResultReader;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.core.spi.Series;
 import io.binfleet.kafka.JobWatcher;
-import io.binfleet.kafka.KafkaFixture;
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.Reducer;
@@ -97,7 +98,7 @@ class FaultsIT {
             KafkaSettings settings = kafka.settings();
             String b = settings.bootstrap();
             String state = dir.resolve("reducer-state").toString();
-            try (Worker worker = new Worker(settings, new Worker.Config("w", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin());
+            try (Worker worker = new Worker(settings, new WorkerConfig("w", 1, Duration.ofSeconds(10)), SpecParser.builtin());
                  JobWatcher watcher = new JobWatcher(settings).start();
                  JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
                 services.start("reducer", "reducer", "--bootstrap", b, "--state-dir", state);
@@ -205,7 +206,7 @@ class FaultsIT {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> services.log("broker").contains("broker ready"));
             KafkaSettings settings = KafkaSettings.of(b);
             try (Reducer reducer = reducer(settings, Duration.ofMinutes(5)); JobWatcher watcher = new JobWatcher(settings).start();
-                 Worker worker = new Worker(settings, new Worker.Config("w", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin())) {
+                 Worker worker = new Worker(settings, new WorkerConfig("w", 1, Duration.ofSeconds(10)), SpecParser.builtin())) {
                 worker.start();
                 String jobId;
                 try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {

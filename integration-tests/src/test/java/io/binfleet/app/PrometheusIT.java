@@ -109,8 +109,7 @@ class PrometheusIT {
     }
 
     private void start(String log, String... args) throws IOException {
-        Path target = Path.of("target");
-        String classpath = target.resolve("binfleet-app-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*";
+        String classpath = Services.APP + "/*";
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", classpath, "io.binfleet.app.Binfleet"));
         command.addAll(List.of(args));

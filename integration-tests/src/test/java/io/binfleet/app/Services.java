@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #kill(String)} is SIGKILL, {@link #terminate(String)} is SIGTERM. {@link #close()} stops every one of them.
  */
 final class Services implements AutoCloseable {
+    /** The packaged app and its libraries (copied there by this module's build). */
+    static final Path APP = Path.of("target", "app");
     private final Path logs;
     private final Map<String, Process> running = new LinkedHashMap<>();
     private final List<Process> all = new ArrayList<>();
@@ -25,8 +27,7 @@ final class Services implements AutoCloseable {
 
     /** Starts {@code binfleet ARGS...} as {@code name}; its output goes to {@code LOGS/name.log} (appended). */
     synchronized Process start(String name, String... args) {
-        Path target = Path.of("target");
-        String classpath = target.resolve("binfleet-app-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator + target.resolve("lib") + "/*";
+        String classpath = APP + "/*";
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", classpath, "io.binfleet.app.Binfleet"));
         command.addAll(List.of(args));

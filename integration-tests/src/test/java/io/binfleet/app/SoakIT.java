@@ -5,7 +5,7 @@ import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.JobWatcher;
-import io.binfleet.kafka.KafkaFixture;
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.Reducer;

@@ -5,7 +5,7 @@ import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.spec.SpecException;
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.kafka.KafkaFixture;
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;

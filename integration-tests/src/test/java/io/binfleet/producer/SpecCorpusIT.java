@@ -2,7 +2,7 @@ package io.binfleet.producer;
 
 import io.binfleet.core.spec.SpecException;
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.kafka.KafkaFixture;
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.simulations.SpecValidationTest;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;

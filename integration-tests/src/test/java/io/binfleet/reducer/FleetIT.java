@@ -1,5 +1,6 @@
 package io.binfleet.reducer;
 
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
@@ -122,7 +123,7 @@ class FleetIT {
             p.send(new ProducerRecord<>(fleet.kafka.settings().topics().pieces(), jobId, Codec.write(piece0))).get();
         }
         Thread.sleep(1000);
-        assertThat(fleet.kafka.read(fleet.kafka.settings().topics().results(), io.binfleet.kafka.KafkaFixture.key(jobId), 2,
+        assertThat(fleet.kafka.read(fleet.kafka.settings().topics().results(), KafkaFixture.key(jobId), 2,
                 Duration.ofSeconds(2), Duration.ZERO)).hasSize(1);
         assertThat(fleet.watcher.latest(jobId).orElseThrow().state()).isEqualTo(JobEvent.State.DONE);
         assertThat(fleet.result(jobId)).isEqualTo(first);
@@ -138,7 +139,7 @@ class FleetIT {
         assertThat(failed.reason()).matches("piece [01] failed: failed 5 times, last: SyntheticFailure: synthetic failure of piece [01] "
                 + "\\(fail = 1.0\\)");
         assertThat(fleet.awaitEnd(healthy, Duration.ofSeconds(90)).state()).isEqualTo(JobEvent.State.DONE);
-        var dlq = fleet.kafka.read(fleet.kafka.settings().topics().dlq(), io.binfleet.kafka.KafkaFixture.key(failing), 1,
+        var dlq = fleet.kafka.read(fleet.kafka.settings().topics().dlq(), KafkaFixture.key(failing), 1,
                 Duration.ofSeconds(10), Duration.ZERO);
         assertThat(dlq).isNotEmpty();
         assertThat(new String(dlq.get(0).headers().lastHeader("binfleet.error").value())).contains("failed 5 times");
@@ -182,7 +183,7 @@ class FleetIT {
                 Duration.ofSeconds(30), Duration.ofSeconds(1));
         assertThat(dlq).hasSizeGreaterThanOrEqualTo(16);
         assertThat(dlq).allSatisfy(r -> assertThat(r.headers().lastHeader("binfleet.error")).isNotNull());
-        var results = fleet.kafka.read(topics.results(), io.binfleet.kafka.KafkaFixture.key(jobId), 10, Duration.ofSeconds(5),
+        var results = fleet.kafka.read(topics.results(), KafkaFixture.key(jobId), 10, Duration.ofSeconds(5),
                 Duration.ZERO);
         JobResult lastReadable = null;
         for (var r : results) {

@@ -2,7 +2,7 @@ package io.binfleet.reducer;
 
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
-import io.binfleet.kafka.KafkaFixture;
+import io.binfleet.broker.KafkaFixture;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;

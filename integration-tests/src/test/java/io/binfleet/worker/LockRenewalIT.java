@@ -1,9 +1,10 @@
 package io.binfleet.worker;
 
+import io.binfleet.worker.WorkerConfig;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.kafka.KafkaFixture;
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,8 @@ class LockRenewalIT {
             kafka.recordLock(Duration.ofSeconds(2));
             String spec = "{\"name\": \"long\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                     + "{\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 8}}";
-            try (Worker a = new Worker(settings, new Worker.Config("a", 1, 5, Duration.ofMillis(500)), SpecParser.builtin());
-                 Worker b = new Worker(settings, new Worker.Config("b", 1, 5, Duration.ofMillis(500)), SpecParser.builtin())) {
+            try (Worker a = new Worker(settings, new WorkerConfig("a", 1, Duration.ofMillis(500)), SpecParser.builtin());
+                 Worker b = new Worker(settings, new WorkerConfig("b", 1, Duration.ofMillis(500)), SpecParser.builtin())) {
                 a.start();
                 b.start();
                 String jobId;
@@ -51,14 +52,14 @@ class LockRenewalIT {
             String spec = "{\"name\": \"moved\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                     + "{\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 5}}";
             String jobId;
-            try (Worker a = new Worker(settings, new Worker.Config("a", 1, 5, Duration.ofMillis(500)), SpecParser.builtin())) {
+            try (Worker a = new Worker(settings, new WorkerConfig("a", 1, Duration.ofMillis(500)), SpecParser.builtin())) {
                 a.start();
                 try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
                     jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
                 }
                 Thread.sleep(6000); // joined, took the piece, renewed its lock a few times
             }
-            try (Worker b = new Worker(settings, new Worker.Config("b", 1, 5, Duration.ofMillis(500)), SpecParser.builtin())) {
+            try (Worker b = new Worker(settings, new WorkerConfig("b", 1, Duration.ofMillis(500)), SpecParser.builtin())) {
                 b.start();
                 List<PieceResult> results = kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 1,
                         Duration.ofSeconds(60), Duration.ofSeconds(1)).stream()

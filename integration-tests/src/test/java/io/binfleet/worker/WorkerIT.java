@@ -1,9 +1,10 @@
 package io.binfleet.worker;
 
+import io.binfleet.worker.WorkerConfig;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.kafka.KafkaFixture;
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
 import org.junit.jupiter.api.AfterAll;
@@ -40,8 +41,8 @@ class WorkerIT {
         String spec = "{\"name\": \"syn16\", \"system\": {\"Synthetic\": {\"points\": 4}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 16}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.3, \"seed\": 1}}";
         List<PieceResult> results;
-        try (Worker a = new Worker(settings, new Worker.Config("a", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin());
-             Worker b = new Worker(settings, new Worker.Config("b", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin())) {
+        try (Worker a = new Worker(settings, new WorkerConfig("a", 1, Duration.ofSeconds(10)), SpecParser.builtin());
+             Worker b = new Worker(settings, new WorkerConfig("b", 1, Duration.ofSeconds(10)), SpecParser.builtin())) {
             a.start();
             b.start();
             String jobId;
@@ -75,7 +76,7 @@ class WorkerIT {
             }
             producer.abortTransaction();
         }
-        try (Worker w = new Worker(settings, new Worker.Config("t", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin())) {
+        try (Worker w = new Worker(settings, new WorkerConfig("t", 1, Duration.ofSeconds(10)), SpecParser.builtin())) {
             w.start();
             String jobId;
             try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
@@ -107,11 +108,11 @@ class WorkerIT {
             behind = submitter.submit(String.format(trivial, 20).getBytes(StandardCharsets.UTF_8)).jobId();
         }
         var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        var metrics = new io.binfleet.kafka.metrics.FleetMetrics(registry);
+        var metrics = registry;
         List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> slowResult;
         List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> behindResults;
-        try (Worker a = new Worker(settings, new Worker.Config("ba", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin(), metrics);
-             Worker b = new Worker(settings, new Worker.Config("bb", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin(), metrics)) {
+        try (Worker a = new Worker(settings, new WorkerConfig("ba", 1, Duration.ofSeconds(10)), SpecParser.builtin(), metrics);
+             Worker b = new Worker(settings, new WorkerConfig("bb", 1, Duration.ofSeconds(10)), SpecParser.builtin(), metrics)) {
             a.start();
             b.start();
             assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(first), 1500, Duration.ofSeconds(60), Duration.ZERO))
@@ -124,8 +125,8 @@ class WorkerIT {
         long slowDone = slowResult.get(0).timestamp();
         // the 20 ran on the other worker while the long piece ran, not after it
         assertThat(behindResults).allSatisfy(r -> assertThat(r.timestamp()).isLessThan(slowDone - 2000));
-        assertThat(registry.get(io.binfleet.kafka.metrics.FleetMetrics.PIECES_BATCHED).counter().count()).isGreaterThan(0);
-        assertThat(registry.get(io.binfleet.kafka.metrics.FleetMetrics.PIECES_RELEASED).counter().count()).isGreaterThan(0);
+        assertThat(registry.get(io.binfleet.kafka.metrics.MeterNames.PIECES_BATCHED).counter().count()).isGreaterThan(0);
+        assertThat(registry.get(io.binfleet.kafka.metrics.MeterNames.PIECES_RELEASED).counter().count()).isGreaterThan(0);
     }
 
     @Test
@@ -136,8 +137,8 @@ class WorkerIT {
                 + "{\"split\": \"replicas\", \"count\": 200}, \"simulation\": {\"name\": \"synthetic\"}}";
         String slower = "{\"name\": \"slower\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 2}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.03}}";
-        try (Worker a = new Worker(settings, new Worker.Config("ra", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin());
-             Worker b = new Worker(settings, new Worker.Config("rb", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin());
+        try (Worker a = new Worker(settings, new WorkerConfig("ra", 1, Duration.ofSeconds(10)), SpecParser.builtin());
+             Worker b = new Worker(settings, new WorkerConfig("rb", 1, Duration.ofSeconds(10)), SpecParser.builtin());
              JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
             a.start();
             b.start();
@@ -163,7 +164,7 @@ class WorkerIT {
         }
         String spec = "{\"name\": \"after-garbage\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 4}, \"simulation\": {\"name\": \"synthetic\"}}";
-        try (Worker w = new Worker(settings, new Worker.Config("c", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin())) {
+        try (Worker w = new Worker(settings, new WorkerConfig("c", 1, Duration.ofSeconds(10)), SpecParser.builtin())) {
             w.start();
             String jobId;
             try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
@@ -186,8 +187,8 @@ class WorkerIT {
         String spec = "{\"name\": \"metered\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 5}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.02}}";
         try (io.binfleet.kafka.metrics.MetricsServer server = io.binfleet.kafka.metrics.MetricsServer.start("127.0.0.1", 0, "worker");
-             Worker w = new Worker(settings, new Worker.Config("m", 1, 5, Duration.ofSeconds(10)), SpecParser.builtin(),
-                     server.metrics())) {
+             Worker w = new Worker(settings, new WorkerConfig("m", 1, Duration.ofSeconds(10)), SpecParser.builtin(),
+                     server.registry())) {
             w.start();
             String jobId;
             try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
@@ -209,7 +210,7 @@ class WorkerIT {
     void aProgramNotOnTheAllowList_isAClearPieceFailure() {
         String spec = "{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"external\", \"command\": [\"sh\", \"-c\", \"echo hi\"]}}";
-        try (Worker w = new Worker(settings, new Worker.Config("x", 1, 5, Duration.ofSeconds(10), java.util.Set.of("python3"),
+        try (Worker w = new Worker(settings, new WorkerConfig("x", 1, Duration.ofSeconds(10), java.util.Set.of("python3"),
                 java.nio.file.Path.of("")), SpecParser.builtin())) {
             w.start();
             String jobId;

@@ -146,7 +146,7 @@ class JobBookTest {
     @Test
     void aPieceOutsideItsJob_goesToTheDeadLetters() {
         submit("j", 2, 0);
-        piece(ok("j", 5, 2, 1), 1_000);
+        piece(ok("j", 5, 6, 1), 1_000); // a piece of another plan of the job
         assertThat(out.letters).singleElement().satisfies(l -> {
             assertThat(l.error()).isEqualTo("piece 5 is not in 0..1");
             assertThat(l.source()).isEqualTo("reducer");
@@ -159,7 +159,7 @@ class JobBookTest {
     void aJobWithoutProgressForTheStallTimeout_failsAsStalled_namingTheMissingPieces() {
         submit("quiet", 4, 0);
         piece(ok("quiet", 2, 4, 1), 1_000);
-        submit("busy", 2, 0);
+        submit("busy", 2, 30_000);
         book.checkStalled(60_500);
         assertThat(out.events).extracting(JobEvent::state).doesNotContain(JobEvent.State.FAILED);
         piece(ok("busy", 0, 2, 1), 60_000);
