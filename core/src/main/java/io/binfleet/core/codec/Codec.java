@@ -155,12 +155,16 @@ public final class Codec {
 
     private static CodecException failure(JsonProcessingException e, String root) {
         String path = root;
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        // a '}' where a field name should be: a trailing comma, in the object itself (not in its last field)
+        boolean trailingComma = original.startsWith("Unexpected character ('}'")
+                && original.contains("was expecting double-quote to start field name");
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             path = mappingPath(m, root);
         } else if (e.getProcessor() instanceof JsonParser p) {
-            path = streamPath(p.getParsingContext(), root);
+            JsonStreamContext context = p.getParsingContext();
+            path = trailingComma ? objectPath(context, root) : streamPath(context, root);
         }
-        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         String where = e.getLocation() == null ? ""
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         String message;
@@ -173,6 +177,8 @@ public final class Codec {
             message = nonStandard.group(1) + " is not a JSON number" + where;
         } else if (original.startsWith("Duplicate field")) {
             message = "duplicate key" + where;
+        } else if (trailingComma) {
+            message = "a comma before '}'" + where + ": JSON allows no trailing comma";
         } else if (original.startsWith("No content to map")) {
             message = "is empty, expected a JSON object";
         } else if (e instanceof JsonMappingException) {
@@ -204,6 +210,12 @@ public final class Codec {
     }
 
     /** The dotted path of the value a parser stopped in, e.g. {@code system.Ising2D.L} or {@code parallel.bins[2]}. */
+    /** The path of the object {@code context} is in (the field it was reading left out). */
+    private static String objectPath(JsonStreamContext context, String root) {
+        JsonStreamContext parent = context.getParent();
+        return parent == null ? root : streamPath(parent, root);
+    }
+
     static String streamPath(JsonStreamContext context, String root) {
         Deque<String> parts = new ArrayDeque<>();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {

@@ -26,6 +26,16 @@ class CodecTest {
     }
 
     @Test
+    void aTrailingComma_isNamedAsSuch_inTheObjectThatHasIt() {
+        assertThatThrownBy(() -> Codec.readTree("{\"name\": \"t\", \"simulation\": {\"name\": \"x\"},\n}".getBytes(), "spec"))
+                .isInstanceOf(CodecException.class)
+                .hasMessage("spec: a comma before '}' (line 2, column 1): JSON allows no trailing comma");
+        assertThatThrownBy(() -> Codec.readTree("{\"simulation\": {\"name\": \"x\", \"seed\": 1,}}".getBytes(), "spec"))
+                .isInstanceOf(CodecException.class)
+                .hasMessage("simulation: a comma before '}' (line 1, column 40): JSON allows no trailing comma");
+    }
+
+    @Test
     void taskMessage_roundTrips() {
         TaskMessage t = new TaskMessage(Schema.VERSION, "job-1", 2, 8, SYSTEM, (ObjectNode) Codec.readTree("{\"window\": [-512, -200]}"),
                 SIM, 77L, 1);

@@ -196,8 +196,11 @@ public final class ExternalSimulation implements SimulationType {
 
         private static void kill(Process process) {
             if (process.isAlive()) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                // the program first, so that a shell cannot report its children's deaths ("Killed") into the stderr
+                // tail; its children, found before it dies (they are reparented after), next
+                List<ProcessHandle> children = process.descendants().toList();
                 process.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
                 try {
                     process.waitFor(5, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
