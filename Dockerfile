@@ -5,10 +5,12 @@ COPY pom.xml ./
 COPY core core
 COPY simulations simulations
 COPY kafka kafka
+COPY broker broker
 COPY producer producer
 COPY worker worker
 COPY reducer reducer
 COPY app app
+COPY integration-tests/pom.xml integration-tests/pom.xml
 COPY benchmarks/pom.xml benchmarks/pom.xml
 RUN mvn -B -q -DskipTests package -pl app -am
 
