@@ -73,8 +73,9 @@ class WorkerTest {
         return producer.history().stream().filter(r -> r.topic().equals(Topics.defaults().dlq())).toList();
     }
 
+    /** Waits for {@code records} records to be accepted or rejected (a bound for a broken worker, not a speed test). */
     private void awaitEnded(int records) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
             synchronized (group) {
                 return group.finalAcks.size() >= records;
             }
