@@ -84,8 +84,10 @@ class PrometheusIT {
             // both workers took part, and their own metrics are there: JVM and the share consumer's
             assertThat(query(api, "count(binfleet_pieces_completed_total{job=\"worker\"})")).isEqualTo(2);
             assertThat(query(api, "count(jvm_memory_used_bytes{job=\"worker\",area=\"heap\"}) > 0")).isPositive();
-            // two workers of one thread each (each thread's single-piece share consumer)
-            assertThat(query(api, "count(kafka_consumer_share_coordinator_metrics_last_heartbeat_seconds_ago)")).isEqualTo(2);
+            // two workers of one thread each: each thread's single-piece share consumer (its batch consumer, bound too,
+            // has its own client id)
+            assertThat(query(api, "count(kafka_consumer_share_coordinator_metrics_last_heartbeat_seconds_ago{client_id=~\"w[12]-0\"})"))
+                    .isEqualTo(2);
         } catch (AssertionError | Exception e) {
             for (String log : new String[] {"broker", "reducer", "worker1", "worker2", "prometheus"}) {
                 Path f = dir.resolve(log + ".log");
