@@ -8,6 +8,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /** {@link PieceStore} on a Kafka Streams store, keyed {@code jobId/000000042} so that a job's pieces sort by index under one prefix. */
 final class KeyValuePieceStore implements PieceStore {
@@ -67,17 +68,12 @@ final class KeyValuePieceStore implements PieceStore {
     }
 
     /** The one walk over a job's pieces. */
-    private void scan(String jobId, Entry each) {
+    private void scan(String jobId, BiConsumer<String, byte[]> each) {
         try (KeyValueIterator<String, byte[]> it = store.prefixScan(jobId + "/", KEYS)) {
             while (it.hasNext()) {
                 var kv = it.next();
                 each.accept(kv.key, kv.value);
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface Entry {
-        void accept(String key, byte[] value);
     }
 }
