@@ -1,6 +1,7 @@
 package io.binfleet.broker;
 
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -16,13 +17,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * For integration tests: an embedded broker with binfleet's topics, and a way to read a topic back. Close it in
- * {@code @AfterAll} (or try-with-resources) so the broker always stops.
+ * For integration tests: binfleet's topics on an embedded broker, and a way to read a topic back. {@link #start()}
+ * starts a broker of the fixture's own; {@link #shared()} uses one broker for the whole test JVM with topics under a
+ * prefix of the fixture's own. Close it in {@code @AfterAll} (or try-with-resources).
  */
 public final class KafkaFixture implements AutoCloseable {
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+    private static EmbeddedBroker sharedBroker;
     private final EmbeddedBroker broker;
     private final KafkaSettings settings;
 
@@ -38,6 +43,36 @@ public final class KafkaFixture implements AutoCloseable {
             fixture.settings.topics().ensure(admin);
         }
         return fixture;
+    }
+
+    /**
+     * Topics under a new prefix ({@code itN.}, with their own worker group and reducer application id) on the broker
+     * that every test of this JVM shares: started on first use, stopped when the JVM exits (a broker of this process,
+     * so it cannot outlive the tests). Closing the fixture leaves the broker running. Tests see only their own
+     * records, and the suite starts one broker instead of one per test class.
+     */
+    public static KafkaFixture shared() {
+        EmbeddedBroker broker = sharedBroker();
+        Topics topics = new Topics("it" + PREFIXES.incrementAndGet() + ".");
+        KafkaFixture fixture = new KafkaFixture(null, new KafkaSettings(broker.bootstrapServers(), topics, Map.of()));
+        try (Admin admin = Admin.create(fixture.settings.client())) {
+            fixture.settings.topics().ensure(admin);
+        }
+        return fixture;
+    }
+
+    private static synchronized EmbeddedBroker sharedBroker() {
+        if (sharedBroker == null) {
+            EmbeddedBroker broker = EmbeddedBroker.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "shared-broker-stop"));
+            sharedBroker = broker;
+        }
+        return sharedBroker;
+    }
+
+    /** The command-line options that point a {@code binfleet} command at this fixture's broker and topics. */
+    public List<String> cliOptions() {
+        return List.of("--bootstrap", settings.bootstrap(), "--topic-prefix", settings.topics().prefix());
     }
 
     public static KafkaFixture start() {

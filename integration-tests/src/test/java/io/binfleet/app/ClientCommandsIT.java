@@ -27,14 +27,16 @@ class ClientCommandsIT {
     private static Reducer reducer;
     private static Worker worker;
     private static String bootstrap;
+    private static String prefix;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaFixture.start();
+        kafka = KafkaFixture.shared();
         bootstrap = kafka.settings().bootstrap();
+        prefix = kafka.settings().topics().prefix();
         reducer = new Reducer(kafka.settings(), new Reducer.Config(Files.createTempDirectory("state"), Duration.ofMinutes(5), null),
                 SpecParser.builtin());
         reducer.start();
@@ -64,36 +66,36 @@ class ClientCommandsIT {
 
     @Test
     void submitWait_status_andResult() throws Exception {
-        Cli.Outcome submitted = Cli.run("submit", job("quick", 3, 0.01).toString(), "--wait", "--bootstrap", bootstrap);
+        Cli.Outcome submitted = Cli.run("submit", job("quick", 3, 0.01).toString(), "--wait", "--bootstrap", bootstrap, "--topic-prefix", prefix);
         assertThat(submitted.exit()).as(submitted.err()).isZero();
         String jobId = submitted.out().trim();
         assertThat(jobId).matches("quick-[0-9a-f]{8}");
 
-        Cli.Outcome list = Cli.run("status", "--bootstrap", bootstrap);
+        Cli.Outcome list = Cli.run("status", "--bootstrap", bootstrap, "--topic-prefix", prefix);
         assertThat(list.out()).containsPattern(jobId + " +DONE +3/3");
-        Cli.Outcome one = Cli.run("status", jobId, "--bootstrap", bootstrap);
+        Cli.Outcome one = Cli.run("status", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix);
         assertThat(one.out()).contains("state     DONE", "pieces    3/3").containsPattern("\\n +2  OK +cli-0 ");
 
         Path out = dir.resolve("res");
-        assertThat(Cli.run("result", jobId, "--out", out.toString(), "--bootstrap", bootstrap).exit()).isZero();
+        assertThat(Cli.run("result", jobId, "--out", out.toString(), "--bootstrap", bootstrap, "--topic-prefix", prefix).exit()).isZero();
         assertThat(out.resolve("result.json")).exists();
         assertThat(out.resolve("plot.png")).exists();
     }
 
     @Test
     void cancel_stopsTheRemainingPieces_andStatusShowsCancelled() throws Exception {
-        Cli.Outcome submitted = Cli.run("submit", job("slow", 6, 1.0).toString(), "--bootstrap", bootstrap);
+        Cli.Outcome submitted = Cli.run("submit", job("slow", 6, 1.0).toString(), "--bootstrap", bootstrap, "--topic-prefix", prefix);
         String jobId = submitted.out().trim();
-        await().atMost(Duration.ofSeconds(60)).until(() -> Cli.run("status", jobId, "--bootstrap", bootstrap).out()
+        await().atMost(Duration.ofSeconds(60)).until(() -> Cli.run("status", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix).out()
                 .contains("pieces    1/6"));
-        Cli.Outcome cancel = Cli.run("cancel", jobId, "--bootstrap", bootstrap);
+        Cli.Outcome cancel = Cli.run("cancel", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix);
         assertThat(cancel.exit()).as(cancel.err()).isZero();
         Thread.sleep(4000); // long enough for three more pieces, had the job gone on
-        Cli.Outcome status = Cli.run("status", jobId, "--bootstrap", bootstrap);
+        Cli.Outcome status = Cli.run("status", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix);
         assertThat(status.out()).contains("state     CANCELLED");
         long ran = status.out().lines().filter(l -> l.matches(" +\\d+  OK .*")).count();
         assertThat(ran).isLessThanOrEqualTo(2);
-        assertThat(Cli.run("cancel", jobId, "--bootstrap", bootstrap).exit()).isEqualTo(1);
+        assertThat(Cli.run("cancel", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix).exit()).isEqualTo(1);
     }
 
     @Test
@@ -102,7 +104,7 @@ class ClientCommandsIT {
         Files.writeString(bad, "{\"name\": \"bad\", \"system\": {\"Synthetic\": {\"points\": 0}}, \"parallel\": {\"split\": \"replicas\","
                 + " \"count\": 2}, \"simulation\": {\"name\": \"synthetic\"}}");
         long before = tasksEnd();
-        Cli.Outcome o = Cli.run("submit", bad.toString(), "--bootstrap", bootstrap);
+        Cli.Outcome o = Cli.run("submit", bad.toString(), "--bootstrap", bootstrap, "--topic-prefix", prefix);
         assertThat(o.exit()).isEqualTo(1);
         assertThat(o.err()).contains("system.Synthetic.points: must be an integer in 1..1000000, got 0");
         assertThat(tasksEnd()).isEqualTo(before);

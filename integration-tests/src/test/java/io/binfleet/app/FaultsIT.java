@@ -66,14 +66,15 @@ class FaultsIT {
     @Test
     void sigkillAWorkerMidPiece_thePieceRunsElsewhere_andTheJobIsExact() throws Exception {
         String spec = synthetic("kill-worker", 6, 2, 31);
-        try (KafkaFixture kafka = KafkaFixture.start(); Services services = new Services(dir)) {
+        try (KafkaFixture kafka = KafkaFixture.shared(); Services services = new Services(dir)) {
             KafkaSettings settings = kafka.settings();
             kafka.recordLock(Duration.ofSeconds(3));
             String b = settings.bootstrap();
+            String prefix = settings.topics().prefix();
             try (Reducer reducer = reducer(settings, Duration.ofMinutes(5)); JobWatcher watcher = new JobWatcher(settings).start();
                  JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
-                services.start("w1", "worker", "--bootstrap", b, "--threads", "1", "--id", "w1", "--renew-every", "1");
-                services.start("w2", "worker", "--bootstrap", b, "--threads", "1", "--id", "w2", "--renew-every", "1");
+                services.start("w1", "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", "w1", "--renew-every", "1");
+                services.start("w2", "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", "w2", "--renew-every", "1");
                 String jobId = submitter.submit(spec.getBytes()).jobId();
                 assertThat(watcher.await(jobId, e -> e.done() >= 1, Duration.ofSeconds(60))).isPresent();
                 Thread.sleep(500);
@@ -94,20 +95,21 @@ class FaultsIT {
     @Test
     void sigkillTheReducerMidJob_andRestartIt_theResultIsIdentical() throws Exception {
         String spec = synthetic("kill-reducer", 8, 0.4, 41);
-        try (KafkaFixture kafka = KafkaFixture.start(); Services services = new Services(dir)) {
+        try (KafkaFixture kafka = KafkaFixture.shared(); Services services = new Services(dir)) {
             KafkaSettings settings = kafka.settings();
             String b = settings.bootstrap();
+            String prefix = settings.topics().prefix();
             String state = dir.resolve("reducer-state").toString();
             try (Worker worker = new Worker(settings, new WorkerConfig("w", 1, Duration.ofSeconds(10)), SpecParser.builtin());
                  JobWatcher watcher = new JobWatcher(settings).start();
                  JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
-                services.start("reducer", "reducer", "--bootstrap", b, "--state-dir", state);
+                services.start("reducer", "reducer", "--bootstrap", b, "--topic-prefix", prefix, "--state-dir", state);
                 worker.start();
                 String jobId = submitter.submit(spec.getBytes()).jobId();
                 assertThat(watcher.await(jobId, e -> e.done() >= 3, Duration.ofSeconds(60))).isPresent();
                 services.kill("reducer");
                 Thread.sleep(1500);
-                services.start("reducer", "reducer", "--bootstrap", b, "--state-dir", state);
+                services.start("reducer", "reducer", "--bootstrap", b, "--topic-prefix", prefix, "--state-dir", state);
                 JobEvent end = awaitEnd(watcher, jobId, Duration.ofSeconds(120));
                 assertThat(end.state()).as(end.toString()).isEqualTo(JobEvent.State.DONE);
                 List<JobResult> results = ResultReader.scan(settings, settings.topics().results(), jobId).stream()
@@ -128,10 +130,11 @@ class FaultsIT {
                 + " \"count\": 1}, \"simulation\": {\"name\": \"external\", \"command\": [\"sh\", \"-c\", \"kill -9 $PPID\"]}}";
         Path job = dir.resolve("deadly.json");
         Files.writeString(job, spec);
-        try (KafkaFixture kafka = KafkaFixture.start(); Services services = new Services(dir)) {
+        try (KafkaFixture kafka = KafkaFixture.shared(); Services services = new Services(dir)) {
             KafkaSettings settings = kafka.settings();
             kafka.recordLock(Duration.ofSeconds(2));
             String b = settings.bootstrap();
+            String prefix = settings.topics().prefix();
             AtomicBoolean supervise = new AtomicBoolean(true);
             AtomicInteger starts = new AtomicInteger();
             Thread supervisor = new Thread(() -> {
@@ -140,7 +143,7 @@ class FaultsIT {
                     Process p = services.get("w");
                     if (p == null || !p.isAlive()) {
                         starts.incrementAndGet();
-                        services.start("w", "worker", "--bootstrap", b, "--threads", "1", "--id", "w", "--allow-command", "sh");
+                        services.start("w", "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", "w", "--allow-command", "sh");
                     }
                     try {
                         Thread.sleep(200);
@@ -151,7 +154,7 @@ class FaultsIT {
             });
             try (Reducer reducer = reducer(settings, Duration.ofSeconds(20))) {
                 supervisor.start();
-                Cli.Outcome submitted = Cli.run("submit", job.toString(), "--wait", "--timeout", "120", "--bootstrap", b);
+                Cli.Outcome submitted = Cli.run("submit", job.toString(), "--wait", "--timeout", "120", "--bootstrap", b, "--topic-prefix", prefix);
                 assertThat(submitted.exit()).isEqualTo(2);
                 assertThat(submitted.err()).containsPattern("deadly-[0-9a-f]{8} FAILED: 0/1 pieces, .*STALLED: no progress for 20 s; "
                         + "missing pieces: 0");
@@ -170,18 +173,19 @@ class FaultsIT {
     @Test
     void sigtermAWorkerMidPiece_releasesIt_andNoPieceIsLost() throws Exception {
         String spec = synthetic("term-worker", 3, 3, 51);
-        try (KafkaFixture kafka = KafkaFixture.start(); Services services = new Services(dir)) {
+        try (KafkaFixture kafka = KafkaFixture.shared(); Services services = new Services(dir)) {
             KafkaSettings settings = kafka.settings();
             String b = settings.bootstrap();
+            String prefix = settings.topics().prefix();
             try (Reducer reducer = reducer(settings, Duration.ofMinutes(5)); JobWatcher watcher = new JobWatcher(settings).start();
                  JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
-                services.start("w1", "worker", "--bootstrap", b, "--threads", "1", "--id", "w1");
+                services.start("w1", "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", "w1");
                 String jobId = submitter.submit(spec.getBytes()).jobId();
                 assertThat(watcher.await(jobId, e -> e.done() >= 1, Duration.ofSeconds(60))).isPresent();
                 Thread.sleep(1000); // the second piece is running now
                 assertThat(services.terminate("w1", 30)).as("w1 exits on SIGTERM").isTrue();
                 assertThat(services.log("w1")).contains("piece interrupted by shutdown, released");
-                services.start("w2", "worker", "--bootstrap", b, "--threads", "1", "--id", "w2");
+                services.start("w2", "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", "w2");
                 JobEvent end = awaitEnd(watcher, jobId, Duration.ofSeconds(120));
                 assertThat(end.state()).as(end.toString()).isEqualTo(JobEvent.State.DONE);
                 assertExactly(ResultReader.fetch(settings, jobId, Duration.ofSeconds(30)).orElseThrow(), inProcess(spec), 3);

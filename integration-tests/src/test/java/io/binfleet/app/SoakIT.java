@@ -44,14 +44,15 @@ class SoakIT {
         int pieces = 16;
         double killEvery = Double.parseDouble(System.getProperty("soak.killEverySeconds", "3"));
         Random random = new Random(7);
-        try (KafkaFixture kafka = KafkaFixture.start(); Services services = new Services(dir)) {
+        try (KafkaFixture kafka = KafkaFixture.shared(); Services services = new Services(dir)) {
             KafkaSettings settings = kafka.settings();
             kafka.recordLock(Duration.ofSeconds(3));
             String b = settings.bootstrap();
+            String prefix = settings.topics().prefix();
             String[] workers = {"w1", "w2", "w3"};
             Map<String, Long> peakRss = new ConcurrentHashMap<>();
             for (String w : workers) {
-                services.start(w, "worker", "--bootstrap", b, "--threads", "1", "--id", w, "--renew-every", "1");
+                services.start(w, "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", w, "--renew-every", "1");
             }
             AtomicBoolean soaking = new AtomicBoolean(true);
             AtomicInteger kills = new AtomicInteger();
@@ -66,7 +67,7 @@ class SoakIT {
                         services.kill(victim);
                         kills.incrementAndGet();
                         Thread.sleep(500);
-                        services.start(victim, "worker", "--bootstrap", b, "--threads", "1", "--id", victim, "--renew-every", "1");
+                        services.start(victim, "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", victim, "--renew-every", "1");
                     } catch (InterruptedException e) {
                         return;
                     }

@@ -32,7 +32,7 @@ class JobSubmitterIT {
 
     @BeforeAll
     static void start() {
-        kafka = KafkaFixture.start();
+        kafka = KafkaFixture.shared();
         settings = kafka.settings();
     }
 

@@ -33,7 +33,7 @@ class SpecCorpusIT {
         corpus.add(new String[] {tenMegabytes, "spec: is " + tenMegabytes.length() + " bytes, more than the limit of 1048576"});
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(40);
 
-        try (KafkaFixture kafka = KafkaFixture.start(); JobSubmitter submitter = new JobSubmitter(kafka.settings(), SpecParser.builtin())) {
+        try (KafkaFixture kafka = KafkaFixture.shared(); JobSubmitter submitter = new JobSubmitter(kafka.settings(), SpecParser.builtin())) {
             Map<TopicPartition, Long> before = endOffsets(kafka);
             for (String[] c : corpus) {
                 var thrown = assertThatThrownBy(() -> submitter.submit(c[0].getBytes(StandardCharsets.UTF_8)))

@@ -22,7 +22,7 @@ final class Fleet implements AutoCloseable {
     final JobWatcher watcher;
 
     Fleet(int workerCount, Duration lock) throws Exception {
-        this(KafkaFixture.start(), workerCount, lock);
+        this(KafkaFixture.shared(), workerCount, lock);
     }
 
     Fleet(KafkaFixture kafka, int workerCount, Duration lock) throws Exception {

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LockRenewalIT {
     @Test
     void aPieceFourTimesLongerThanTheLock_runsExactlyOnce() throws Exception {
-        try (KafkaFixture kafka = KafkaFixture.start()) {
+        try (KafkaFixture kafka = KafkaFixture.shared()) {
             KafkaSettings settings = kafka.settings();
             kafka.recordLock(Duration.ofSeconds(2));
             String spec = "{\"name\": \"long\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
@@ -46,7 +46,7 @@ class LockRenewalIT {
 
     @Test
     void aWorkerStoppedMidPiece_releasesIt_andAnotherWorkerRunsIt() throws Exception {
-        try (KafkaFixture kafka = KafkaFixture.start()) {
+        try (KafkaFixture kafka = KafkaFixture.shared()) {
             KafkaSettings settings = kafka.settings();
             kafka.recordLock(Duration.ofSeconds(2));
             String spec = "{\"name\": \"moved\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "

@@ -25,7 +25,7 @@ class WorkerIT {
 
     @BeforeAll
     static void start() {
-        kafka = KafkaFixture.start();
+        kafka = KafkaFixture.shared();
         settings = kafka.settings();
     }
 

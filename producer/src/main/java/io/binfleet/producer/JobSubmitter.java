@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
@@ -33,6 +34,8 @@ import java.util.UUID;
  * submitter per thread.
  */
 public final class JobSubmitter implements AutoCloseable {
+    /** How long {@link #close()} waits for requests in flight. */
+    private static final Duration CLOSE = Duration.ofSeconds(10);
     private static final Logger LOGGER = LoggerFactory.getLogger(JobSubmitter.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -125,9 +128,10 @@ public final class JobSubmitter implements AutoCloseable {
     public record Submitted(String jobId, JobSpec spec, int pieces, long submittedAt) {
     }
 
+    /** Closes the producer, waiting at most {@link #CLOSE} for anything in flight (never for ever on a lost broker). */
     @Override
     public void close() {
-        producer.close();
+        producer.close(CLOSE);
     }
 
     /** Serializes any message record through the strict codec. */

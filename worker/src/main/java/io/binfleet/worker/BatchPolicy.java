@@ -35,13 +35,32 @@ final class BatchPolicy {
         LEAVE_BATCHES
     }
 
+    /**
+     * The durations and counts the decisions use; {@link #DEFAULT} in service. Tests on a loaded machine give wider ones,
+     * since a piece of no work can take milliseconds there.
+     *
+     * @param veryShort   a piece under this counts towards a streak
+     * @param shortStreak very short pieces in a row before batches
+     * @param shortPiece  a piece in a batch running past this releases the ones behind it
+     * @param budget      a batch running this long releases the ones it has not started
+     */
+    record Thresholds(Duration veryShort, int shortStreak, Duration shortPiece, Duration budget) {
+        static final Thresholds DEFAULT = new Thresholds(VERY_SHORT, SHORT_STREAK, SHORT, BATCH_BUDGET);
+    }
+
     private final int deliveryLimit;
+    private final Thresholds thresholds;
     private boolean batching;
     private int shortStreak;
     private boolean stop;
 
     BatchPolicy(int deliveryLimit) {
+        this(deliveryLimit, Thresholds.DEFAULT);
+    }
+
+    BatchPolicy(int deliveryLimit, Thresholds thresholds) {
         this.deliveryLimit = deliveryLimit;
+        this.thresholds = thresholds;
     }
 
     boolean batching() {
@@ -57,8 +76,8 @@ final class BatchPolicy {
      * A piece ran for {@code ranNanos}, {@code sinceBatchStartNanos} after its poll's first piece started.
      */
     void pieceRan(long ranNanos, long sinceBatchStartNanos) {
-        shortStreak = ranNanos < VERY_SHORT.toNanos() ? shortStreak + 1 : 0;
-        stop = ranNanos >= SHORT.toNanos() || sinceBatchStartNanos > BATCH_BUDGET.toNanos();
+        shortStreak = ranNanos < thresholds.veryShort().toNanos() ? shortStreak + 1 : 0;
+        stop = ranNanos >= thresholds.shortPiece().toNanos() || sinceBatchStartNanos > thresholds.budget().toNanos();
     }
 
     /** Whether the pieces of this poll not yet started should go back to the group (those that {@link #releasable} may). */
@@ -68,7 +87,7 @@ final class BatchPolicy {
 
     /** After all of a poll's records were handled: batches go on until a piece runs long; single pieces until a run of very short ones. */
     Next pollEnded() {
-        boolean next = batching ? !stop : shortStreak >= SHORT_STREAK && !stop;
+        boolean next = batching ? !stop : shortStreak >= thresholds.shortStreak() && !stop;
         Next decision = next == batching ? Next.STAY : next ? Next.ENTER_BATCHES : Next.LEAVE_BATCHES;
         batching = next;
         return decision;

@@ -27,20 +27,22 @@ final class LockRenewer {
     static final Duration FINAL_TAKE_BACK = Duration.ofSeconds(30);
 
     private final Duration renewEvery;
+    private final Duration shortPiece;
 
-    LockRenewer(Duration renewEvery) {
+    LockRenewer(Duration renewEvery, Duration shortPiece) {
         this.renewEvery = renewEvery;
+        this.shortPiece = shortPiece;
     }
 
     /**
      * Waits for {@code piece}, the running piece of {@code taken}. When the poll holds other records, a piece that runs
-     * past {@link BatchPolicy#SHORT} first calls {@code shed} (which settles the finished ones and releases those not
+     * past {@code shortPiece} ({@link BatchPolicy#SHORT} in service) first calls {@code shed} (which settles the finished ones and releases those not
      * started); then every {@code renewEvery} the running record and any kept behind it are renewed.
      */
     PieceOutput await(Taken taken, Future<PieceOutput> piece, Runnable shed) throws Exception {
         if (taken.holdsOthers()) {
             try {
-                return piece.get(BatchPolicy.SHORT.toMillis(), TimeUnit.MILLISECONDS);
+                return piece.get(shortPiece.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 shed.run();
             }

@@ -39,6 +39,7 @@ public final class Worker implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final BatchPolicy.Thresholds thresholds;
 
     public Worker(KafkaSettings settings, WorkerConfig config, SpecParser parser) {
         this(WorkerClients.kafka(settings), config, parser, WorkerMetrics.none());
@@ -50,6 +51,12 @@ public final class Worker implements AutoCloseable {
     }
 
     Worker(WorkerClients clients, WorkerConfig config, SpecParser parser, WorkerMetrics metrics) {
+        this(clients, config, parser, metrics, BatchPolicy.Thresholds.DEFAULT);
+    }
+
+    Worker(WorkerClients clients, WorkerConfig config, SpecParser parser, WorkerMetrics metrics,
+           BatchPolicy.Thresholds thresholds) {
+        this.thresholds = thresholds;
         this.clients = clients;
         this.config = config;
         this.parser = parser;
@@ -63,11 +70,11 @@ public final class Worker implements AutoCloseable {
         int deliveryLimit = clients.topics().deliveryLimit();
         ResultPublisher publisher = new ResultPublisher(clients.producer(), clients.topics());
         PieceRunner runner = new PieceRunner(parser, clients.jobs(), running::get, config, deliveryLimit, publisher, metrics);
-        LockRenewer renewer = new LockRenewer(config.renewEvery());
+        LockRenewer renewer = new LockRenewer(config.renewEvery(), thresholds.shortPiece());
         for (int i = 0; i < config.threads(); i++) {
             String name = config.workerId() + "-" + i;
             PieceLoop loop = new PieceLoop(name, clients.shareConsumers(), runner, publisher, renewer,
-                    new BatchPolicy(deliveryLimit), metrics, running::get, this::fatal);
+                    new BatchPolicy(deliveryLimit, thresholds), metrics, running::get, this::fatal);
             Thread t = new Thread(() -> {
                 loop.run();
                 if (running.get()) {

@@ -40,9 +40,21 @@ class WorkerTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private Worker worker;
 
+    /**
+     * Batch thresholds wide enough that a loaded machine (where a piece of no work can take milliseconds) still sees a
+     * streak of very short pieces, and a piece of 2 s is still long.
+     */
+    private static final BatchPolicy.Thresholds LOADED = new BatchPolicy.Thresholds(Duration.ofMillis(300), 8,
+            Duration.ofSeconds(1), Duration.ofSeconds(60));
+
     private Worker start(int threads, Duration renewEvery) {
+        return start(threads, renewEvery, BatchPolicy.Thresholds.DEFAULT);
+    }
+
+    private Worker start(int threads, Duration renewEvery, BatchPolicy.Thresholds thresholds) {
         group.sentBefore = () -> results().size();
-        worker = new Worker(new Clients(), new WorkerConfig("w", threads, renewEvery), PARSER, new WorkerMetrics(registry));
+        worker = new Worker(new Clients(), new WorkerConfig("w", threads, renewEvery), PARSER, new WorkerMetrics(registry),
+                thresholds);
         worker.start();
         return worker;
     }
@@ -167,7 +179,7 @@ class WorkerTest {
         List<FakeShareConsumer.Ack> renewals = group.acks(AcknowledgeType.RENEW);
         // 1.5 s of work renewed every 100 ms (plus the time each renewal takes to come back): renewed, never more
         // often than the cadence (a loaded machine only makes the gaps longer)
-        assertThat(renewals).hasSizeBetween(1, 15).allSatisfy(r -> assertThat(r.offset()).isEqualTo(1L));
+        assertThat(renewals).as("acks %s", group.acks).hasSizeBetween(1, 15).allSatisfy(r -> assertThat(r.offset()).isEqualTo(1L));
         for (int i = 1; i < renewals.size(); i++) {
             assertThat(renewals.get(i).at() - renewals.get(i - 1).at()).isGreaterThanOrEqualTo(95);
         }
@@ -179,18 +191,18 @@ class WorkerTest {
     @Test
     void runsOfVeryShortPieces_areTakenInBatches_andALongPieceReleasesThoseBehindIt() {
         // enough short pieces that a streak is reached after the cold start's slow first pieces
-        int before = 4 * BatchPolicy.SHORT_STREAK;
+        int before = 4 * LOADED.shortStreak();
         addJob("short", "{\"name\": \"synthetic\", \"seconds\": 0, \"seed\": 1}", before);
-        addJob("long", "{\"name\": \"synthetic\", \"seconds\": 0.2, \"spread\": 0, \"seed\": 1}", 1);
+        addJob("long", "{\"name\": \"synthetic\", \"seconds\": 2, \"spread\": 0, \"seed\": 1}", 1);
         addJob("after", "{\"name\": \"synthetic\", \"seconds\": 0, \"seed\": 1}", 20);
         int total = before + 1 + 20;
-        start(1, Duration.ofSeconds(10));
+        start(1, Duration.ofSeconds(10), LOADED);
         awaitEnded(total);
         assertThat(group.finalAcks).hasSize(total);
         assertThat(group.finalAcks.values()).containsOnly(AcknowledgeType.ACCEPT);
         Set<String> batchClients = group.acks.stream().map(FakeShareConsumer.Ack::clientId).filter(c -> c.endsWith("-batch"))
                 .collect(Collectors.toSet());
-        assertThat(batchClients).isNotEmpty();
+        assertThat(batchClients).as("acks %s", group.acks).isNotEmpty();
         // the pieces behind the long one went back to the group unstarted, and each ran once afterwards
         assertThat(group.acks(AcknowledgeType.RELEASE)).isNotEmpty();
         assertThat(registry.get(MeterNames.PIECES_RELEASED).counter().count()).isEqualTo(group.acks(AcknowledgeType.RELEASE).size());
