@@ -143,6 +143,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("share.coordinator.state.topic.num.partitions", "4");
+        // One node is the whole cluster: fencing itself (when its own controller thread is starved past the session,
+        // as on an overloaded machine) takes every partition and coordinator offline and cannot fail over to
+        // anything, so the session is long. Heartbeats still go every 2 s, as by default.
+        p.put("broker.session.timeout.ms", "120000");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("group.share.heartbeat.interval.ms", "1000");
         p.put("group.share.min.heartbeat.interval.ms", "1000");
