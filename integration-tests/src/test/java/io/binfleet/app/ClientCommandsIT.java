@@ -82,19 +82,27 @@ class ClientCommandsIT {
         assertThat(out.resolve("plot.png")).exists();
     }
 
+    /** How many of the job's pieces {@code status JOB} lists as OK. */
+    private static long piecesOk(String jobId) {
+        return Cli.run("status", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix).out().lines()
+                .filter(l -> l.matches(" +\\d+  OK .*")).count();
+    }
+
     @Test
     void cancel_stopsTheRemainingPieces_andStatusShowsCancelled() throws Exception {
         Cli.Outcome submitted = Cli.run("submit", job("slow", 6, 1.0).toString(), "--bootstrap", bootstrap, "--topic-prefix", prefix);
         String jobId = submitted.out().trim();
-        await().atMost(Duration.ofSeconds(60)).until(() -> Cli.run("status", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix).out()
-                .contains("pieces    1/6"));
+        // at least one piece done (on a slow machine a status call can take seconds, so "exactly 1/6" may never be seen)
+        await().atMost(Duration.ofSeconds(60)).until(() -> piecesOk(jobId) >= 1);
         Cli.Outcome cancel = Cli.run("cancel", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix);
         assertThat(cancel.exit()).as(cancel.err()).isZero();
+        long atCancel = piecesOk(jobId);
         Thread.sleep(4000); // long enough for three more pieces, had the job gone on
         Cli.Outcome status = Cli.run("status", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix);
         assertThat(status.out()).contains("state     CANCELLED");
         long ran = status.out().lines().filter(l -> l.matches(" +\\d+  OK .*")).count();
-        assertThat(ran).isLessThanOrEqualTo(2);
+        // the one worker thread may finish the piece it was running when the cancel came; nothing after it starts
+        assertThat(ran).isLessThanOrEqualTo(atCancel + 1);
         assertThat(Cli.run("cancel", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix).exit()).isEqualTo(1);
     }
 
