@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +28,6 @@ class ClientCommandsIT {
     private static KafkaFixture kafka;
     private static Reducer reducer;
     private static Worker worker;
-    private static String bootstrap;
-    private static String prefix;
 
     @TempDir
     Path dir;
@@ -35,8 +35,6 @@ class ClientCommandsIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = KafkaFixture.shared();
-        bootstrap = kafka.settings().bootstrap();
-        prefix = kafka.settings().topics().prefix();
         reducer = new Reducer(kafka.settings(), new Reducer.Config(Files.createTempDirectory("state"), Duration.ofMinutes(5), null),
                 SpecParser.builtin());
         reducer.start();
@@ -66,44 +64,50 @@ class ClientCommandsIT {
 
     @Test
     void submitWait_status_andResult() throws Exception {
-        Cli.Outcome submitted = Cli.run("submit", job("quick", 3, 0.01).toString(), "--wait", "--bootstrap", bootstrap, "--topic-prefix", prefix);
+        Cli.Outcome submitted = cli("submit", job("quick", 3, 0.01).toString(), "--wait");
         assertThat(submitted.exit()).as(submitted.err()).isZero();
         String jobId = submitted.out().trim();
         assertThat(jobId).matches("quick-[0-9a-f]{8}");
 
-        Cli.Outcome list = Cli.run("status", "--bootstrap", bootstrap, "--topic-prefix", prefix);
+        Cli.Outcome list = cli("status");
         assertThat(list.out()).containsPattern(jobId + " +DONE +3/3");
-        Cli.Outcome one = Cli.run("status", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix);
+        Cli.Outcome one = cli("status", jobId);
         assertThat(one.out()).contains("state     DONE", "pieces    3/3").containsPattern("\\n +2  OK +cli-0 ");
 
         Path out = dir.resolve("res");
-        assertThat(Cli.run("result", jobId, "--out", out.toString(), "--bootstrap", bootstrap, "--topic-prefix", prefix).exit()).isZero();
+        assertThat(cli("result", jobId, "--out", out.toString()).exit()).isZero();
         assertThat(out.resolve("result.json")).exists();
         assertThat(out.resolve("plot.png")).exists();
     }
 
-    /** How many of the job's pieces {@code status JOB} lists as OK. */
-    private static long piecesOk(String jobId) {
-        return Cli.run("status", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix).out().lines()
-                .filter(l -> l.matches(" +\\d+  OK .*")).count();
+    /** {@code binfleet ARGS...} against this test's broker and topics. */
+    private static Cli.Outcome cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(kafka.cliOptions());
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    /** How many pieces a {@code status JOB} output lists as OK. */
+    private static long piecesOk(Cli.Outcome status) {
+        return status.out().lines().filter(l -> l.matches(" +\\d+  OK .*")).count();
     }
 
     @Test
     void cancel_stopsTheRemainingPieces_andStatusShowsCancelled() throws Exception {
-        Cli.Outcome submitted = Cli.run("submit", job("slow", 6, 1.0).toString(), "--bootstrap", bootstrap, "--topic-prefix", prefix);
+        Cli.Outcome submitted = cli("submit", job("slow", 6, 1.0).toString());
         String jobId = submitted.out().trim();
         // at least one piece done (on a slow machine a status call can take seconds, so "exactly 1/6" may never be seen)
-        await().atMost(Duration.ofSeconds(60)).until(() -> piecesOk(jobId) >= 1);
-        Cli.Outcome cancel = Cli.run("cancel", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix);
+        await().atMost(Duration.ofSeconds(60)).until(() -> piecesOk(cli("status", jobId)) >= 1);
+        Cli.Outcome cancel = cli("cancel", jobId);
         assertThat(cancel.exit()).as(cancel.err()).isZero();
-        long atCancel = piecesOk(jobId);
+        long atCancel = piecesOk(cli("status", jobId));
         Thread.sleep(4000); // long enough for three more pieces, had the job gone on
-        Cli.Outcome status = Cli.run("status", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix);
+        Cli.Outcome status = cli("status", jobId);
         assertThat(status.out()).contains("state     CANCELLED");
-        long ran = status.out().lines().filter(l -> l.matches(" +\\d+  OK .*")).count();
+        long ran = piecesOk(status);
         // the one worker thread may finish the piece it was running when the cancel came; nothing after it starts
         assertThat(ran).isLessThanOrEqualTo(atCancel + 1);
-        assertThat(Cli.run("cancel", jobId, "--bootstrap", bootstrap, "--topic-prefix", prefix).exit()).isEqualTo(1);
+        assertThat(cli("cancel", jobId).exit()).isEqualTo(1);
     }
 
     @Test
@@ -112,7 +116,7 @@ class ClientCommandsIT {
         Files.writeString(bad, "{\"name\": \"bad\", \"system\": {\"Synthetic\": {\"points\": 0}}, \"parallel\": {\"split\": \"replicas\","
                 + " \"count\": 2}, \"simulation\": {\"name\": \"synthetic\"}}");
         long before = tasksEnd();
-        Cli.Outcome o = Cli.run("submit", bad.toString(), "--bootstrap", bootstrap, "--topic-prefix", prefix);
+        Cli.Outcome o = cli("submit", bad.toString());
         assertThat(o.exit()).isEqualTo(1);
         assertThat(o.err()).contains("system.Synthetic.points: must be an integer in 1..1000000, got 0");
         assertThat(tasksEnd()).isEqualTo(before);

@@ -36,8 +36,9 @@ final class LockRenewer {
 
     /**
      * Waits for {@code piece}, the running piece of {@code taken}. When the poll holds other records, a piece that runs
-     * past {@code shortPiece} ({@link BatchPolicy#SHORT} in service) first calls {@code shed} (which settles the finished ones and releases those not
-     * started); then every {@code renewEvery} the running record and any kept behind it are renewed.
+     * past {@code shortPiece} ({@link BatchPolicy#SHORT} in service) first calls {@code shed} (which settles the finished
+     * ones and releases those not started); then every {@code renewEvery} the running record and any kept behind it are
+     * renewed.
      */
     PieceOutput await(Taken taken, Future<PieceOutput> piece, Runnable shed) throws Exception {
         if (taken.holdsOthers()) {
