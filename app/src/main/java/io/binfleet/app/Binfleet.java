@@ -3,17 +3,33 @@ package io.binfleet.app;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.UncheckedIOException;
+
 /** The {@code binfleet} command. */
-@Command(name = "binfleet", mixinStandardHelpOptions = true, version = "binfleet 0.1.0",
+@Command(
+        name = "binfleet",
+        mixinStandardHelpOptions = true,
+        version = "binfleet 0.1.0",
         description = "Organized parallel simulations on a Kafka worker fleet.",
-        subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, BrokerCommand.class, WorkerCommand.class,
-                ReducerCommand.class, SubmitCommand.class, StatusCommand.class, CancelCommand.class, ResultCommand.class,
-                TopicsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ValidateCommand.class,
+            PlanCommand.class,
+            BrokerCommand.class,
+            WorkerCommand.class,
+            ReducerCommand.class,
+            SubmitCommand.class,
+            StatusCommand.class,
+            CancelCommand.class,
+            ResultCommand.class,
+            TopicsCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Binfleet implements Runnable {
     static {
         // the default of --workers (run) and --threads (worker): one piece per core
-        System.setProperty("binfleet.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        System.setProperty(
+                "binfleet.cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
     }
 
     @CommandLine.Spec
@@ -28,7 +44,7 @@ public final class Binfleet implements Runnable {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Binfleet()).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof KafkaOptions.ConnectionException || e instanceof java.io.UncheckedIOException) {
+            if (e instanceof KafkaOptions.ConnectionException || e instanceof UncheckedIOException) {
                 commandLine.getErr().println(e.getMessage());
                 return 1;
             }

@@ -12,17 +12,31 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "broker", mixinStandardHelpOptions = true,
-        description = "Run a standalone embedded single-node Kafka broker for a local fleet, until stopped (Ctrl-C, SIGTERM).")
+@Command(
+        name = "broker",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run a standalone embedded single-node Kafka broker for a local fleet, until stopped (Ctrl-C, SIGTERM).")
 final class BrokerCommand implements Callable<Integer> {
-    @Option(names = "--port", paramLabel = "P", defaultValue = "9092", description = "Client port (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--port",
+            paramLabel = "P",
+            defaultValue = "9092",
+            description = "Client port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Where the broker keeps its data across restarts (default: a temporary folder, deleted on exit).")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description =
+                    "Where the broker keeps its data across restarts (default: a temporary folder, deleted on exit).")
     Path data;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "binfleet.", description = "Topic prefix to create.")
+    @Option(
+            names = "--topic-prefix",
+            paramLabel = "PREFIX",
+            defaultValue = "binfleet.",
+            description = "Topic prefix to create.")
     String prefix;
 
     @Override

@@ -8,7 +8,9 @@ import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "cancel", mixinStandardHelpOptions = true,
+@Command(
+        name = "cancel",
+        mixinStandardHelpOptions = true,
         description = "Cancel a job: workers skip or stop its remaining pieces and it ends CANCELLED.")
 final class CancelCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JOB", description = "The job id.")

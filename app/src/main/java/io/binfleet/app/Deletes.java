@@ -7,8 +7,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 final class Deletes {
-    private Deletes() {
-    }
+    private Deletes() {}
 
     /** Deletes a folder and everything in it; a missing folder is fine. */
     static void tree(Path dir) throws IOException {

@@ -12,8 +12,7 @@ import java.time.temporal.ChronoUnit;
 
 /** Waits for a job to end, showing a progress bar (pieces done/total, elapsed, ETA) on a terminal. */
 final class JobFollower {
-    private JobFollower() {
-    }
+    private JobFollower() {}
 
     /**
      * @return the job's last event: DONE, FAILED or CANCELLED; or its latest state if {@code timeout} passed first
@@ -21,12 +20,23 @@ final class JobFollower {
     static JobEvent follow(JobWatcher watcher, String jobId, String title, int total, boolean bar, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        ProgressBar progress = bar ? new ProgressBarBuilder().setTaskName(title).setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).setUnit(" pieces", 1)
-                .setSpeedUnit(ChronoUnit.SECONDS).showSpeed().continuousUpdate().setMaxRenderedLength(100).build() : null;
+        ProgressBar progress = bar
+                ? new ProgressBarBuilder()
+                        .setTaskName(title)
+                        .setInitialMax(total)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setUpdateIntervalMillis(200)
+                        .setUnit(" pieces", 1)
+                        .setSpeedUnit(ChronoUnit.SECONDS)
+                        .showSpeed()
+                        .continuousUpdate()
+                        .setMaxRenderedLength(100)
+                        .build()
+                : null;
         try {
             while (true) {
-                JobEvent e = watcher.await(jobId, ev -> ev.state().terminal(), Duration.ofMillis(200)).orElse(null);
+                JobEvent e = watcher.await(jobId, ev -> ev.state().terminal(), Duration.ofMillis(200))
+                        .orElse(null);
                 JobEvent latest = watcher.latest(jobId).orElse(null);
                 if (progress != null && latest != null) {
                     progress.stepTo(latest.state() == JobEvent.State.DONE ? total : latest.done());
@@ -46,7 +56,13 @@ final class JobFollower {
     }
 
     static void summary(PrintStream out, JobEvent end, long wallMillis) {
-        out.printf("%s %s: %d/%d pieces, %.1f s%s%n", end.jobId(), end.state(), end.done(), end.total(), wallMillis / 1000.0,
+        out.printf(
+                "%s %s: %d/%d pieces, %.1f s%s%n",
+                end.jobId(),
+                end.state(),
+                end.done(),
+                end.total(),
+                wallMillis / 1000.0,
                 end.reason() == null ? "" : " (" + end.reason() + ")");
     }
 }

@@ -6,9 +6,9 @@ import io.binfleet.kafka.metrics.MetricsServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,28 +19,47 @@ final class KafkaOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:BINFLEET_BOOTSTRAP}",
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            defaultValue = "${env:BINFLEET_BOOTSTRAP}",
             description = "Kafka bootstrap servers (env BINFLEET_BOOTSTRAP).")
     String bootstrap;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
             description = "Standard Kafka client properties (TLS, SASL); secrets are never logged.")
     Path kafkaConfig;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:BINFLEET_TOPIC_PREFIX:-binfleet.}",
+    @Option(
+            names = "--topic-prefix",
+            paramLabel = "PREFIX",
+            defaultValue = "${env:BINFLEET_TOPIC_PREFIX:-binfleet.}",
             description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--delivery-limit", paramLabel = "N", defaultValue = "${env:BINFLEET_DELIVERY_LIMIT:-5}",
-            description = "How often the share group hands out one piece before its failure is final (2..10; set on the "
-                    + "group, give every service the same; env BINFLEET_DELIVERY_LIMIT; default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--delivery-limit",
+            paramLabel = "N",
+            defaultValue = "${env:BINFLEET_DELIVERY_LIMIT:-5}",
+            description =
+                    "How often the share group hands out one piece before its failure is final (2..10; set on the "
+                            + "group, give every service the same; env BINFLEET_DELIVERY_LIMIT; default: ${DEFAULT-VALUE}).")
     int deliveryLimit;
 
-    @Option(names = "--metrics-port", paramLabel = "P", defaultValue = "${env:BINFLEET_METRICS_PORT:--1}",
-            description = "Serve Prometheus metrics on http://BIND:P/metrics (env BINFLEET_METRICS_PORT; off by default).")
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "P",
+            defaultValue = "${env:BINFLEET_METRICS_PORT:--1}",
+            description =
+                    "Serve Prometheus metrics on http://BIND:P/metrics (env BINFLEET_METRICS_PORT; off by default).")
     int metricsPort;
 
-    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "${env:BINFLEET_METRICS_BIND:-0.0.0.0}",
+    @Option(
+            names = "--metrics-bind",
+            paramLabel = "ADDRESS",
+            defaultValue = "${env:BINFLEET_METRICS_BIND:-0.0.0.0}",
             description = "Address the metrics endpoint listens on (default: ${DEFAULT-VALUE}).")
     String metricsBind;
 
@@ -49,7 +68,8 @@ final class KafkaOptions {
         if (metricsPort < 0) {
             return new SimpleMeterRegistry();
         }
-        return closer.add(MetricsServer.start(metricsBind, metricsPort, service)).registry();
+        return closer.add(MetricsServer.start(metricsBind, metricsPort, service))
+                .registry();
     }
 
     /**

@@ -36,6 +36,7 @@ public final class LocalFleet implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(LocalFleet.class);
     /** How long start-up waits for the reducer to join its group before going on without waiting further. */
     private static final Duration REDUCER_START = Duration.ofSeconds(60);
+
     private final Closer closer = new Closer();
     private final KafkaSettings settings;
     private final boolean embedded;
@@ -47,15 +48,21 @@ public final class LocalFleet implements AutoCloseable {
     private LocalFleet(Builder b) throws IOException, InterruptedException {
         try {
             embedded = b.settings == null;
-            settings = embedded ? KafkaSettings.of(closer.add(EmbeddedBroker.start()).bootstrapServers()) : b.settings;
+            settings = embedded
+                    ? KafkaSettings.of(closer.add(EmbeddedBroker.start()).bootstrapServers())
+                    : b.settings;
             Path state = Files.createTempDirectory("binfleet-reducer-");
             closer.add(() -> Deletes.tree(state));
-            reducer = closer.add(new Reducer(settings, new Reducer.Config(state, b.stallTimeout, null), b.parser, b.registry));
+            reducer = closer.add(
+                    new Reducer(settings, new Reducer.Config(state, b.stallTimeout, null), b.parser, b.registry));
             reducer.start();
             for (int i = 0; i < b.workers; i++) {
                 String id = b.workers == 1 ? b.workerId : b.workerId + i;
-                Worker w = closer.add(new Worker(settings, new WorkerConfig(id, b.threads, b.renewEvery, b.allowedCommands, b.baseDir),
-                        b.parser, b.registry));
+                Worker w = closer.add(new Worker(
+                        settings,
+                        new WorkerConfig(id, b.threads, b.renewEvery, b.allowedCommands, b.baseDir),
+                        b.parser,
+                        b.registry));
                 workers.add(w);
                 w.start();
             }
@@ -147,8 +154,7 @@ public final class LocalFleet implements AutoCloseable {
         private SpecParser parser = SpecParser.builtin();
         private MeterRegistry registry = new SimpleMeterRegistry();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Run on this cluster instead of an embedded broker. */
         public Builder settings(KafkaSettings value) {
@@ -159,7 +165,8 @@ public final class LocalFleet implements AutoCloseable {
         /** {@code count} worker processes' worth of workers, each with {@code threadsEach} threads. */
         public Builder workers(int count, int threadsEach) {
             if (count < 1 || threadsEach < 1) {
-                throw new IllegalArgumentException("workers and threads must be >= 1, got " + count + " and " + threadsEach);
+                throw new IllegalArgumentException(
+                        "workers and threads must be >= 1, got " + count + " and " + threadsEach);
             }
             workers = count;
             threads = threadsEach;

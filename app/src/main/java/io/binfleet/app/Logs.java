@@ -6,8 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /** Log levels set from the command line. */
 final class Logs {
-    private Logs() {
-    }
+    private Logs() {}
 
     /** binfleet's own INFO lines would break the progress bar: keep warnings and errors only. */
     static void quiet() {

@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "plan", mixinStandardHelpOptions = true,
+@Command(
+        name = "plan",
+        mixinStandardHelpOptions = true,
         description = "Validate a job file and show the pieces its split makes, without publishing anything.")
 final class PlanCommand implements Callable<Integer> {
     @Spec
@@ -41,12 +43,19 @@ final class PlanCommand implements Callable<Integer> {
             out.println(Codec.writeString(array));
             return 0;
         }
-        out.printf("%s: %d pieces (%s split of %s, simulation %s, merge %s)%n", s.name(), pieces.size(), s.split().type(),
-                s.system().type(), s.simulation().type(), s.merge().type());
+        out.printf(
+                "%s: %d pieces (%s split of %s, simulation %s, merge %s)%n",
+                s.name(),
+                pieces.size(),
+                s.split().type(),
+                s.system().type(),
+                s.simulation().type(),
+                s.merge().type());
         out.printf("%6s  %-20s  %s%n", "piece", "seed", "args");
         for (Plan.PlannedPiece p : pieces) {
-            out.printf("%6d  %-20s  %s%n", p.index(), p.seed() == null ? "(entropy)" : p.seed().toString(),
-                    Codec.writeString(p.args()));
+            out.printf(
+                    "%6d  %-20s  %s%n",
+                    p.index(), p.seed() == null ? "(entropy)" : p.seed().toString(), Codec.writeString(p.args()));
         }
         return 0;
     }

@@ -1,8 +1,8 @@
 package io.binfleet.app;
 
 import io.binfleet.core.spec.SpecParser;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.binfleet.reducer.Reducer;
+import io.micrometer.core.instrument.MeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,17 +12,29 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "reducer", mixinStandardHelpOptions = true,
-        description = "Run the reducer: collect every piece of every job, merge, publish results (Kafka Streams, exactly once).")
+@Command(
+        name = "reducer",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the reducer: collect every piece of every job, merge, publish results (Kafka Streams, exactly once).")
 final class ReducerCommand implements Callable<Integer> {
-    @Option(names = "--out", paramLabel = "DIR", description = "Also write OUT/<jobId>/result.json, result.csv, plot.png.")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Also write OUT/<jobId>/result.json, result.csv, plot.png.")
     Path out;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:BINFLEET_STATE_DIR:-.binfleet/reducer-state}",
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            defaultValue = "${env:BINFLEET_STATE_DIR:-.binfleet/reducer-state}",
             description = "Where the reducer keeps its stores (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "1800",
+    @Option(
+            names = "--stall-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "1800",
             description = "Fail a job as STALLED after this long without a finished piece (default: ${DEFAULT-VALUE}).")
     long stallSeconds;
 
@@ -35,8 +47,11 @@ final class ReducerCommand implements Callable<Integer> {
         try (Closer closer = new Closer()) {
             closer.add(stopped::countDown);
             MeterRegistry metrics = kafka.metrics(closer, "reducer");
-            Reducer reducer = closer.add(new Reducer(kafka.connect(),
-                    new Reducer.Config(stateDir, Duration.ofSeconds(stallSeconds), out), SpecParser.builtin(), metrics));
+            Reducer reducer = closer.add(new Reducer(
+                    kafka.connect(),
+                    new Reducer.Config(stateDir, Duration.ofSeconds(stallSeconds), out),
+                    SpecParser.builtin(),
+                    metrics));
             reducer.start();
             stopped.await();
         }

@@ -1,9 +1,9 @@
 package io.binfleet.app;
 
-import io.binfleet.core.spec.SpecParser;
-import io.binfleet.kafka.ResultReader;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobResult;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.ResultReader;
 import io.binfleet.reducer.ResultFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,8 +15,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "result", mixinStandardHelpOptions = true,
-        description = "Print a job's merged result (result.json), or write result.json, result.csv and plot.png with --out.")
+@Command(
+        name = "result",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print a job's merged result (result.json), or write result.json, result.csv and plot.png with --out.")
 final class ResultCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JOB", description = "The job id.")
     String jobId;

@@ -18,29 +18,45 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a job all-in-one: an embedded single-node Kafka broker (or --bootstrap), a reducer and "
-                + "workers in this process; submit, show progress, write result.json, result.csv and plot.png.",
-                "Exit code 0 only if the job ends DONE."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a job all-in-one: an embedded single-node Kafka broker (or --bootstrap), a reducer and "
+                    + "workers in this process; submit, show progress, write result.json, result.csv and plot.png.",
+            "Exit code 0 only if the job ends DONE."
+        })
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JOB.json", description = "The job spec.")
     Path job;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Pieces run at a time (default: cores, ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--workers",
+            paramLabel = "N",
+            description = "Pieces run at a time (default: cores, ${DEFAULT-VALUE}).",
             defaultValue = "${sys:binfleet.cores}")
     int workers;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where to write the result files (default: out/<jobId>).")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Where to write the result files (default: out/<jobId>).")
     Path out;
 
-    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "1800",
-            description = "Fail the job as STALLED after this long without a finished piece (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stall-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "1800",
+            description =
+                    "Fail the job as STALLED after this long without a finished piece (default: ${DEFAULT-VALUE}).")
     long stallSeconds;
 
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log what the broker, reducer and workers do.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Log what the broker, reducer and workers do.")
     boolean verbose;
 
     @Mixin
@@ -63,7 +79,9 @@ final class RunCommand implements Callable<Integer> {
         long start = System.nanoTime();
         // a user's own job may run the programs its simulation declares, in the job file's folder
         Path folder = job.toAbsolutePath().getParent();
-        LocalFleet.Builder fleet = LocalFleet.builder().workers(1, workers).stallTimeout(Duration.ofSeconds(stallSeconds))
+        LocalFleet.Builder fleet = LocalFleet.builder()
+                .workers(1, workers)
+                .stallTimeout(Duration.ofSeconds(stallSeconds))
                 .commands(spec.simulation().programs(), folder);
         try (Closer closer = new Closer()) {
             if (kafka.hasBootstrap()) {
@@ -77,24 +95,36 @@ final class RunCommand implements Callable<Integer> {
             }
             double startup = (System.nanoTime() - start) / 1e9;
             JobSubmitter.Submitted submitted = local.submit(spec);
-            err.printf("%s: %d pieces on %d workers (%s in %.1f s)%n", submitted.jobId(), submitted.pieces(), workers,
-                    local.embedded() ? "embedded broker started" : "Kafka at " + settings.bootstrap(), startup);
-            JobEvent end = JobFollower.follow(local.watcher(), submitted.jobId(), spec.name(), submitted.pieces(), !noProgress,
+            err.printf(
+                    "%s: %d pieces on %d workers (%s in %.1f s)%n",
+                    submitted.jobId(),
+                    submitted.pieces(),
+                    workers,
+                    local.embedded() ? "embedded broker started" : "Kafka at " + settings.bootstrap(),
+                    startup);
+            JobEvent end = JobFollower.follow(
+                    local.watcher(),
+                    submitted.jobId(),
+                    spec.name(),
+                    submitted.pieces(),
+                    !noProgress,
                     Duration.ofDays(365));
             if (end.state() != JobEvent.State.DONE) {
                 JobFollower.summary(err, end, (end.at() - submitted.submittedAt()));
                 return 2;
             }
-            Optional<JobResult> result = local.result(submitted.jobId(), Duration.ofSeconds(30));
+            Optional<JobResult> result = local.result(submitted.jobId(), Duration.ofMinutes(2));
             if (result.isEmpty()) {
                 err.println(submitted.jobId() + " is DONE but its result could not be read");
                 return 2;
             }
             Path dir = out != null ? out : ResultFiles.folder(Path.of("out"), submitted.jobId());
             ResultFiles.write(dir, result.get(), spec.simulation().chart());
-            JobFollower.summary(err, end, result.get().completedAt() - result.get().submittedAt());
-            err.printf("wrote %s/{result.json,result.csv,plot.png}; wall %.1f s including %.1f s start-up%n", dir,
-                    (System.nanoTime() - start) / 1e9, startup);
+            JobFollower.summary(
+                    err, end, result.get().completedAt() - result.get().submittedAt());
+            err.printf(
+                    "wrote %s/{result.json,result.csv,plot.png}; wall %.1f s including %.1f s start-up%n",
+                    dir, (System.nanoTime() - start) / 1e9, startup);
             return 0;
         }
     }

@@ -12,8 +12,7 @@ import java.nio.file.Path;
 
 /** Reads and validates a job file, printing every problem. */
 final class Specs {
-    private Specs() {
-    }
+    private Specs() {}
 
     /** The spec, or {@code null} after printing why it is not valid. */
     static JobSpec read(Path file, PrintWriter err) {
@@ -30,7 +29,8 @@ final class Specs {
         try {
             return SpecParser.builtin().parse(json);
         } catch (SpecException e) {
-            err.println(file + ": " + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s") + ":");
+            err.println(file + ": " + e.problems().size() + " problem"
+                    + (e.problems().size() == 1 ? "" : "s") + ":");
             e.problems().forEach(p -> err.println("  " + p));
             return null;
         }

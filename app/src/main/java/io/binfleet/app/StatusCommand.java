@@ -1,10 +1,10 @@
 package io.binfleet.app;
 
-import io.binfleet.kafka.ResultReader;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.ResultReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -12,12 +12,13 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "List jobs with their progress, or show one job with its pieces.")
 final class StatusCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JOB", arity = "0..1", description = "A job id: show it with its pieces.")
@@ -41,9 +42,16 @@ final class StatusCommand implements Callable<Integer> {
         long now = System.currentTimeMillis();
         if (jobId == null) {
             out.printf("%-32s %-10s %11s %9s %9s  %s%n", "JOB", "STATE", "PIECES", "ELAPSED", "ETA", "REASON");
-            jobs.values().stream().sorted(Comparator.comparingLong(JobEvent::submittedAt))
-                    .forEach(e -> out.printf("%-32s %-10s %11s %9s %9s  %s%n", e.jobId(), e.state(), e.done() + "/" + e.total(),
-                            seconds(elapsed(e, now)), eta(e, now), e.reason() == null ? "" : e.reason()));
+            jobs.values().stream()
+                    .sorted(Comparator.comparingLong(JobEvent::submittedAt))
+                    .forEach(e -> out.printf(
+                            "%-32s %-10s %11s %9s %9s  %s%n",
+                            e.jobId(),
+                            e.state(),
+                            e.done() + "/" + e.total(),
+                            seconds(elapsed(e, now)),
+                            eta(e, now),
+                            e.reason() == null ? "" : e.reason()));
             return 0;
         }
         JobEvent e = jobs.get(jobId);
@@ -51,8 +59,9 @@ final class StatusCommand implements Callable<Integer> {
             System.err.println("no job " + jobId);
             return 1;
         }
-        out.printf("job       %s (%s)%nstate     %s%npieces    %d/%d%nelapsed   %s%neta       %s%n", e.jobId(), e.name(), e.state(),
-                e.done(), e.total(), seconds(elapsed(e, now)), eta(e, now));
+        out.printf(
+                "job       %s (%s)%nstate     %s%npieces    %d/%d%nelapsed   %s%neta       %s%n",
+                e.jobId(), e.name(), e.state(), e.done(), e.total(), seconds(elapsed(e, now)), eta(e, now));
         if (e.reason() != null) {
             out.printf("reason    %s%n", e.reason());
         }
@@ -60,13 +69,20 @@ final class StatusCommand implements Callable<Integer> {
         for (PieceResult p : ResultReader.pieces(settings, jobId)) {
             pieces.putIfAbsent(p.piece(), p);
         }
-        out.printf("%n%6s  %-7s %-20s %9s %8s  %s%n", "piece", "outcome", "worker", "seconds", "attempt", "seed / error");
+        out.printf(
+                "%n%6s  %-7s %-20s %9s %8s  %s%n", "piece", "outcome", "worker", "seconds", "attempt", "seed / error");
         for (int i = 0; i < e.total(); i++) {
             PieceResult p = pieces.get(i);
             if (p == null) {
                 out.printf("%6d  %-7s%n", i, "pending");
             } else {
-                out.printf("%6d  %-7s %-20s %9.2f %8d  %s%n", i, p.outcome(), p.worker(), p.seconds(), p.attempts(),
+                out.printf(
+                        "%6d  %-7s %-20s %9.2f %8d  %s%n",
+                        i,
+                        p.outcome(),
+                        p.worker(),
+                        p.seconds(),
+                        p.attempts(),
                         p.error() != null ? p.error() : Long.toString(p.seed()));
             }
         }
@@ -88,5 +104,4 @@ final class StatusCommand implements Callable<Integer> {
     private static String seconds(long millis) {
         return String.format("%.1fs", millis / 1000.0);
     }
-
 }

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-@Command(name = "submit", mixinStandardHelpOptions = true,
+@Command(
+        name = "submit",
+        mixinStandardHelpOptions = true,
         description = "Validate a job file and publish it to a running fleet; prints the job id.")
 final class SubmitCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JOB.json", description = "The job spec.")
@@ -25,7 +27,11 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "Wait for the job to end; exit 0 only if it ends DONE.")
     boolean await;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "86400", description = "With --wait: give up after this long.")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "86400",
+            description = "With --wait: give up after this long.")
     long timeout;
 
     @Mixin
@@ -40,16 +46,18 @@ final class SubmitCommand implements Callable<Integer> {
         KafkaSettings settings = kafka.connect();
         try (Closer closer = new Closer()) {
             JobWatcher watcher = await ? closer.add(new JobWatcher(settings).start()) : null;
-            JobSubmitter.Submitted s = closer.add(new JobSubmitter(settings, SpecParser.builtin(), kafka.metrics(closer, "producer")))
+            JobSubmitter.Submitted s = closer.add(
+                            new JobSubmitter(settings, SpecParser.builtin(), kafka.metrics(closer, "producer")))
                     .submit(spec);
             System.out.println(s.jobId());
             if (watcher == null) {
                 return 0;
             }
-            JobEvent end = JobFollower.follow(watcher, s.jobId(), spec.name(), s.pieces(), System.console() != null,
-                    Duration.ofSeconds(timeout));
+            JobEvent end = JobFollower.follow(
+                    watcher, s.jobId(), spec.name(), s.pieces(), System.console() != null, Duration.ofSeconds(timeout));
             if (end == null || !end.state().terminal()) {
-                System.err.println(s.jobId() + ": still " + (end == null ? "SUBMITTED" : end.state()) + " after " + timeout + " s");
+                System.err.println(s.jobId() + ": still " + (end == null ? "SUBMITTED" : end.state()) + " after "
+                        + timeout + " s");
                 return 3;
             }
             JobFollower.summary(System.err, end, end.at() - s.submittedAt());

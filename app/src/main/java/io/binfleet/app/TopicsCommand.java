@@ -6,8 +6,11 @@ import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "topics", mixinStandardHelpOptions = true,
-        description = "Create binfleet's topics and set up the worker share group, then exit (idempotent; every service does it too).")
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
+        description =
+                "Create binfleet's topics and set up the worker share group, then exit (idempotent; every service does it too).")
 final class TopicsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -18,7 +21,8 @@ final class TopicsCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(settings.client())) {
             settings.topics().ensure(admin);
         }
-        System.err.println("topics ready: " + String.join(", ", settings.topics().all()));
+        System.err.println(
+                "topics ready: " + String.join(", ", settings.topics().all()));
         return 0;
     }
 }

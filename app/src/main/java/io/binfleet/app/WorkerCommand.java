@@ -1,9 +1,9 @@
 package io.binfleet.app;
 
 import io.binfleet.core.spec.SpecParser;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.binfleet.worker.Worker;
 import io.binfleet.worker.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -20,27 +20,43 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-@Command(name = "worker", mixinStandardHelpOptions = true,
-        description = "Run a worker: take pieces from the share group, run them, publish their results. SIGTERM finishes or releases the running pieces.")
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run a worker: take pieces from the share group, run them, publish their results. SIGTERM finishes or releases the running pieces.")
 final class WorkerCommand implements Callable<Integer> {
     private static final Logger LOGGER = LoggerFactory.getLogger(WorkerCommand.class);
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "${sys:binfleet.cores}",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "${sys:binfleet.cores}",
             description = "Pieces run at a time (default: cores, ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--id", paramLabel = "NAME", description = "Worker name in results and logs (default: host-pid).")
     String id;
 
-    @Option(names = "--renew-every", paramLabel = "SECONDS", defaultValue = "10",
-            description = "Renew the lock of a running piece this often (default: ${DEFAULT-VALUE}); keep it below the group's record lock.")
+    @Option(
+            names = "--renew-every",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
+            description =
+                    "Renew the lock of a running piece this often (default: ${DEFAULT-VALUE}); keep it below the group's record lock.")
     double renewSeconds;
 
-    @Option(names = "--allow-command", paramLabel = "PROGRAM",
-            description = "An external program this worker may run (repeatable; exact match of the command's first word). None by default.")
+    @Option(
+            names = "--allow-command",
+            paramLabel = "PROGRAM",
+            description =
+                    "An external program this worker may run (repeatable; exact match of the command's first word). None by default.")
     List<String> allowCommands = new ArrayList<>();
 
-    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".",
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            defaultValue = ".",
             description = "The folder external programs run in (default: the current one).")
     Path workDir;
 
@@ -49,17 +65,27 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String name = id != null ? id : hostName() + "-" + ProcessHandle.current().pid();
+        String name =
+                id != null ? id : hostName() + "-" + ProcessHandle.current().pid();
         try (Closer closer = new Closer()) {
             MeterRegistry metrics = kafka.metrics(closer, "worker");
-            Worker worker = closer.add(new Worker(kafka.connect(), new WorkerConfig(name, threads,
-                    Duration.ofMillis((long) (renewSeconds * 1000)), Set.copyOf(allowCommands), workDir), SpecParser.builtin(),
+            Worker worker = closer.add(new Worker(
+                    kafka.connect(),
+                    new WorkerConfig(
+                            name,
+                            threads,
+                            Duration.ofMillis((long) (renewSeconds * 1000)),
+                            Set.copyOf(allowCommands),
+                            workDir),
+                    SpecParser.builtin(),
                     metrics));
             worker.start();
             // until SIGTERM (the closer closes the worker) or a fatal error in one of its threads
             Optional<Throwable> fatal = worker.awaitStopped();
             if (fatal.isPresent()) {
-                LOGGER.error("worker {} stopped on a fatal error; exiting with status 1 so that it is restarted: {}", name,
+                LOGGER.error(
+                        "worker {} stopped on a fatal error; exiting with status 1 so that it is restarted: {}",
+                        name,
                         fatal.get().toString());
                 return 1;
             }

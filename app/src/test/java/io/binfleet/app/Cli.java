@@ -6,11 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /** Runs the binfleet command in this JVM and captures what it prints. */
 final class Cli {
-    record Outcome(int exit, String out, String err) {
-    }
+    record Outcome(int exit, String out, String err) {}
 
-    private Cli() {
-    }
+    private Cli() {}
 
     static synchronized Outcome run(String... args) {
         PrintStream out = System.out;

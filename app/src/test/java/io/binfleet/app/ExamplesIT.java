@@ -37,10 +37,15 @@ class ExamplesIT {
     @Test
     void externalPython_runsThePythonProgramOnEveryPiece() throws Exception {
         Process probe = new ProcessBuilder("python3", "-c", "import numpy").start();
-        Assumptions.assumeTrue(probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0,
+        Assumptions.assumeTrue(
+                probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0,
                 "python3 with numpy is not installed here");
         Path out = dir.resolve("out");
-        Cli.Outcome o = Cli.run("run", EXAMPLES.resolve("external-python/job.json").toString(), "--out", out.toString(),
+        Cli.Outcome o = Cli.run(
+                "run",
+                EXAMPLES.resolve("external-python/job.json").toString(),
+                "--out",
+                out.toString(),
                 "--no-progress");
         assertThat(o.exit()).as(o.err()).isZero();
         JsonNode r = Codec.readTree(Files.readAllBytes(out.resolve("result.json")));

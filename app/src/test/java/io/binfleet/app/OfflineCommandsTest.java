@@ -1,5 +1,6 @@
 package io.binfleet.app;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,18 +22,21 @@ class OfflineCommandsTest {
 
     @Test
     void validate_aBadSpec_exitsOne_listingEveryProblem() throws Exception {
-        Path f = job("{\"name\": \"x\", \"system\": {\"Ising2D\": {\"L\": 7}}, \"parallel\": {\"split\": \"replicas\", \"count\": 0},"
-                + " \"simulation\": {\"name\": \"synthetic\"}}");
+        Path f = job(
+                "{\"name\": \"x\", \"system\": {\"Ising2D\": {\"L\": 7}}, \"parallel\": {\"split\": \"replicas\", \"count\": 0},"
+                        + " \"simulation\": {\"name\": \"synthetic\"}}");
         Cli.Outcome o = Cli.run("validate", f.toString());
         assertThat(o.exit()).isEqualTo(1);
-        assertThat(o.err()).isEqualTo(f + ": 2 problems:\n  system.Ising2D.L: must be an even integer in 4..256, got 7\n"
-                + "  parallel.count: must be an integer in 1..100000, got 0\n");
+        assertThat(o.err())
+                .isEqualTo(f + ": 2 problems:\n  system.Ising2D.L: must be an even integer in 4..256, got 7\n"
+                        + "  parallel.count: must be an integer in 1..100000, got 0\n");
     }
 
     @Test
     void validate_aGoodSpec_exitsZero() throws Exception {
-        Path f = job("{\"name\": \"x\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": \"replicas\", \"count\": 4},"
-                + " \"simulation\": {\"name\": \"synthetic\"}}");
+        Path f = job(
+                "{\"name\": \"x\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": \"replicas\", \"count\": 4},"
+                        + " \"simulation\": {\"name\": \"synthetic\"}}");
         Cli.Outcome o = Cli.run("validate", f.toString());
         assertThat(o.exit()).isZero();
         assertThat(o.out()).isEqualTo(f + ": valid (4 pieces, Synthetic, synthetic, merge mean)\n");
@@ -47,12 +51,14 @@ class OfflineCommandsTest {
 
     @Test
     void plan_json_printsEachPiecesArgs() throws Exception {
-        Path f = job("{\"name\": \"x\", \"system\": {\"Ising2D\": {\"L\": 4}}, \"parallel\": {\"split\": \"grid\", \"param\": \"T\","
-                + " \"from\": 1, \"to\": 2, \"points\": 3, \"bins\": 2, \"extend\": 0}, \"simulation\": {\"name\": \"synthetic\"}}");
+        Path f = job(
+                "{\"name\": \"x\", \"system\": {\"Ising2D\": {\"L\": 4}}, \"parallel\": {\"split\": \"grid\", \"param\": \"T\","
+                        + " \"from\": 1, \"to\": 2, \"points\": 3, \"bins\": 2, \"extend\": 0}, \"simulation\": {\"name\": \"synthetic\"}}");
         // synthetic does not run on Ising2D: plan refuses like validate does
         assertThat(Cli.run("plan", f.toString()).exit()).isEqualTo(1);
-        Path g = job("{\"name\": \"x\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": {\"split\": \"grid\", \"param\": \"T\","
-                + " \"from\": 1, \"to\": 2, \"points\": 3, \"bins\": 2, \"extend\": 0}, \"simulation\": {\"name\": \"synthetic\"}}");
+        Path g = job(
+                "{\"name\": \"x\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": {\"split\": \"grid\", \"param\": \"T\","
+                        + " \"from\": 1, \"to\": 2, \"points\": 3, \"bins\": 2, \"extend\": 0}, \"simulation\": {\"name\": \"synthetic\"}}");
         Cli.Outcome o = Cli.run("plan", "--json", g.toString());
         assertThat(o.exit()).isZero();
         assertThat(o.out()).isEqualTo("[{\"param\":\"T\",\"values\":[1,1.5]},{\"param\":\"T\",\"values\":[1.5,2]}]\n");
@@ -64,12 +70,23 @@ class OfflineCommandsTest {
     void help_listsEveryCommand() {
         Cli.Outcome o = Cli.run("--help");
         assertThat(o.exit()).isZero();
-        assertThat(o.out()).contains("run", "validate", "plan", "broker", "worker", "reducer", "submit", "status", "cancel", "result");
+        assertThat(o.out())
+                .contains(
+                        "run",
+                        "validate",
+                        "plan",
+                        "broker",
+                        "worker",
+                        "reducer",
+                        "submit",
+                        "status",
+                        "cancel",
+                        "result");
     }
 
     @Test
     void clientCommands_withoutABootstrap_sayWhatTheyNeed() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("BINFLEET_BOOTSTRAP") == null);
+        Assumptions.assumeTrue(System.getenv("BINFLEET_BOOTSTRAP") == null);
         for (String command : new String[] {"status", "worker", "reducer", "topics"}) {
             Cli.Outcome o = Cli.run(command);
             assertThat(o.exit()).isEqualTo(1);

@@ -19,8 +19,10 @@ class RunCommandIT {
     @Test
     void run_writesResultJsonCsvAndPlot_andExitsZero() throws Exception {
         Path job = dir.resolve("job.json");
-        Files.writeString(job, "{\"name\": \"run-it\", \"system\": {\"Synthetic\": {\"points\": 7}}, \"parallel\": {\"split\": \"replicas\","
-                + " \"count\": 8}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.05, \"seed\": 4}}");
+        Files.writeString(
+                job,
+                "{\"name\": \"run-it\", \"system\": {\"Synthetic\": {\"points\": 7}}, \"parallel\": {\"split\": \"replicas\","
+                        + " \"count\": 8}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.05, \"seed\": 4}}");
         Path out = dir.resolve("out");
         Cli.Outcome o = Cli.run("run", job.toString(), "--workers", "2", "--out", out.toString(), "--no-progress");
         assertThat(o.exit()).as(o.err()).isZero();
@@ -30,7 +32,8 @@ class RunCommandIT {
         assertThat(result.get("x")).hasSize(7);
         assertThat(result.get("y")).hasSize(7);
         assertThat(result.get("pieces")).hasSize(8);
-        assertThat(result.get("completedAt").asLong()).isGreaterThanOrEqualTo(result.get("submittedAt").asLong());
+        assertThat(result.get("completedAt").asLong())
+                .isGreaterThanOrEqualTo(result.get("submittedAt").asLong());
         assertThat(result.get("spec").get("simulation").get("seed").asLong()).isEqualTo(4);
         List<String> csv = Files.readAllLines(out.resolve("result.csv"));
         assertThat(csv).hasSize(8);
@@ -42,12 +45,23 @@ class RunCommandIT {
     @Test
     void run_aJobThatFails_exitsNonZero_withTheReason() throws Exception {
         Path job = dir.resolve("fail.json");
-        Files.writeString(job, "{\"name\": \"fails\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": {\"split\": \"replicas\","
-                + " \"count\": 2}, \"simulation\": {\"name\": \"synthetic\", \"fail\": 1}}");
-        Cli.Outcome o = Cli.run("run", job.toString(), "--workers", "1", "--out", dir.resolve("o").toString(), "--no-progress");
+        Files.writeString(
+                job,
+                "{\"name\": \"fails\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": {\"split\": \"replicas\","
+                        + " \"count\": 2}, \"simulation\": {\"name\": \"synthetic\", \"fail\": 1}}");
+        Cli.Outcome o = Cli.run(
+                "run",
+                job.toString(),
+                "--workers",
+                "1",
+                "--out",
+                dir.resolve("o").toString(),
+                "--no-progress");
         assertThat(o.exit()).isEqualTo(2);
-        assertThat(o.err()).containsPattern("fails-[0-9a-f]{8} FAILED: .*piece [01] failed: failed 5 times, last: SyntheticFailure: "
-                + "synthetic failure of piece [01] \\(fail = 1.0\\)");
+        assertThat(o.err())
+                .containsPattern(
+                        "fails-[0-9a-f]{8} FAILED: .*piece [01] failed: failed 5 times, last: SyntheticFailure: "
+                                + "synthetic failure of piece [01] \\(fail = 1.0\\)");
         assertThat(dir.resolve("o")).doesNotExist();
     }
 

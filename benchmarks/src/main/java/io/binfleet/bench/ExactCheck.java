@@ -1,13 +1,24 @@
 package io.binfleet.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spec.SpecParser;
+import io.binfleet.core.spi.Piece;
+import io.binfleet.core.spi.Series;
 import io.binfleet.simulations.ising.BealeDos;
 import io.binfleet.simulations.ising.Kaufman;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Scores a {@code result.json} of an Ising job against exact results: for a density of states, max |Δ ln g(E)|
@@ -16,8 +27,7 @@ import java.nio.file.Path;
  * Usage: {@code ExactCheck result.json}.
  */
 public final class ExactCheck {
-    private ExactCheck() {
-    }
+    private ExactCheck() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
@@ -34,8 +44,9 @@ public final class ExactCheck {
         double J = ising.path("J").asDouble(1);
         String simulation = r.path("spec").path("simulation").path("name").asText();
         double wall = (r.get("completedAt").asLong() - r.get("submittedAt").asLong()) / 1000.0;
-        System.out.printf("%s: L=%d %s, %d pieces, submit→result %.2f s%n", r.get("jobId").asText(), L, simulation,
-                r.get("pieces").size(), wall);
+        System.out.printf(
+                "%s: L=%d %s, %d pieces, submit→result %.2f s%n",
+                r.get("jobId").asText(), L, simulation, r.get("pieces").size(), wall);
         if ("wang-landau".equals(simulation) && "none".equals(r.get("merge").asText())) {
             remerge(r, L, J);
         } else if ("wang-landau".equals(simulation)) {
@@ -47,29 +58,35 @@ public final class ExactCheck {
 
     /** For a job merged with "none": merges its pieces with each rule and scores every result. */
     private static void remerge(JsonNode r, int L, double J) {
-        java.util.List<io.binfleet.core.spi.Piece> pieces = new java.util.ArrayList<>();
-        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = r.get("series").fields(); it.hasNext(); ) {
-            java.util.Map.Entry<String, JsonNode> e = it.next();
+        List<Piece> pieces = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = r.get("series").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
             int index = Integer.parseInt(e.getKey().substring("piece.".length()));
-            java.util.List<Double> xs = new java.util.ArrayList<>();
-            java.util.List<Double> ys = new java.util.ArrayList<>();
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
             for (int k = 0; k < e.getValue().size(); k++) {
                 if (!e.getValue().get(k).isNull()) {
                     xs.add(r.get("x").get(k).asDouble());
                     ys.add(e.getValue().get(k).asDouble());
                 }
             }
-            pieces.add(new io.binfleet.core.spi.Piece(index, xs.stream().mapToDouble(Double::doubleValue).toArray(),
+            pieces.add(new Piece(
+                    index,
+                    xs.stream().mapToDouble(Double::doubleValue).toArray(),
                     ys.stream().mapToDouble(Double::doubleValue).toArray()));
         }
-        com.fasterxml.jackson.databind.node.ObjectNode spec = (com.fasterxml.jackson.databind.node.ObjectNode) r.get("spec").deepCopy();
-        for (String merge : new String[] {"{\"method\": \"join\", \"at\": \"middle\"}", "{\"method\": \"join\", \"at\": \"slope\"}",
-                "{\"method\": \"align\", \"weights\": \"uniform\"}", "{\"method\": \"align\", \"weights\": \"tukey\", \"alpha\": 0.5}"}) {
+        ObjectNode spec = (ObjectNode) r.get("spec").deepCopy();
+        for (String merge : new String[] {
+            "{\"method\": \"join\", \"at\": \"middle\"}",
+            "{\"method\": \"join\", \"at\": \"slope\"}",
+            "{\"method\": \"align\", \"weights\": \"uniform\"}",
+            "{\"method\": \"align\", \"weights\": \"tukey\", \"alpha\": 0.5}"
+        }) {
             spec.set("merge", Codec.readTree(merge));
-            io.binfleet.core.spi.Series s = io.binfleet.core.spec.SpecParser.builtin().parse(spec).merge().merge(pieces);
-            com.fasterxml.jackson.databind.node.ObjectNode merged = Codec.object();
-            com.fasterxml.jackson.databind.node.ArrayNode x = merged.putArray("x");
-            com.fasterxml.jackson.databind.node.ArrayNode y = merged.putArray("y");
+            Series s = SpecParser.builtin().parse(spec).merge().merge(pieces);
+            ObjectNode merged = Codec.object();
+            ArrayNode x = merged.putArray("x");
+            ArrayNode y = merged.putArray("y");
             for (int k = 0; k < s.x().length; k++) {
                 x.add(s.x()[k]);
                 y.add(s.y()[k]);
@@ -117,16 +134,18 @@ public final class ExactCheck {
         Path cache = Path.of("bench", "out", "exact-lng-" + L + ".txt");
         try {
             if (Files.exists(cache)) {
-                return Files.readAllLines(cache).stream().mapToDouble(Double::parseDouble).toArray();
+                return Files.readAllLines(cache).stream()
+                        .mapToDouble(Double::parseDouble)
+                        .toArray();
             }
             long start = System.nanoTime();
             double[] lnG = BealeDos.lnG(L);
             System.out.printf("exact g(E) (Beale) in %.1f s%n", (System.nanoTime() - start) / 1e9);
             Files.createDirectories(cache.getParent());
-            Files.write(cache, java.util.Arrays.stream(lnG).mapToObj(Double::toString).toList());
+            Files.write(cache, Arrays.stream(lnG).mapToObj(Double::toString).toList());
             return lnG;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -37,7 +37,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgs = {"-Xmx4g"})
 public class MergeBenchmark {
     static final int PIECES = 64;
     static final int POINTS = 100_000;
@@ -67,7 +69,16 @@ public class MergeBenchmark {
         join = merge(new JoinMerge(), "{\"at\": \"slope\"}");
         sum = merge(new SumMerge(), "{\"weights\": \"tukey\", \"alpha\": 0.5}");
         align = merge(new AlignMerge(), "{}");
-        result = PieceResult.ok("job", 0, 1, 1, "w", 1, 1, new PieceOutput(pieces.get(0).x(), pieces.get(0).y()), 1);
+        result = PieceResult.ok(
+                "job",
+                0,
+                1,
+                1,
+                "w",
+                1,
+                1,
+                new PieceOutput(pieces.get(0).x(), pieces.get(0).y()),
+                1);
         resultJson = Codec.write(result);
     }
 

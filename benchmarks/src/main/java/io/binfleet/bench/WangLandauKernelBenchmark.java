@@ -44,7 +44,7 @@ public class WangLandauKernelBenchmark {
         IsingLattice lattice = new IsingLattice(L);
         wl = new WangLandau(lattice, 0, L * L);
         rng = new Xoshiro256(Seeds.generator(1));
-        wl.run(rng, false, 0.8, 1, 1e-3, 50_000_000L * L * L / 1024, () -> false, f -> { });
+        wl.run(rng, false, 0.8, 1, 1e-3, 50_000_000L * L * L / 1024, () -> false, f -> {});
     }
 
     @Benchmark

@@ -10,14 +10,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * Latency on a warm fleet: an embedded broker, a reducer and 2 worker threads in this JVM; after a warm-up, JOBS jobs
@@ -26,16 +26,21 @@ import java.util.Arrays;
  * {@code WarmLatency [JOBS [PIECES [WARM_UP_JOBS]]]}.
  */
 public final class WarmLatency {
-    private WarmLatency() {
-    }
+    private WarmLatency() {}
 
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         int pieces = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        String spec = "{\"name\": \"latency\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": {\"split\": \"replicas\","
-                + " \"count\": " + pieces + "}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0}, \"merge\": {\"method\": \"mean\"}}";
-        try (LocalFleet fleet = LocalFleet.builder().workers(1, 2).workerId("bench").stallTimeout(Duration.ofMinutes(5)).start()) {
+        String spec =
+                "{\"name\": \"latency\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": {\"split\": \"replicas\","
+                        + " \"count\": " + pieces
+                        + "}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0}, \"merge\": {\"method\": \"mean\"}}";
+        try (LocalFleet fleet = LocalFleet.builder()
+                .workers(1, 2)
+                .workerId("bench")
+                .stallTimeout(Duration.ofMinutes(5))
+                .start()) {
             KafkaSettings settings = fleet.settings();
             {
                 for (int i = 0; i < warmUp; i++) {
@@ -47,8 +52,10 @@ public final class WarmLatency {
                 }
                 stages(settings, jobs);
                 Arrays.sort(ms);
-                System.out.printf("warm latency, submit -> merged result, %d trivial pieces, %d jobs: median %.0f ms, p95 %.0f ms, "
-                        + "min %.0f ms, max %.0f ms%n", pieces, jobs, ms[jobs / 2], ms[(int) Math.ceil(0.95 * jobs) - 1], ms[0], ms[jobs - 1]);
+                System.out.printf(
+                        "warm latency, submit -> merged result, %d trivial pieces, %d jobs: median %.0f ms, p95 %.0f ms, "
+                                + "min %.0f ms, max %.0f ms%n",
+                        pieces, jobs, ms[jobs / 2], ms[(int) Math.ceil(0.95 * jobs) - 1], ms[0], ms[jobs - 1]);
             }
         }
     }
@@ -61,9 +68,13 @@ public final class WarmLatency {
         Properties p = settings.client();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, long[]> t = new HashMap<>(); // job -> {tasks, first piece, last piece, result}
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
-            for (String topic : List.of(settings.topics().tasks(), settings.topics().pieces(), settings.topics().results())) {
+            for (String topic : List.of(
+                    settings.topics().tasks(),
+                    settings.topics().pieces(),
+                    settings.topics().results())) {
                 c.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
             }
             c.assign(tps);
@@ -83,10 +94,15 @@ public final class WarmLatency {
                 }
             }
         }
-        List<long[]> done = t.values().stream().filter(s -> s[3] > 0).sorted(Comparator.comparingLong(s -> s[0])).toList();
+        List<long[]> done = t.values().stream()
+                .filter(s -> s[3] > 0)
+                .sorted(Comparator.comparingLong(s -> s[0]))
+                .toList();
         done = done.subList(Math.max(0, done.size() - jobs), done.size());
-        System.out.printf("stages (median ms): tasks -> first piece result %.0f, first -> last piece result %.0f, "
-                        + "last piece -> merged result %.0f%n", median(done, 1, 0), median(done, 2, 1), median(done, 3, 2));
+        System.out.printf(
+                "stages (median ms): tasks -> first piece result %.0f, first -> last piece result %.0f, "
+                        + "last piece -> merged result %.0f%n",
+                median(done, 1, 0), median(done, 2, 1), median(done, 3, 2));
     }
 
     private static double median(List<long[]> rows, int to, int from) {

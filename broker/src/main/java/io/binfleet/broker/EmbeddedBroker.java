@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -68,11 +69,13 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalArgumentException("at least one user is needed");
         }
         Map.Entry<String, String> first = users.entrySet().iterator().next();
-        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                + first.getKey() + "\" password=\"" + first.getValue() + "\"");
-        users.forEach((u, pw) -> jaas.append(" user_").append(u).append("=\"").append(pw).append('"'));
+        StringBuilder jaas =
+                new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + first.getKey() + "\" password=\"" + first.getValue() + "\"");
+        users.forEach((u, pw) ->
+                jaas.append(" user_").append(u).append("=\"").append(pw).append('"'));
         jaas.append(';');
-        Map<String, String> sasl = new java.util.HashMap<>();
+        Map<String, String> sasl = new HashMap<>();
         sasl.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
         sasl.put("inter.broker.listener.name", "SASL_PLAINTEXT");
         sasl.put("sasl.enabled.mechanisms", "PLAIN");
@@ -92,12 +95,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             int clientPort = port == 0 ? freePort() : port;
             Path controllerPortFile = dir.resolve("controller.port");
             int controllerPort = Files.exists(controllerPortFile)
-                    ? Integer.parseInt(Files.readString(controllerPortFile).trim()) : freePort();
+                    ? Integer.parseInt(Files.readString(controllerPortFile).trim())
+                    : freePort();
             if (!isFree(controllerPort)) {
                 controllerPort = freePort();
             }
             Files.writeString(controllerPortFile, Integer.toString(controllerPort));
-            Properties props = properties(dir.resolve("log"), clientPort, controllerPort,
+            Properties props = properties(
+                    dir.resolve("log"),
+                    clientPort,
+                    controllerPort,
                     overrides.getOrDefault(LISTENER_PROTOCOL, "PLAINTEXT"));
             overrides.forEach((k, v) -> {
                 if (!k.equals(LISTENER_PROTOCOL)) {
@@ -114,7 +121,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 broker.close();
                 throw e;
             }
-            LOGGER.info("embedded Kafka broker started bootstrap=127.0.0.1:{} data={} ms={}", clientPort, dir,
+            LOGGER.info(
+                    "embedded Kafka broker started bootstrap=127.0.0.1:{} data={} ms={}",
+                    clientPort,
+                    dir,
                     (System.nanoTime() - start) / 1_000_000);
             return broker;
         } catch (IOException e) {
@@ -165,13 +175,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         // the cluster id lives beside the log, so that a restart on the same data folder finds the same cluster
         Path idFile = dir.resolve("cluster.id");
-        String clusterId = Files.exists(idFile) ? Files.readString(idFile).trim() : Uuid.randomUuid().toString();
+        String clusterId = Files.exists(idFile)
+                ? Files.readString(idFile).trim()
+                : Uuid.randomUuid().toString();
         Files.writeString(idFile, clusterId);
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {"format", "--cluster-id", clusterId, "--config",
-                config.toString(), "--ignore-formatted"}, new PrintStream(output, true, StandardCharsets.UTF_8));
+        int rc = StorageTool.execute(
+                new String[] {"format", "--cluster-id", clusterId, "--config", config.toString(), "--ignore-formatted"},
+                new PrintStream(output, true, StandardCharsets.UTF_8));
         if (rc != 0) {
-            throw new IllegalStateException("formatting the broker's storage failed: " + output.toString(StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "formatting the broker's storage failed: " + output.toString(StandardCharsets.UTF_8));
         }
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,51 +26,56 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The embedded KRaft broker is a real broker: topics, produce, consume, restart with its data kept. */
 class EmbeddedBrokerIT {
 
+    /** One test, two broker starts: a broker start is the costly part on a slow machine. */
     @Test
-    void topicsAreCreatedIdempotently_andRecordsFlow() throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.start();
-             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+    void topicsAreCreatedIdempotently_recordsFlow_andARestartWithTheSameDataKeepsThem() throws Exception {
+        Path data = Files.createTempDirectory("binfleet-broker-test-");
+        try {
+            int port;
             Topics topics = Topics.defaults();
-            topics.ensure(admin);
-            topics.ensure(admin);
-            Map<String, TopicDescription> described = admin.describeTopics(topics.all()).allTopicNames().get();
-            assertThat(described).containsOnlyKeys(topics.all());
-            assertThat(described.get(topics.tasks()).partitions()).hasSize(Topics.TASK_PARTITIONS);
-            String cleanup = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.jobs())))
-                    .all().get().values().iterator().next().get("cleanup.policy").value();
-            assertThat(cleanup).isEqualTo("compact");
-            String limit = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.GROUP, topics.workerGroup())))
-                    .all().get().values().iterator().next().get("share.delivery.count.limit").value();
-            assertThat(limit).isEqualTo(Integer.toString(Topics.DEFAULT_DELIVERY_LIMIT));
+            try (EmbeddedBroker broker = EmbeddedBroker.start(0, data);
+                    Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                port = broker.port();
+                topics.ensure(admin);
+                topics.ensure(admin);
+                Map<String, TopicDescription> described =
+                        admin.describeTopics(topics.all()).allTopicNames().get();
+                assertThat(described).containsOnlyKeys(topics.all());
+                assertThat(described.get(topics.tasks()).partitions()).hasSize(Topics.TASK_PARTITIONS);
+                assertThat(config(admin, ConfigResource.Type.TOPIC, topics.jobs(), "cleanup.policy"))
+                        .isEqualTo("compact");
+                assertThat(config(admin, ConfigResource.Type.GROUP, topics.workerGroup(), "share.delivery.count.limit"))
+                        .isEqualTo(Integer.toString(Topics.DEFAULT_DELIVERY_LIMIT));
 
-            produce(broker, topics.dlq(), 100);
-            assertThat(consumeAll(broker, topics.dlq(), 100)).hasSize(100);
+                produce(broker, topics.dlq(), 100);
+                assertThat(consumeAll(broker, topics.dlq(), 100)).hasSize(100);
+            }
+            try (EmbeddedBroker again = EmbeddedBroker.start(port, data)) {
+                assertThat(consumeAll(again, topics.dlq(), 100)).hasSize(100);
+            }
+        } finally {
+            try (var walk = Files.walk(data)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
-    @Test
-    void restartWithTheSameDataFolder_keepsTheRecords() throws Exception {
-        Path data = Files.createTempDirectory("binfleet-broker-test-");
-        int port;
-        try (EmbeddedBroker broker = EmbeddedBroker.start(0, data);
-             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            port = broker.port();
-            Topics.defaults().ensure(admin);
-            produce(broker, "binfleet.dlq", 10);
-        }
-        try (EmbeddedBroker again = EmbeddedBroker.start(port, data)) {
-            assertThat(consumeAll(again, "binfleet.dlq", 10)).hasSize(10);
-        } finally {
-            try (var walk = Files.walk(data)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+    private static String config(Admin admin, ConfigResource.Type type, String name, String key) throws Exception {
+        return admin.describeConfigs(List.of(new ConfigResource(type, name)))
+                .all()
+                .get()
+                .values()
+                .iterator()
+                .next()
+                .get(key)
+                .value();
     }
 
     private static void produce(EmbeddedBroker broker, String topic, int n) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", broker.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < n; i++) {
                 producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i)).get();
             }
@@ -82,7 +88,8 @@ class EmbeddedBrokerIT {
         p.put("group.id", "test-" + System.nanoTime());
         p.put("auto.offset.reset", "earliest");
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {

@@ -72,7 +72,11 @@ public final class KafkaFixture implements AutoCloseable {
 
     /** The command-line options that point a {@code binfleet} command at this fixture's broker and topics. */
     public List<String> cliOptions() {
-        return List.of("--bootstrap", settings.bootstrap(), "--topic-prefix", settings.topics().prefix());
+        return List.of(
+                "--bootstrap",
+                settings.bootstrap(),
+                "--topic-prefix",
+                settings.topics().prefix());
     }
 
     public static KafkaFixture start() {
@@ -90,9 +94,14 @@ public final class KafkaFixture implements AutoCloseable {
     /** Sets the worker share group's record lock (the broker allows 1 s and up here). */
     public void recordLock(Duration lock) {
         try (Admin admin = Admin.create(settings.client())) {
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.GROUP, settings.topics().workerGroup()),
-                    List.of(new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms", Long.toString(lock.toMillis())),
-                            AlterConfigOp.OpType.SET)))).all().get();
+            admin.incrementalAlterConfigs(Map.of(
+                            new ConfigResource(
+                                    ConfigResource.Type.GROUP, settings.topics().workerGroup()),
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry("share.record.lock.duration.ms", Long.toString(lock.toMillis())),
+                                    AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -114,14 +123,19 @@ public final class KafkaFixture implements AutoCloseable {
      * {@code filter} or {@code timeout} passes, then for {@code quiet} longer, so that records beyond the expected
      * ones (duplicates) are caught too.
      */
-    public List<ConsumerRecord<String, byte[]>> read(String topic, Predicate<ConsumerRecord<String, byte[]>> filter,
-                                                     int expected, Duration timeout, Duration quiet) {
+    public List<ConsumerRecord<String, byte[]>> read(
+            String topic,
+            Predicate<ConsumerRecord<String, byte[]>> filter,
+            int expected,
+            Duration timeout,
+            Duration quiet) {
         Properties p = settings.client();
         p.put("group.id", "check-" + System.nanoTime());
         p.put("auto.offset.reset", "earliest");
         p.put("isolation.level", "read_committed");
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {
@@ -135,8 +149,10 @@ public final class KafkaFixture implements AutoCloseable {
         return out;
     }
 
-    private static void collect(ConsumerRecord<String, byte[]> r, Predicate<ConsumerRecord<String, byte[]>> filter,
-                                List<ConsumerRecord<String, byte[]>> out) {
+    private static void collect(
+            ConsumerRecord<String, byte[]> r,
+            Predicate<ConsumerRecord<String, byte[]>> filter,
+            List<ConsumerRecord<String, byte[]>> out) {
         if (filter.test(r)) {
             out.add(r);
         }

@@ -1,10 +1,10 @@
 package io.binfleet.app;
 
-import io.binfleet.worker.WorkerConfig;
-import io.binfleet.core.spec.SpecParser;
 import io.binfleet.broker.KafkaFixture;
+import io.binfleet.core.spec.SpecParser;
 import io.binfleet.reducer.Reducer;
 import io.binfleet.worker.Worker;
+import io.binfleet.worker.WorkerConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -35,7 +35,9 @@ class ClientCommandsIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = KafkaFixture.shared();
-        reducer = new Reducer(kafka.settings(), new Reducer.Config(Files.createTempDirectory("state"), Duration.ofMinutes(5), null),
+        reducer = new Reducer(
+                kafka.settings(),
+                new Reducer.Config(Files.createTempDirectory("state"), Duration.ofMinutes(5), null),
                 SpecParser.builtin());
         reducer.start();
         worker = new Worker(kafka.settings(), new WorkerConfig("cli", 1, Duration.ofSeconds(10)), SpecParser.builtin());
@@ -57,8 +59,12 @@ class ClientCommandsIT {
 
     private Path job(String name, int pieces, double seconds) throws Exception {
         Path f = dir.resolve(name + ".json");
-        Files.writeString(f, "{\"name\": \"" + name + "\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": \"replicas\","
-                + " \"count\": " + pieces + "}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": " + seconds + "}}");
+        Files.writeString(
+                f,
+                "{\"name\": \"" + name
+                        + "\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": \"replicas\","
+                        + " \"count\": " + pieces + "}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": "
+                        + seconds + "}}");
         return f;
     }
 
@@ -96,7 +102,8 @@ class ClientCommandsIT {
     void cancel_stopsTheRemainingPieces_andStatusShowsCancelled() throws Exception {
         Cli.Outcome submitted = cli("submit", job("slow", 6, 1.0).toString());
         String jobId = submitted.out().trim();
-        // at least one piece done (on a slow machine a status call can take seconds, so "exactly 1/6" may never be seen)
+        // at least one piece done (on a slow machine a status call can take seconds, so "exactly 1/6" may never be
+        // seen)
         await().atMost(Duration.ofSeconds(60)).until(() -> piecesOk(cli("status", jobId)) >= 1);
         Cli.Outcome cancel = cli("cancel", jobId);
         assertThat(cancel.exit()).as(cancel.err()).isZero();
@@ -113,8 +120,10 @@ class ClientCommandsIT {
     @Test
     void submit_aBadSpec_publishesNothing() throws Exception {
         Path bad = dir.resolve("bad.json");
-        Files.writeString(bad, "{\"name\": \"bad\", \"system\": {\"Synthetic\": {\"points\": 0}}, \"parallel\": {\"split\": \"replicas\","
-                + " \"count\": 2}, \"simulation\": {\"name\": \"synthetic\"}}");
+        Files.writeString(
+                bad,
+                "{\"name\": \"bad\", \"system\": {\"Synthetic\": {\"points\": 0}}, \"parallel\": {\"split\": \"replicas\","
+                        + " \"count\": 2}, \"simulation\": {\"name\": \"synthetic\"}}");
         long before = tasksEnd();
         Cli.Outcome o = cli("submit", bad.toString());
         assertThat(o.exit()).isEqualTo(1);
@@ -125,7 +134,11 @@ class ClientCommandsIT {
     private static long tasksEnd() throws Exception {
         try (Admin admin = Admin.create(kafka.settings().client())) {
             TopicPartition tp = new TopicPartition(kafka.settings().topics().tasks(), 0);
-            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest()))
+                    .all()
+                    .get()
+                    .get(tp)
+                    .offset();
         }
     }
 }

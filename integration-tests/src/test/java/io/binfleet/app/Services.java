@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class Services implements AutoCloseable {
     /** The packaged app and its libraries (copied there by this module's build). */
     static final Path APP = Path.of("target", "app");
+
     private final Path logs;
     private final Map<String, Process> running = new LinkedHashMap<>();
     private final List<Process> all = new ArrayList<>();
@@ -28,12 +29,20 @@ final class Services implements AutoCloseable {
     /** Starts {@code binfleet ARGS...} as {@code name}; its output goes to {@code LOGS/name.log} (appended). */
     synchronized Process start(String name, String... args) {
         String classpath = APP + "/*";
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", classpath, "io.binfleet.app.Binfleet"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classpath,
+                "io.binfleet.app.Binfleet"));
         command.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile())).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            logs.resolve(name + ".log").toFile()))
+                    .start();
             running.put(name, p);
             all.add(p);
             return p;

@@ -1,14 +1,15 @@
 package io.binfleet.app;
 
-import io.binfleet.kafka.ResultReader;
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.JobWatcher;
-import io.binfleet.broker.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.ResultReader;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.Reducer;
+import io.binfleet.simulations.InProcessJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +46,8 @@ class SoakIT {
         int pieces = 16;
         double killEvery = Double.parseDouble(System.getProperty("soak.killEverySeconds", "3"));
         Random random = new Random(7);
-        try (KafkaFixture kafka = KafkaFixture.shared(); Services services = new Services(dir)) {
+        try (KafkaFixture kafka = KafkaFixture.shared();
+                Services services = new Services(dir)) {
             KafkaSettings settings = kafka.settings();
             kafka.recordLock(Duration.ofSeconds(3));
             String b = settings.bootstrap();
@@ -52,7 +55,19 @@ class SoakIT {
             String[] workers = {"w1", "w2", "w3"};
             Map<String, Long> peakRss = new ConcurrentHashMap<>();
             for (String w : workers) {
-                services.start(w, "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", w, "--renew-every", "1");
+                services.start(
+                        w,
+                        "worker",
+                        "--bootstrap",
+                        b,
+                        "--topic-prefix",
+                        prefix,
+                        "--threads",
+                        "1",
+                        "--id",
+                        w,
+                        "--renew-every",
+                        "1");
             }
             AtomicBoolean soaking = new AtomicBoolean(true);
             AtomicInteger kills = new AtomicInteger();
@@ -67,7 +82,19 @@ class SoakIT {
                         services.kill(victim);
                         kills.incrementAndGet();
                         Thread.sleep(500);
-                        services.start(victim, "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", victim, "--renew-every", "1");
+                        services.start(
+                                victim,
+                                "worker",
+                                "--bootstrap",
+                                b,
+                                "--topic-prefix",
+                                prefix,
+                                "--threads",
+                                "1",
+                                "--id",
+                                victim,
+                                "--renew-every",
+                                "1");
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -76,14 +103,19 @@ class SoakIT {
             List<String> ids = new ArrayList<>();
             Map<String, String> specs = new HashMap<>();
             long start = System.nanoTime();
-            try (Reducer reducer = new Reducer(settings, new Reducer.Config(Files.createTempDirectory(dir, "state"), Duration.ofMinutes(10),
-                    null), SpecParser.builtin()); JobWatcher watcher = new JobWatcher(settings).start();
-                 JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+            try (Reducer reducer = new Reducer(
+                            settings,
+                            new Reducer.Config(Files.createTempDirectory(dir, "state"), Duration.ofMinutes(10), null),
+                            SpecParser.builtin());
+                    JobWatcher watcher = new JobWatcher(settings).start();
+                    JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
                 reducer.start();
                 killer.start();
                 for (int i = 0; i < jobs; i++) {
-                    String spec = "{\"name\": \"soak" + i + "\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": "
-                            + "\"replicas\", \"count\": " + pieces + "}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.005, \"seed\": "
+                    String spec = "{\"name\": \"soak" + i
+                            + "\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": "
+                            + "\"replicas\", \"count\": " + pieces
+                            + "}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.005, \"seed\": "
                             + (1000 + i) + "}, \"merge\": {\"method\": \"mean\"}}";
                     String id = submitter.submit(spec.getBytes()).jobId();
                     ids.add(id);
@@ -92,7 +124,8 @@ class SoakIT {
                 Duration budget = Duration.ofSeconds(120 + jobs * 2L);
                 for (String id : ids) {
                     JobEvent end = watcher.await(id, e -> e.state().terminal(), budget)
-                            .orElseThrow(() -> new AssertionError(id + " did not end: " + watcher.latest(id).orElse(null)));
+                            .orElseThrow(() -> new AssertionError(
+                                    id + " did not end: " + watcher.latest(id).orElse(null)));
                     assertThat(end.state()).as(end.toString()).isEqualTo(JobEvent.State.DONE);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -119,12 +152,25 @@ class SoakIT {
                     }
                     lost += pieces - seen.size();
                     double[] expected = expected(specs.get(id));
-                    assertThat(r.y()).as(id).containsExactly(Arrays.stream(expected).boxed().toArray(Double[]::new));
+                    assertThat(r.y())
+                            .as(id)
+                            .containsExactly(Arrays.stream(expected).boxed().toArray(Double[]::new));
                 }
-                System.err.printf("SOAK jobs=%d done=%d pieces=%d lost=%d doubleCounted=%d redelivered=%d workerKills=%d "
-                                + "seconds=%.1f pieces/s=%.0f peakRssMiB=%s%n", jobs, ids.size(), jobs * pieces, lost, doubleCounted,
-                        redelivered, kills.get(), seconds, jobs * pieces / seconds, peakRss.entrySet().stream()
-                                .map(e -> e.getKey() + ":" + e.getValue() / (1024 * 1024)).toList());
+                System.err.printf(
+                        "SOAK jobs=%d done=%d pieces=%d lost=%d doubleCounted=%d redelivered=%d workerKills=%d "
+                                + "seconds=%.1f pieces/s=%.0f peakRssMiB=%s%n",
+                        jobs,
+                        ids.size(),
+                        jobs * pieces,
+                        lost,
+                        doubleCounted,
+                        redelivered,
+                        kills.get(),
+                        seconds,
+                        jobs * pieces / seconds,
+                        peakRss.entrySet().stream()
+                                .map(e -> e.getKey() + ":" + e.getValue() / (1024 * 1024))
+                                .toList());
                 assertThat(lost).isZero();
                 assertThat(doubleCounted).isZero();
                 assertThat(kills.get()).isPositive();
@@ -139,24 +185,24 @@ class SoakIT {
     }
 
     private static double[] expected(String json) throws Exception {
-        return io.binfleet.simulations.InProcessJob.merge(json).y();
+        return InProcessJob.merge(json).y();
     }
 
-    private static java.util.Optional<Long> rss(Process p) {
-        return p == null ? java.util.Optional.empty() : rss(p.toHandle());
+    private static Optional<Long> rss(Process p) {
+        return p == null ? Optional.empty() : rss(p.toHandle());
     }
 
     /** Peak resident set (VmHWM) of a live process, from /proc. */
-    private static java.util.Optional<Long> rss(ProcessHandle p) {
+    private static Optional<Long> rss(ProcessHandle p) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
                 if (line.startsWith("VmHWM:")) {
-                    return java.util.Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
+                    return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024);
                 }
             }
         } catch (Exception e) {
             // gone, or no /proc here
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

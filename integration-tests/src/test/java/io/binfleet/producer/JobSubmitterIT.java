@@ -1,11 +1,11 @@
 package io.binfleet.producer;
 
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.spec.SpecException;
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.broker.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,8 +44,9 @@ class JobSubmitterIT {
         }
     }
 
-    private static final String SPEC = "{\"name\": \"syn16\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": "
-            + "{\"split\": \"replicas\", \"count\": 16}, \"simulation\": {\"name\": \"synthetic\", \"seed\": 9}}";
+    private static final String SPEC =
+            "{\"name\": \"syn16\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": "
+                    + "{\"split\": \"replicas\", \"count\": 16}, \"simulation\": {\"name\": \"synthetic\", \"seed\": 9}}";
 
     @Test
     void aJob_isPublishedWhole_tasksAndSubmittedEvent() {
@@ -52,17 +54,30 @@ class JobSubmitterIT {
         try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
             jobId = submitter.submit(SPEC.getBytes(StandardCharsets.UTF_8)).jobId();
         }
-        List<ConsumerRecord<String, byte[]>> tasks = kafka.read(settings.topics().tasks(), KafkaFixture.key(jobId), 16,
-                Duration.ofSeconds(30), Duration.ofSeconds(1));
+        List<ConsumerRecord<String, byte[]>> tasks = kafka.read(
+                settings.topics().tasks(), KafkaFixture.key(jobId), 16, Duration.ofSeconds(30), Duration.ofSeconds(1));
         assertThat(tasks).hasSize(16);
-        List<TaskMessage> decoded = tasks.stream().map(r -> Codec.read(r.value(), TaskMessage.class)).toList();
-        assertThat(decoded).extracting(TaskMessage::piece).containsExactlyInAnyOrderElementsOf(
-                java.util.stream.IntStream.range(0, 16).boxed().toList());
+        List<TaskMessage> decoded = tasks.stream()
+                .map(r -> Codec.read(r.value(), TaskMessage.class))
+                .toList();
+        assertThat(decoded)
+                .extracting(TaskMessage::piece)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 16).boxed().toList());
         assertThat(decoded).allSatisfy(t -> assertThat(t.pieces()).isEqualTo(16));
-        assertThat(decoded.stream().map(TaskMessage::seed).collect(Collectors.toSet())).hasSize(16);
+        assertThat(decoded.stream().map(TaskMessage::seed).collect(Collectors.toSet()))
+                .hasSize(16);
 
-        List<JobEvent> events = kafka.read(settings.topics().jobs(), KafkaFixture.key(jobId), 1, Duration.ofSeconds(30),
-                Duration.ofSeconds(1)).stream().map(r -> Codec.read(r.value(), JobEvent.class)).toList();
+        List<JobEvent> events = kafka
+                .read(
+                        settings.topics().jobs(),
+                        KafkaFixture.key(jobId),
+                        1,
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(1))
+                .stream()
+                .map(r -> Codec.read(r.value(), JobEvent.class))
+                .toList();
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.state()).isEqualTo(JobEvent.State.SUBMITTED);
             assertThat(e.total()).isEqualTo(16);
@@ -75,7 +90,8 @@ class JobSubmitterIT {
         Map<TopicPartition, Long> before = endOffsets();
         try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
             assertThatThrownBy(() -> submitter.submit(SPEC.replace("16}", "0}").getBytes(StandardCharsets.UTF_8)))
-                    .isInstanceOf(SpecException.class).hasMessage("parallel.count: must be an integer in 1..100000, got 0");
+                    .isInstanceOf(SpecException.class)
+                    .hasMessage("parallel.count: must be an integer in 1..100000, got 0");
         }
         assertThat(endOffsets()).isEqualTo(before);
     }
@@ -83,11 +99,13 @@ class JobSubmitterIT {
     private static Map<TopicPartition, Long> endOffsets() throws Exception {
         try (Admin admin = Admin.create(settings.client())) {
             Topics t = settings.topics();
-            Map<TopicPartition, OffsetSpec> req = admin.describeTopics(List.of(t.tasks(), t.jobs())).allTopicNames().get()
-                    .values().stream().flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+            Map<TopicPartition, OffsetSpec> req =
+                    admin.describeTopics(List.of(t.tasks(), t.jobs())).allTopicNames().get().values().stream()
+                            .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                            .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
             return admin.listOffsets(req).all().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
         }
     }
 }

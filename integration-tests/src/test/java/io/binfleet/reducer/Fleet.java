@@ -31,8 +31,13 @@ final class Fleet implements AutoCloseable {
             if (lock != null) {
                 kafka.recordLock(lock);
             }
-            local = LocalFleet.builder().settings(kafka.settings()).workers(workerCount, 1).workerId("w")
-                    .renewEvery(lock == null ? Duration.ofSeconds(10) : lock.dividedBy(4)).stallTimeout(Duration.ofMinutes(5)).start();
+            local = LocalFleet.builder()
+                    .settings(kafka.settings())
+                    .workers(workerCount, 1)
+                    .workerId("w")
+                    .renewEvery(lock == null ? Duration.ofSeconds(10) : lock.dividedBy(4))
+                    .stallTimeout(Duration.ofMinutes(5))
+                    .start();
             reducer = local.reducer();
             watcher = local.watcher();
         } catch (Exception | Error e) {
@@ -46,13 +51,14 @@ final class Fleet implements AutoCloseable {
     }
 
     JobEvent awaitEnd(String jobId, Duration timeout) throws InterruptedException {
-        return local.awaitEnd(jobId, timeout).orElseThrow(() -> new AssertionError("job " + jobId + " did not end within "
-                + timeout + "; last: " + watcher.latest(jobId).orElse(null)));
+        return local.awaitEnd(jobId, timeout)
+                .orElseThrow(() -> new AssertionError("job " + jobId + " did not end within " + timeout + "; last: "
+                        + watcher.latest(jobId).orElse(null)));
     }
 
     JobResult result(String jobId) {
-        var records = kafka.read(kafka.settings().topics().results(), KafkaFixture.key(jobId), 1, Duration.ofSeconds(30),
-                Duration.ZERO);
+        var records = kafka.read(
+                kafka.settings().topics().results(), KafkaFixture.key(jobId), 1, Duration.ofSeconds(30), Duration.ZERO);
         if (records.isEmpty()) {
             throw new AssertionError("no result for " + jobId);
         }
@@ -60,8 +66,16 @@ final class Fleet implements AutoCloseable {
     }
 
     List<PieceResult> pieces(String jobId, int expected) {
-        return kafka.read(kafka.settings().topics().pieces(), KafkaFixture.key(jobId), expected, Duration.ofSeconds(30),
-                Duration.ofMillis(500)).stream().map(r -> Codec.read(r.value(), PieceResult.class)).toList();
+        return kafka
+                .read(
+                        kafka.settings().topics().pieces(),
+                        KafkaFixture.key(jobId),
+                        expected,
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(500))
+                .stream()
+                .map(r -> Codec.read(r.value(), PieceResult.class))
+                .toList();
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.binfleet.reducer;
 
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
-import io.binfleet.broker.KafkaFixture;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -28,8 +28,9 @@ class TestcontainersFleetIT {
     @Test
     void sixteenPieceJob_completes_onAKafkaContainer() throws Exception {
         try (Fleet fleet = new Fleet(KafkaFixture.external(KAFKA.getBootstrapServers()), 2, null)) {
-            String spec = "{\"name\": \"tc16\", \"system\": {\"Synthetic\": {\"points\": 6}}, \"parallel\": {\"split\": \"replicas\","
-                    + " \"count\": 16}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.05, \"seed\": 11}, \"merge\": {\"method\": \"mean\"}}";
+            String spec =
+                    "{\"name\": \"tc16\", \"system\": {\"Synthetic\": {\"points\": 6}}, \"parallel\": {\"split\": \"replicas\","
+                            + " \"count\": 16}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.05, \"seed\": 11}, \"merge\": {\"method\": \"mean\"}}";
             String jobId = fleet.submit(spec);
             assertThat(fleet.awaitEnd(jobId, Duration.ofSeconds(120)).state()).isEqualTo(JobEvent.State.DONE);
             JobResult result = fleet.result(jobId);

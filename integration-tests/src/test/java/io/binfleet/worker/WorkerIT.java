@@ -1,19 +1,34 @@
 package io.binfleet.worker;
 
-import io.binfleet.worker.WorkerConfig;
+import io.binfleet.broker.KafkaFixture;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.PieceResult;
+import io.binfleet.core.spec.Plan;
 import io.binfleet.core.spec.SpecParser;
-import io.binfleet.broker.KafkaFixture;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.metrics.MeterNames;
+import io.binfleet.kafka.metrics.MetricsServer;
 import io.binfleet.producer.JobSubmitter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,18 +57,29 @@ class WorkerIT {
                 + "{\"split\": \"replicas\", \"count\": 16}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.3, \"seed\": 1}}";
         List<PieceResult> results;
         try (Worker a = new Worker(settings, new WorkerConfig("a", 1, Duration.ofSeconds(10)), SpecParser.builtin());
-             Worker b = new Worker(settings, new WorkerConfig("b", 1, Duration.ofSeconds(10)), SpecParser.builtin())) {
+                Worker b =
+                        new Worker(settings, new WorkerConfig("b", 1, Duration.ofSeconds(10)), SpecParser.builtin())) {
             a.start();
             b.start();
             String jobId;
             try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
                 jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
             }
-            results = kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 16, Duration.ofSeconds(60),
-                    Duration.ofSeconds(1)).stream().map(r -> Codec.read(r.value(), PieceResult.class)).toList();
+            results = kafka
+                    .read(
+                            settings.topics().pieces(),
+                            KafkaFixture.key(jobId),
+                            16,
+                            Duration.ofSeconds(60),
+                            Duration.ofSeconds(1))
+                    .stream()
+                    .map(r -> Codec.read(r.value(), PieceResult.class))
+                    .toList();
         }
-        assertThat(results).extracting(PieceResult::piece)
-                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 16).boxed().toList());
+        assertThat(results)
+                .extracting(PieceResult::piece)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 16).boxed().toList());
         assertThat(results).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.OK));
         assertThat(results).extracting(PieceResult::worker).contains("a-0", "b-0");
     }
@@ -63,16 +89,14 @@ class WorkerIT {
         String spec = "{\"name\": \"aborted\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 3}, \"simulation\": {\"name\": \"synthetic\"}}";
         var props = settings.client();
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, "aborting-submitter");
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "aborting-submitter");
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
-            for (var task : io.binfleet.core.spec.Plan.tasks(SpecParser.builtin().parse(spec.getBytes(StandardCharsets.UTF_8)),
-                    "aborted-job")) {
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.topics().tasks(), "aborted-job",
-                        Codec.write(task))).get();
+            for (var task :
+                    Plan.tasks(SpecParser.builtin().parse(spec.getBytes(StandardCharsets.UTF_8)), "aborted-job")) {
+                producer.send(new ProducerRecord<>(settings.topics().tasks(), "aborted-job", Codec.write(task)))
+                        .get();
             }
             producer.abortTransaction();
         }
@@ -83,10 +107,20 @@ class WorkerIT {
                 jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
             }
             // the real job's pieces sit behind the aborted ones on the single tasks partition
-            assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 3, Duration.ofSeconds(60), Duration.ZERO))
+            assertThat(kafka.read(
+                            settings.topics().pieces(),
+                            KafkaFixture.key(jobId),
+                            3,
+                            Duration.ofSeconds(60),
+                            Duration.ZERO))
                     .hasSize(3);
         }
-        assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key("aborted-job"), 1, Duration.ofSeconds(2), Duration.ZERO))
+        assertThat(kafka.read(
+                        settings.topics().pieces(),
+                        KafkaFixture.key("aborted-job"),
+                        1,
+                        Duration.ofSeconds(2),
+                        Duration.ZERO))
                 .isEmpty();
     }
 
@@ -103,30 +137,43 @@ class WorkerIT {
         String slow;
         String behind;
         try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
-            first = submitter.submit(String.format(trivial, 1500).getBytes(StandardCharsets.UTF_8)).jobId();
+            first = submitter
+                    .submit(String.format(trivial, 1500).getBytes(StandardCharsets.UTF_8))
+                    .jobId();
             slow = submitter.submit(longOne.getBytes(StandardCharsets.UTF_8)).jobId();
-            behind = submitter.submit(String.format(trivial, 20).getBytes(StandardCharsets.UTF_8)).jobId();
+            behind = submitter
+                    .submit(String.format(trivial, 20).getBytes(StandardCharsets.UTF_8))
+                    .jobId();
         }
-        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var registry = new SimpleMeterRegistry();
         var metrics = registry;
-        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> slowResult;
-        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> behindResults;
-        try (Worker a = new Worker(settings, new WorkerConfig("ba", 1, Duration.ofSeconds(10)), SpecParser.builtin(), metrics);
-             Worker b = new Worker(settings, new WorkerConfig("bb", 1, Duration.ofSeconds(10)), SpecParser.builtin(), metrics)) {
+        List<ConsumerRecord<String, byte[]>> slowResult;
+        List<ConsumerRecord<String, byte[]>> behindResults;
+        try (Worker a = new Worker(
+                        settings, new WorkerConfig("ba", 1, Duration.ofSeconds(10)), SpecParser.builtin(), metrics);
+                Worker b = new Worker(
+                        settings, new WorkerConfig("bb", 1, Duration.ofSeconds(10)), SpecParser.builtin(), metrics)) {
             a.start();
             b.start();
-            assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(first), 1500, Duration.ofSeconds(60), Duration.ZERO))
+            assertThat(kafka.read(
+                            settings.topics().pieces(),
+                            KafkaFixture.key(first),
+                            1500,
+                            Duration.ofSeconds(60),
+                            Duration.ZERO))
                     .hasSize(1500);
-            behindResults = kafka.read(settings.topics().pieces(), KafkaFixture.key(behind), 20, Duration.ofSeconds(60), Duration.ZERO);
-            slowResult = kafka.read(settings.topics().pieces(), KafkaFixture.key(slow), 1, Duration.ofSeconds(60), Duration.ZERO);
+            behindResults = kafka.read(
+                    settings.topics().pieces(), KafkaFixture.key(behind), 20, Duration.ofSeconds(60), Duration.ZERO);
+            slowResult = kafka.read(
+                    settings.topics().pieces(), KafkaFixture.key(slow), 1, Duration.ofSeconds(60), Duration.ZERO);
         }
         assertThat(behindResults).hasSize(20);
         assertThat(slowResult).hasSize(1);
         long slowDone = slowResult.get(0).timestamp();
         // the 20 ran on the other worker while the long piece ran, not after it
         assertThat(behindResults).allSatisfy(r -> assertThat(r.timestamp()).isLessThan(slowDone - 2000));
-        assertThat(registry.get(io.binfleet.kafka.metrics.MeterNames.PIECES_BATCHED).counter().count()).isGreaterThan(0);
-        assertThat(registry.get(io.binfleet.kafka.metrics.MeterNames.PIECES_RELEASED).counter().count()).isGreaterThan(0);
+        assertThat(registry.get(MeterNames.PIECES_BATCHED).counter().count()).isGreaterThan(0);
+        assertThat(registry.get(MeterNames.PIECES_RELEASED).counter().count()).isGreaterThan(0);
     }
 
     @Test
@@ -138,17 +185,34 @@ class WorkerIT {
         String slower = "{\"name\": \"slower\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 2}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.03}}";
         try (Worker a = new Worker(settings, new WorkerConfig("ra", 1, Duration.ofSeconds(10)), SpecParser.builtin());
-             Worker b = new Worker(settings, new WorkerConfig("rb", 1, Duration.ofSeconds(10)), SpecParser.builtin());
-             JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+                Worker b =
+                        new Worker(settings, new WorkerConfig("rb", 1, Duration.ofSeconds(10)), SpecParser.builtin());
+                JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
             a.start();
             b.start();
             for (int round = 0; round < 8; round++) {
-                String fast = submitter.submit(trivial.getBytes(StandardCharsets.UTF_8)).jobId();
-                String slow = submitter.submit(slower.getBytes(StandardCharsets.UTF_8)).jobId();
-                assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(fast), 200, Duration.ofSeconds(15), Duration.ZERO))
-                        .as("round %d", round).hasSize(200);
-                assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(slow), 2, Duration.ofSeconds(15), Duration.ZERO))
-                        .as("round %d", round).hasSize(2);
+                String fast = submitter
+                        .submit(trivial.getBytes(StandardCharsets.UTF_8))
+                        .jobId();
+                String slow = submitter
+                        .submit(slower.getBytes(StandardCharsets.UTF_8))
+                        .jobId();
+                assertThat(kafka.read(
+                                settings.topics().pieces(),
+                                KafkaFixture.key(fast),
+                                200,
+                                Duration.ofSeconds(15),
+                                Duration.ZERO))
+                        .as("round %d", round)
+                        .hasSize(200);
+                assertThat(kafka.read(
+                                settings.topics().pieces(),
+                                KafkaFixture.key(slow),
+                                2,
+                                Duration.ofSeconds(15),
+                                Duration.ZERO))
+                        .as("round %d", round)
+                        .hasSize(2);
             }
         }
     }
@@ -156,11 +220,9 @@ class WorkerIT {
     @Test
     void garbageOnTheTasksTopic_goesToTheDlq_andTheNextJobStillRuns() throws Exception {
         var props = settings.client();
-        try (var raw = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
-                new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.topics().tasks(), "garbage",
-                    new byte[] {0, 1, 2, (byte) 0xff})).get();
+        try (var raw = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(settings.topics().tasks(), "garbage", new byte[] {0, 1, 2, (byte) 0xff}))
+                    .get();
         }
         String spec = "{\"name\": \"after-garbage\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 4}, \"simulation\": {\"name\": \"synthetic\"}}";
@@ -170,11 +232,12 @@ class WorkerIT {
             try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
                 jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
             }
-            var pieces = kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 4, Duration.ofSeconds(60),
-                    Duration.ZERO);
+            var pieces = kafka.read(
+                    settings.topics().pieces(), KafkaFixture.key(jobId), 4, Duration.ofSeconds(60), Duration.ZERO);
             assertThat(pieces).hasSize(4);
         }
-        var dlq = kafka.read(settings.topics().dlq(), KafkaFixture.key("garbage"), 1, Duration.ofSeconds(10), Duration.ZERO);
+        var dlq = kafka.read(
+                settings.topics().dlq(), KafkaFixture.key("garbage"), 1, Duration.ofSeconds(10), Duration.ZERO);
         assertThat(dlq).singleElement().satisfies(r -> {
             assertThat(r.value()).containsExactly(0, 1, 2, 0xff);
             assertThat(new String(r.headers().lastHeader("binfleet.error").value(), StandardCharsets.UTF_8))
@@ -186,23 +249,37 @@ class WorkerIT {
     void afterAJob_theWorkersMetricsShowPiecesDurationsJvmAndKafkaClients() throws Exception {
         String spec = "{\"name\": \"metered\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 5}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.02}}";
-        try (io.binfleet.kafka.metrics.MetricsServer server = io.binfleet.kafka.metrics.MetricsServer.start("127.0.0.1", 0, "worker");
-             Worker w = new Worker(settings, new WorkerConfig("m", 1, Duration.ofSeconds(10)), SpecParser.builtin(),
-                     server.registry())) {
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "worker");
+                Worker w = new Worker(
+                        settings,
+                        new WorkerConfig("m", 1, Duration.ofSeconds(10)),
+                        SpecParser.builtin(),
+                        server.registry())) {
             w.start();
             String jobId;
             try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
                 jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
             }
-            assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 5, Duration.ofSeconds(60), Duration.ZERO))
+            assertThat(kafka.read(
+                            settings.topics().pieces(),
+                            KafkaFixture.key(jobId),
+                            5,
+                            Duration.ofSeconds(60),
+                            Duration.ZERO))
                     .hasSize(5);
-            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(body).contains(
-                    "binfleet_pieces_completed_total{outcome=\"ok\",service=\"worker\",simulation=\"synthetic\"} 5.0",
-                    "binfleet_piece_duration_seconds_count{service=\"worker\",simulation=\"synthetic\"} 5",
-                    "jvm_memory_used_bytes", "kafka_producer_record_send_total", "kafka_consumer_share");
+            String body = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(body)
+                    .contains(
+                            "binfleet_pieces_completed_total{outcome=\"ok\",service=\"worker\",simulation=\"synthetic\"} 5.0",
+                            "binfleet_piece_duration_seconds_count{service=\"worker\",simulation=\"synthetic\"} 5",
+                            "jvm_memory_used_bytes",
+                            "kafka_producer_record_send_total",
+                            "kafka_consumer_share");
         }
     }
 
@@ -210,20 +287,31 @@ class WorkerIT {
     void aProgramNotOnTheAllowList_isAClearPieceFailure() {
         String spec = "{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"external\", \"command\": [\"sh\", \"-c\", \"echo hi\"]}}";
-        try (Worker w = new Worker(settings, new WorkerConfig("x", 1, Duration.ofSeconds(10), java.util.Set.of("python3"),
-                java.nio.file.Path.of("")), SpecParser.builtin())) {
+        try (Worker w = new Worker(
+                settings,
+                new WorkerConfig("x", 1, Duration.ofSeconds(10), Set.of("python3"), Path.of("")),
+                SpecParser.builtin())) {
             w.start();
             String jobId;
             try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
                 jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
             }
-            List<PieceResult> results = kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 1, Duration.ofSeconds(60),
-                    Duration.ofMillis(500)).stream().map(r -> Codec.read(r.value(), PieceResult.class)).toList();
+            List<PieceResult> results = kafka
+                    .read(
+                            settings.topics().pieces(),
+                            KafkaFixture.key(jobId),
+                            1,
+                            Duration.ofSeconds(60),
+                            Duration.ofMillis(500))
+                    .stream()
+                    .map(r -> Codec.read(r.value(), PieceResult.class))
+                    .toList();
             assertThat(results).singleElement().satisfies(r -> {
                 assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.FAILED);
                 assertThat(r.attempts()).isEqualTo(1);
-                assertThat(r.error()).isEqualTo("external program \"sh\" is not allowed here; a worker runs only the programs "
-                        + "given with --allow-command");
+                assertThat(r.error())
+                        .isEqualTo("external program \"sh\" is not allowed here; a worker runs only the programs "
+                                + "given with --allow-command");
             });
         }
     }

@@ -60,7 +60,9 @@ public final class JobWatcher implements AutoCloseable {
     private void loop() {
         try {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            List<TopicPartition> tps = partitions.stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
+            List<TopicPartition> tps = partitions.stream()
+                    .map(pi -> new TopicPartition(topic, pi.partition()))
+                    .toList();
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps);
@@ -119,8 +121,17 @@ public final class JobWatcher implements AutoCloseable {
         int total = after.total() > 0 ? after.total() : before.total();
         int done = after.total() > 0 ? after.done() : before.done();
         long submitted = after.submittedAt() > 0 ? after.submittedAt() : before.submittedAt();
-        return new JobEvent(after.v(), after.jobId(), name, after.state(), done, total, after.reason(),
-                after.spec() != null ? after.spec() : before.spec(), submitted, after.at());
+        return new JobEvent(
+                after.v(),
+                after.jobId(),
+                name,
+                after.state(),
+                done,
+                total,
+                after.reason(),
+                after.spec() != null ? after.spec() : before.spec(),
+                submitted,
+                after.at());
     }
 
     public void addListener(Consumer<JobEvent> listener) {

@@ -5,6 +5,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
+import java.util.Map;
+
 /**
  * A Kafka serde for one message record, through the strict {@link Codec}. Deserializing a record that is not
  * valid throws (a {@link io.binfleet.core.codec.CodecException} or an {@link IllegalArgumentException}): callers
@@ -38,10 +40,8 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     }
 
     @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-    }
+    public void configure(Map<String, ?> configs, boolean isKey) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

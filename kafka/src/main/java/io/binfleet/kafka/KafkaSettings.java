@@ -1,14 +1,22 @@
 package io.binfleet.kafka;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * How to reach Kafka: the bootstrap servers, the topic prefix, and any standard client properties (TLS, SASL)
@@ -55,20 +63,23 @@ public record KafkaSettings(String bootstrap, Topics topics, Map<String, String>
      *
      * @throws IllegalStateException saying what went wrong (no secret in it)
      */
-    public void verify(java.time.Duration timeout) {
-        java.util.Properties p = client();
+    public void verify(Duration timeout) {
+        Properties p = client();
         p.put("request.timeout.ms", Long.toString(timeout.toMillis()));
         p.put("default.api.timeout.ms", Long.toString(timeout.toMillis()));
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-            admin.describeCluster().clusterId().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        try (Admin admin = Admin.create(p)) {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            String what = cause instanceof org.apache.kafka.common.errors.AuthenticationException ? "cannot authenticate to Kafka at "
-                    : cause instanceof org.apache.kafka.common.errors.AuthorizationException ? "not authorized by Kafka at "
-                    : "cannot reach Kafka at ";
+            String what = cause instanceof AuthenticationException
+                    ? "cannot authenticate to Kafka at "
+                    : cause instanceof AuthorizationException
+                            ? "not authorized by Kafka at "
+                            : "cannot reach Kafka at ";
             throw new IllegalStateException(what + bootstrap + ": " + cause.getMessage(), cause);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + bootstrap + " within " + timeout.toSeconds() + " s", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot reach Kafka at " + bootstrap + " within " + timeout.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Kafka at " + bootstrap, e);
@@ -78,7 +89,8 @@ public record KafkaSettings(String bootstrap, Topics topics, Map<String, String>
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
-        extra.forEach((k, v) -> shown.put(k, SECRET_HINTS.stream().anyMatch(k.toLowerCase()::contains) ? "[hidden]" : v));
+        extra.forEach(
+                (k, v) -> shown.put(k, SECRET_HINTS.stream().anyMatch(k.toLowerCase()::contains) ? "[hidden]" : v));
         return "KafkaSettings[bootstrap=" + bootstrap + ", prefix=" + topics.prefix() + ", extra=" + shown + "]";
     }
 }

@@ -23,8 +23,7 @@ import java.util.Properties;
  * {@code status}, {@code run}, and tests. Unreadable records are skipped: they are not a client's to judge.
  */
 public final class ResultReader {
-    private ResultReader() {
-    }
+    private ResultReader() {}
 
     /** The job's merged result, waiting up to {@code timeout} for it to appear. */
     public static Optional<JobResult> fetch(KafkaSettings settings, String jobId, Duration timeout) {
@@ -80,9 +79,11 @@ public final class ResultReader {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<byte[]> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
+                    .map(pi -> new TopicPartition(topic, pi.partition()))
+                    .toList();
             c.assign(tps);
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = c.endOffsets(tps);

@@ -31,17 +31,19 @@ public record Topics(String prefix, int deliveryLimit) {
     public static final int DEFAULT_DELIVERY_LIMIT = 5;
     /** The range Kafka accepts for a group's delivery count limit (broker defaults). */
     public static final int MIN_DELIVERY_LIMIT = 2;
+
     public static final int MAX_DELIVERY_LIMIT = 10;
     /** The share group every worker joins. */
     public static final String WORKER_GROUP = "binfleet-workers";
     /** One partition, shared by every worker in the share group: each acquires one record at a time. */
     public static final int TASK_PARTITIONS = 1;
+
     static final int PARTITIONS = 4;
 
     public Topics {
         if (deliveryLimit < MIN_DELIVERY_LIMIT || deliveryLimit > MAX_DELIVERY_LIMIT) {
-            throw new IllegalArgumentException("the delivery limit must be in " + MIN_DELIVERY_LIMIT + ".." + MAX_DELIVERY_LIMIT
-                    + ", got " + deliveryLimit);
+            throw new IllegalArgumentException("the delivery limit must be in " + MIN_DELIVERY_LIMIT + ".."
+                    + MAX_DELIVERY_LIMIT + ", got " + deliveryLimit);
         }
     }
 
@@ -89,9 +91,13 @@ public record Topics(String prefix, int deliveryLimit) {
      * every service at every start.
      */
     public void ensure(Admin admin) {
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
-        Map<String, String> plain = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
+        Map<String, String> compacted = Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(Limits.MAX_MESSAGE_BYTES));
+        Map<String, String> plain =
+                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(tasks(), TASK_PARTITIONS, (short) -1).configs(plain));
         topics.add(new NewTopic(pieces(), PARTITIONS, (short) -1).configs(plain));
@@ -100,7 +106,8 @@ public record Topics(String prefix, int deliveryLimit) {
         topics.add(new NewTopic(dlq(), 1, (short) -1).configs(plain));
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            List<NewTopic> missing =
+                    topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 try {
                     admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
@@ -111,21 +118,34 @@ public record Topics(String prefix, int deliveryLimit) {
                 }
             }
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, workerGroup());
-            admin.incrementalAlterConfigs(Map.of(group, List.of(
-                    new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
-                    // a job's tasks are published in one transaction: never hand out those of an aborted one
-                    new AlterConfigOp(new ConfigEntry("share.isolation.level", "read_committed"), AlterConfigOp.OpType.SET),
-                    // workers renew the lock of pieces that run longer than it (KIP-1222)
-                    new AlterConfigOp(new ConfigEntry("share.renew.acknowledge.enable", "true"), AlterConfigOp.OpType.SET),
-                    // the one delivery limit: workers give up on a piece at the attempt that reaches it
-                    new AlterConfigOp(new ConfigEntry("share.delivery.count.limit", Integer.toString(deliveryLimit)),
-                            AlterConfigOp.OpType.SET))))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.incrementalAlterConfigs(Map.of(
+                            group,
+                            List.of(
+                                    new AlterConfigOp(
+                                            new ConfigEntry("share.auto.offset.reset", "earliest"),
+                                            AlterConfigOp.OpType.SET),
+                                    // a job's tasks are published in one transaction: never hand out those of an
+                                    // aborted one
+                                    new AlterConfigOp(
+                                            new ConfigEntry("share.isolation.level", "read_committed"),
+                                            AlterConfigOp.OpType.SET),
+                                    // workers renew the lock of pieces that run longer than it (KIP-1222)
+                                    new AlterConfigOp(
+                                            new ConfigEntry("share.renew.acknowledge.enable", "true"),
+                                            AlterConfigOp.OpType.SET),
+                                    // the one delivery limit: workers give up on a piece at the attempt that reaches it
+                                    new AlterConfigOp(
+                                            new ConfigEntry(
+                                                    "share.delivery.count.limit", Integer.toString(deliveryLimit)),
+                                            AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create binfleet's topics: " + (e.getCause() == null ? e : e.getCause()), e);
+            throw new IllegalStateException(
+                    "cannot create binfleet's topics: " + (e.getCause() == null ? e : e.getCause()), e);
         }
     }
 }

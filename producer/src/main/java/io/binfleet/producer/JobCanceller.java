@@ -17,8 +17,7 @@ import java.util.concurrent.ExecutionException;
 
 /** Cancels jobs: publishes a CANCELLED event, which workers and the reducer act on. */
 public final class JobCanceller {
-    private JobCanceller() {
-    }
+    private JobCanceller() {}
 
     /** What became of a cancel. */
     public enum Cancelled {
@@ -47,10 +46,21 @@ public final class JobCanceller {
             }
             Properties p = settings.client();
             p.put(ProducerConfig.ACKS_CONFIG, "all");
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-                JobEvent cancelled = new JobEvent(Schema.VERSION, jobId, e.name(), JobEvent.State.CANCELLED, e.done(), e.total(),
-                        reason, null, e.submittedAt(), System.currentTimeMillis());
-                producer.send(new ProducerRecord<>(settings.topics().jobs(), jobId, Codec.write(cancelled))).get();
+            try (KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+                JobEvent cancelled = new JobEvent(
+                        Schema.VERSION,
+                        jobId,
+                        e.name(),
+                        JobEvent.State.CANCELLED,
+                        e.done(),
+                        e.total(),
+                        reason,
+                        null,
+                        e.submittedAt(),
+                        System.currentTimeMillis());
+                producer.send(new ProducerRecord<>(settings.topics().jobs(), jobId, Codec.write(cancelled)))
+                        .get();
             } catch (ExecutionException ex) {
                 throw new IllegalStateException("cannot publish the cancel: " + ex.getCause(), ex.getCause());
             }

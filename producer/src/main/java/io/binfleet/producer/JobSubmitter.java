@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -36,6 +37,9 @@ import java.util.UUID;
 public final class JobSubmitter implements AutoCloseable {
     /** How long {@link #close()} waits for requests in flight. */
     private static final Duration CLOSE = Duration.ofSeconds(10);
+    /** How long a new submitter waits in all for the broker to register its transactional id. */
+    private static final Duration INIT_DEADLINE = Duration.ofMinutes(3);
+
     private static final Logger LOGGER = LoggerFactory.getLogger(JobSubmitter.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -65,12 +69,33 @@ public final class JobSubmitter implements AutoCloseable {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new AnySerializer());
-        producer.initTransactions();
+        initTransactions();
         // the topics' metadata and the messages' writers now, not inside the first submit
         Codec.prime(TaskMessage.class, JobEvent.class);
         producer.partitionsFor(settings.topics().tasks());
         producer.partitionsFor(settings.topics().jobs());
         bindQuietly(new KafkaClientMetrics(producer));
+    }
+
+    /**
+     * Registers the transactional id, waiting up to {@link #INIT_DEADLINE} in all: a broker that has just started
+     * (or a machine short of CPU) may take more than one {@code max.block.ms} to create its transaction log and
+     * elect a coordinator, and Kafka allows {@code initTransactions} to be called again after a timeout.
+     */
+    private void initTransactions() {
+        long deadline = System.nanoTime() + INIT_DEADLINE.toNanos();
+        while (true) {
+            try {
+                producer.initTransactions();
+                return;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() >= deadline) {
+                    producer.close(Duration.ZERO);
+                    throw e;
+                }
+                LOGGER.warn("the broker has not registered this submitter yet ({}); still waiting", e.getMessage());
+            }
+        }
     }
 
     private void bindQuietly(KafkaClientMetrics binder) {
@@ -125,8 +150,7 @@ public final class JobSubmitter implements AutoCloseable {
     }
 
     /** A job that was published. */
-    public record Submitted(String jobId, JobSpec spec, int pieces, long submittedAt) {
-    }
+    public record Submitted(String jobId, JobSpec spec, int pieces, long submittedAt) {}
 
     /** Closes the producer, waiting at most {@link #CLOSE} for anything in flight (never for ever on a lost broker). */
     @Override

@@ -12,7 +12,8 @@ public final class ProducerMetrics {
 
     public ProducerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.published = Counter.builder(MeterNames.TASKS_PUBLISHED).description("Task records published (one per piece)")
+        this.published = Counter.builder(MeterNames.TASKS_PUBLISHED)
+                .description("Task records published (one per piece)")
                 .register(registry);
     }
 

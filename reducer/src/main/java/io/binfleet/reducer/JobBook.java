@@ -42,8 +42,15 @@ final class JobBook {
      *                 for the same job if the task is reprocessed after a crash
      * @param task     this reducer task's name, for the gauges summed over tasks
      */
-    JobBook(JobStore jobs, PieceStore pieces, JobOutputs out, SpecParser parser, StallCheck stall, ReducerMetrics metrics,
-            Consumer<JobResult> onResult, String task) {
+    JobBook(
+            JobStore jobs,
+            PieceStore pieces,
+            JobOutputs out,
+            SpecParser parser,
+            StallCheck stall,
+            ReducerMetrics metrics,
+            Consumer<JobResult> onResult,
+            String task) {
         this.jobs = jobs;
         this.pieces = pieces;
         this.out = out;
@@ -90,7 +97,10 @@ final class JobBook {
             return;
         }
         if (state != null && piece.piece() >= state.total()) {
-            out.deadLetter(new DeadLetter(piece.jobId(), bytes, "piece " + piece.piece() + " is not in 0.." + (state.total() - 1),
+            out.deadLetter(new DeadLetter(
+                    piece.jobId(),
+                    bytes,
+                    "piece " + piece.piece() + " is not in 0.." + (state.total() - 1),
                     "reducer"));
             return;
         }
@@ -138,7 +148,10 @@ final class JobBook {
         out.result(result);
         out.event(done.event(result.completedAt()));
         out.commit();
-        LOGGER.info("job done jobId={} pieces={} seconds={}", state.jobId(), state.total(),
+        LOGGER.info(
+                "job done jobId={} pieces={} seconds={}",
+                state.jobId(),
+                state.total(),
                 (result.completedAt() - state.submittedAt()) / 1000.0);
         metrics.jobEnded("DONE", Duration.ofMillis(Math.max(0, result.completedAt() - state.submittedAt())));
         onResult.accept(result);
@@ -166,9 +179,17 @@ final class JobBook {
         List<JobState> running = jobs.running();
         List<JobState> stalled = stall.stalled(running, now);
         metrics.jobsActive(task, running.size() - stalled.size());
-        metrics.piecesPending(task, running.stream().mapToInt(s -> s.total() - s.done()).sum());
+        metrics.piecesPending(
+                task, running.stream().mapToInt(s -> s.total() - s.done()).sum());
         for (JobState s : stalled) {
-            fail(s, stall.reason(s, id -> pieces.load(id).stream().map(PieceResult::piece).toList()), now);
+            fail(
+                    s,
+                    stall.reason(
+                            s,
+                            id -> pieces.load(id).stream()
+                                    .map(PieceResult::piece)
+                                    .toList()),
+                    now);
         }
     }
 

@@ -10,11 +10,19 @@ import io.binfleet.core.message.Schema;
  * @param done           pieces in (for a running job)
  * @param lastProgressAt when a piece last arrived (or the job was submitted), epoch ms
  */
-record JobState(String jobId, String name, int total, int done, JobEvent.State state, String reason, long submittedAt,
-                long lastProgressAt) {
+record JobState(
+        String jobId,
+        String name,
+        int total,
+        int done,
+        JobEvent.State state,
+        String reason,
+        long submittedAt,
+        long lastProgressAt) {
 
     static JobState submitted(JobEvent e) {
-        return new JobState(e.jobId(), e.name(), e.total(), 0, JobEvent.State.SUBMITTED, null, e.submittedAt(), e.submittedAt());
+        return new JobState(
+                e.jobId(), e.name(), e.total(), 0, JobEvent.State.SUBMITTED, null, e.submittedAt(), e.submittedAt());
     }
 
     JobState progress(int done, long at) {

@@ -1,12 +1,12 @@
 package io.binfleet.reducer;
 
+import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
+import io.binfleet.core.spec.Limits;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.KafkaSettings;
-import io.binfleet.core.codec.Codec;
-import io.binfleet.core.spec.Limits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
@@ -72,8 +72,14 @@ public final class Reducer implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "3000");
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         Path out = config.outDir();
-        streams = new KafkaStreams(ReducerTopology.build(settings.topics(), parser, config.stallTimeout(),
-                result -> write(out, result, parser), metrics), p);
+        streams = new KafkaStreams(
+                ReducerTopology.build(
+                        settings.topics(),
+                        parser,
+                        config.stallTimeout(),
+                        result -> write(out, result, parser),
+                        metrics),
+                p);
         try {
             metricsBinder = new KafkaStreamsMetrics(streams);
             metricsBinder.bindTo(metrics.registry());

@@ -20,9 +20,11 @@ public final class ReducerMetrics {
     public ReducerMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder(MeterNames.JOBS_ACTIVE, jobsActive, ReducerMetrics::sum)
-                .description("Jobs submitted and not yet ended, as the reducer sees them").register(registry);
+                .description("Jobs submitted and not yet ended, as the reducer sees them")
+                .register(registry);
         Gauge.builder(MeterNames.PIECES_PENDING, piecesPending, ReducerMetrics::sum)
-                .description("Pieces of running jobs that have no result yet (awaiting or running on workers)").register(registry);
+                .description("Pieces of running jobs that have no result yet (awaiting or running on workers)")
+                .register(registry);
     }
 
     /** Meters that go nowhere (a reducer run without a metrics endpoint). */
@@ -40,10 +42,16 @@ public final class ReducerMetrics {
 
     /** A job ended DONE, FAILED or CANCELLED after {@code took} from submission. */
     void jobEnded(String outcome, Duration took) {
-        Counter.builder(MeterNames.JOBS_COMPLETED).description("Jobs ended, by outcome").tag("outcome", outcome)
-                .register(registry).increment();
-        Timer.builder(MeterNames.JOB_DURATION).description("Submission to end of a job").tag("outcome", outcome)
-                .register(registry).record(took);
+        Counter.builder(MeterNames.JOBS_COMPLETED)
+                .description("Jobs ended, by outcome")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+        Timer.builder(MeterNames.JOB_DURATION)
+                .description("Submission to end of a job")
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(took);
     }
 
     /** The reducer task {@code task} (one per partition) holds {@code count} jobs that have not ended. */

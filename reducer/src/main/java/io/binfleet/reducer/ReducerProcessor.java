@@ -29,8 +29,12 @@ final class ReducerProcessor implements Processor<String, byte[], String, byte[]
     private ProcessorContext<String, byte[]> context;
     private JobBook book;
 
-    ReducerProcessor(String piecesTopic, SpecParser parser, StallCheck stall, Consumer<JobResult> onResult,
-                     ReducerMetrics metrics) {
+    ReducerProcessor(
+            String piecesTopic,
+            SpecParser parser,
+            StallCheck stall,
+            Consumer<JobResult> onResult,
+            ReducerMetrics metrics) {
         this.piecesTopic = piecesTopic;
         this.parser = parser;
         this.stall = stall;
@@ -41,10 +45,18 @@ final class ReducerProcessor implements Processor<String, byte[], String, byte[]
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
-        JobStore jobs = new KeyValueJobStore(context.getStateStore(ReducerTopology.JOB_STORE),
-                context.getStateStore(ReducerTopology.SPEC_STORE));
+        JobStore jobs = new KeyValueJobStore(
+                context.getStateStore(ReducerTopology.JOB_STORE), context.getStateStore(ReducerTopology.SPEC_STORE));
         PieceStore pieces = new KeyValuePieceStore(context.getStateStore(ReducerTopology.PIECE_STORE));
-        book = new JobBook(jobs, pieces, new Outputs(), parser, stall, metrics, onResult, context.taskId().toString());
+        book = new JobBook(
+                jobs,
+                pieces,
+                new Outputs(),
+                parser,
+                stall,
+                metrics,
+                onResult,
+                context.taskId().toString());
         context.schedule(stall.interval(), PunctuationType.WALL_CLOCK_TIME, book::checkStalled);
     }
 
@@ -79,11 +91,13 @@ final class ReducerProcessor implements Processor<String, byte[], String, byte[]
     }
 
     /** The record's value as {@code type}, or null after sending it to the DLQ (unreadable, or keyed by another job). */
-    private <T> T decode(Record<String, byte[]> record, String topic, Class<T> type, String what, Function<T, String> jobIdOf) {
+    private <T> T decode(
+            Record<String, byte[]> record, String topic, Class<T> type, String what, Function<T, String> jobIdOf) {
         try {
             T value = Codec.read(record.value(), type);
             if (!jobIdOf.apply(value).equals(record.key())) {
-                throw new IllegalArgumentException("key " + record.key() + " is not the job id " + jobIdOf.apply(value));
+                throw new IllegalArgumentException(
+                        "key " + record.key() + " is not the job id " + jobIdOf.apply(value));
             }
             return value;
         } catch (RuntimeException e) {
@@ -106,7 +120,8 @@ final class ReducerProcessor implements Processor<String, byte[], String, byte[]
 
         @Override
         public void deadLetter(DeadLetter letter) {
-            context.forward(new Record<>(letter.key(), letter.value(), context.currentSystemTimeMs(), letter.headers()),
+            context.forward(
+                    new Record<>(letter.key(), letter.value(), context.currentSystemTimeMs(), letter.headers()),
                     ReducerTopology.DLQ_SINK);
         }
 

@@ -20,29 +20,48 @@ import java.util.Map;
 
 /** Merges a complete job's pieces and builds its {@code result.json}. Pure. */
 public final class ResultBuilder {
-    private ResultBuilder() {
-    }
+    private ResultBuilder() {}
 
     /**
      * Merges {@code pieces} (one OK result per piece index) with the spec's merge.
      *
      * @throws io.binfleet.core.spi.MergeException if the merge refuses the pieces
      */
-    public static JobResult build(String jobId, JobSpec spec, ObjectNode specJson, List<PieceResult> pieces, long submittedAt,
-                                  long completedAt) {
+    public static JobResult build(
+            String jobId,
+            JobSpec spec,
+            ObjectNode specJson,
+            List<PieceResult> pieces,
+            long submittedAt,
+            long completedAt) {
         List<PieceResult> sorted = new ArrayList<>(pieces);
         sorted.sort(Comparator.comparingInt(PieceResult::piece));
-        List<Piece> input = sorted.stream().map(r -> new Piece(r.piece(), r.output())).toList();
+        List<Piece> input =
+                sorted.stream().map(r -> new Piece(r.piece(), r.output())).toList();
         Series merged = spec.merge().merge(input);
         Map<String, List<Double>> series = new LinkedHashMap<>();
         merged.series().forEach((k, v) -> series.put(k, withGaps(v)));
-        List<JobResult.PieceInfo> info = sorted.stream().map(r -> {
-            Piece p = new Piece(r.piece(), r.output());
-            return new JobResult.PieceInfo(r.piece(), r.seed(), r.worker(), r.seconds(), r.attempts(),
-                    List.of(p.first(), p.last()));
-        }).toList();
-        return new JobResult(jobId, spec.name(), "DONE", spec.merge().type(), withGaps(merged.x()), withGaps(merged.y()), series,
-                info, specJson, sha256(specJson), submittedAt, completedAt, Schema.VERSION);
+        List<JobResult.PieceInfo> info = sorted.stream()
+                .map(r -> {
+                    Piece p = new Piece(r.piece(), r.output());
+                    return new JobResult.PieceInfo(
+                            r.piece(), r.seed(), r.worker(), r.seconds(), r.attempts(), List.of(p.first(), p.last()));
+                })
+                .toList();
+        return new JobResult(
+                jobId,
+                spec.name(),
+                "DONE",
+                spec.merge().type(),
+                withGaps(merged.x()),
+                withGaps(merged.y()),
+                series,
+                info,
+                specJson,
+                sha256(specJson),
+                submittedAt,
+                completedAt,
+                Schema.VERSION);
     }
 
     /** NaN (a gap) becomes null. */

@@ -11,6 +11,10 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +23,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** Writes a job's {@code result.json}, {@code result.csv} and {@code plot.png} into a folder. */
 public final class ResultFiles {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    private ResultFiles() {
-    }
+    private ResultFiles() {}
 
     /**
      * The folder for {@code jobId} under {@code root}; a job id that could escape {@code root} is refused.
@@ -117,14 +121,22 @@ public final class ResultFiles {
 
     /** ln g(E) with each window's extent drawn as a bar under the curve. */
     private static void densityOfStates(Path file, JobResult r) throws IOException {
-        XYChart chart = chart(r.name() + ": ln g(E), " + r.pieces().size() + " windows joined (" + r.merge() + ")", "E", "ln g(E)",
-                1000, 650);
+        XYChart chart = chart(
+                r.name() + ": ln g(E), " + r.pieces().size() + " windows joined (" + r.merge() + ")",
+                "E",
+                "ln g(E)",
+                1000,
+                650);
         addSeries(chart, "ln g(E)", r.x(), r.y());
-        double top = r.y().stream().filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).max().orElse(1);
+        double top = r.y().stream()
+                .filter(Objects::nonNull)
+                .mapToDouble(Double::doubleValue)
+                .max()
+                .orElse(1);
         for (JobResult.PieceInfo p : r.pieces()) {
             double level = -top * (0.04 + 0.035 * (p.index() % 4));
-            XYSeries bar = chart.addSeries("window " + p.index(), new double[] {p.x().get(0), p.x().get(1)},
-                    new double[] {level, level});
+            XYSeries bar = chart.addSeries(
+                    "window " + p.index(), new double[] {p.x().get(0), p.x().get(1)}, new double[] {level, level});
             bar.setMarker(SeriesMarkers.NONE);
             bar.setLineWidth(5);
             bar.setShowInLegend(r.pieces().size() <= 12);
@@ -134,34 +146,35 @@ public final class ResultFiles {
 
     /** U/N, C/N and |m|/N against T with their error bars, side by side. */
     private static void thermodynamics(Path file, JobResult r) throws IOException {
-        java.awt.image.BufferedImage[] panels = {
+        BufferedImage[] panels = {
             panel(r, "U/N", r.y(), r.series().get("U.err")),
             panel(r, "C/N", r.series().get("C"), r.series().get("C.err")),
-            panel(r, "|m|", r.series().get("m"), r.series().get("m.err"))};
+            panel(r, "|m|", r.series().get("m"), r.series().get("m.err"))
+        };
         int width = 0;
         int height = 0;
-        for (java.awt.image.BufferedImage p : panels) {
+        for (BufferedImage p : panels) {
             if (p != null) {
                 width += p.getWidth();
                 height = Math.max(height, p.getHeight());
             }
         }
-        java.awt.image.BufferedImage all = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = all.createGraphics();
-        g.setColor(java.awt.Color.WHITE);
+        BufferedImage all = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = all.createGraphics();
+        g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
         int at = 0;
-        for (java.awt.image.BufferedImage p : panels) {
+        for (BufferedImage p : panels) {
             if (p != null) {
                 g.drawImage(p, at, 0, null);
                 at += p.getWidth();
             }
         }
         g.dispose();
-        javax.imageio.ImageIO.write(all, "png", file.toFile());
+        ImageIO.write(all, "png", file.toFile());
     }
 
-    private static java.awt.image.BufferedImage panel(JobResult r, String name, List<Double> y, List<Double> err) {
+    private static BufferedImage panel(JobResult r, String name, List<Double> y, List<Double> err) {
         if (y == null) {
             return null;
         }
@@ -186,7 +199,13 @@ public final class ResultFiles {
     }
 
     private static XYChart chart(String title, String x, String y, int width, int height) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYChart chart = new XYChartBuilder()
+                .width(width)
+                .height(height)
+                .title(title)
+                .xAxisTitle(x)
+                .yAxisTitle(y)
+                .build();
         chart.getStyler().setLegendVisible(true);
         chart.getStyler().setMarkerSize(4);
         return chart;

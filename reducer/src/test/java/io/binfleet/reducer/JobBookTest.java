@@ -10,6 +10,7 @@ import io.binfleet.core.spec.JobSpec;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.core.spi.PieceOutput;
 import io.binfleet.kafka.DeadLetter;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,14 +34,23 @@ class JobBookTest {
 
     @BeforeEach
     void setUp() {
-        book = new JobBook(jobs, pieces, out, PARSER, new StallCheck(Duration.ofSeconds(60)), ReducerMetrics.none(), written::add,
+        book = new JobBook(
+                jobs,
+                pieces,
+                out,
+                PARSER,
+                new StallCheck(Duration.ofSeconds(60)),
+                ReducerMetrics.none(),
+                written::add,
                 "0_0");
     }
 
     private static ObjectNode spec(int count) {
-        JobSpec spec = PARSER.parse("{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": "
-                + "\"replicas\", \"count\": " + count + "}, \"simulation\": {\"name\": \"synthetic\", \"seed\": 1}, "
-                + "\"merge\": {\"method\": \"mean\"}}");
+        JobSpec spec = PARSER.parse(
+                "{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": "
+                        + "\"replicas\", \"count\": " + count
+                        + "}, \"simulation\": {\"name\": \"synthetic\", \"seed\": 1}, "
+                        + "\"merge\": {\"method\": \"mean\"}}");
         return spec.toJson();
     }
 
@@ -49,8 +59,16 @@ class JobBookTest {
     }
 
     private static PieceResult ok(String jobId, int index, int total, double value) {
-        return PieceResult.ok(jobId, index, total, 7, "w", 0.1, 1, new PieceOutput(new double[] {0, 1, 2},
-                new double[] {value, value, value}), 1L);
+        return PieceResult.ok(
+                jobId,
+                index,
+                total,
+                7,
+                "w",
+                0.1,
+                1,
+                new PieceOutput(new double[] {0, 1, 2}, new double[] {value, value, value}),
+                1L);
     }
 
     private void piece(PieceResult p, long at) {
@@ -63,9 +81,9 @@ class JobBookTest {
         piece(ok("j", 0, 3, 1), 1_000);
         piece(ok("j", 1, 3, 2), 1_050); // within PROGRESS_EVERY of the last report: not published
         piece(ok("j", 2, 3, 6), 1_060);
-        assertThat(out.events).extracting(JobEvent::state, JobEvent::done)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(JobEvent.State.RUNNING, 1),
-                        org.assertj.core.groups.Tuple.tuple(JobEvent.State.DONE, 3));
+        assertThat(out.events)
+                .extracting(JobEvent::state, JobEvent::done)
+                .containsExactly(Tuple.tuple(JobEvent.State.RUNNING, 1), Tuple.tuple(JobEvent.State.DONE, 3));
         assertThat(out.results).singleElement().satisfies(r -> assertThat(r.y()).containsExactly(3.0, 3.0, 3.0));
         assertThat(out.commits).isEqualTo(1);
         assertThat(written).isEqualTo(out.results);
@@ -121,7 +139,8 @@ class JobBookTest {
     void aCancelledJob_endsCancelled_dropsItsPieces_andNeverMerges() {
         submit("j", 2, 0);
         piece(ok("j", 0, 2, 1), 1_000);
-        book.cancelled(new JobEvent(Schema.VERSION, "j", "t", JobEvent.State.CANCELLED, 1, 2, "by user", null, 0, 1_500));
+        book.cancelled(
+                new JobEvent(Schema.VERSION, "j", "t", JobEvent.State.CANCELLED, 1, 2, "by user", null, 0, 1_500));
         piece(ok("j", 1, 2, 1), 2_000);
         assertThat(jobs.get("j").state()).isEqualTo(JobEvent.State.CANCELLED);
         assertThat(jobs.get("j").reason()).isEqualTo("by user");
@@ -164,10 +183,13 @@ class JobBookTest {
         assertThat(out.events).extracting(JobEvent::state).doesNotContain(JobEvent.State.FAILED);
         piece(ok("busy", 0, 2, 1), 60_000);
         book.checkStalled(61_001);
-        assertThat(out.events).filteredOn(e -> e.state() == JobEvent.State.FAILED).singleElement().satisfies(e -> {
-            assertThat(e.jobId()).isEqualTo("quiet");
-            assertThat(e.reason()).isEqualTo("STALLED: no progress for 60 s; missing pieces: 0-1, 3");
-        });
+        assertThat(out.events)
+                .filteredOn(e -> e.state() == JobEvent.State.FAILED)
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.jobId()).isEqualTo("quiet");
+                    assertThat(e.reason()).isEqualTo("STALLED: no progress for 60 s; missing pieces: 0-1, 3");
+                });
         assertThat(jobs.get("busy").state()).isEqualTo(JobEvent.State.RUNNING);
     }
 
@@ -220,7 +242,10 @@ class JobBookTest {
 
         @Override
         public List<JobState> running() {
-            return states.values().stream().filter(s -> !s.terminal()).sorted((a, b) -> a.jobId().compareTo(b.jobId())).toList();
+            return states.values().stream()
+                    .filter(s -> !s.terminal())
+                    .sorted((a, b) -> a.jobId().compareTo(b.jobId()))
+                    .toList();
         }
     }
 
@@ -250,7 +275,9 @@ class JobBookTest {
 
         @Override
         public List<PieceResult> load(String jobId) {
-            return byJob.getOrDefault(jobId, new TreeMap<>()).values().stream().map(b -> Codec.read(b, PieceResult.class)).toList();
+            return byJob.getOrDefault(jobId, new TreeMap<>()).values().stream()
+                    .map(b -> Codec.read(b, PieceResult.class))
+                    .toList();
         }
 
         @Override

@@ -21,9 +21,14 @@ class ReducerMetricsTest {
         m.piecesPending("0_0", 7);
         assertThat(registry.get(MeterNames.JOBS_ACTIVE).gauge().value()).isEqualTo(4);
         assertThat(registry.get(MeterNames.PIECES_PENDING).gauge().value()).isEqualTo(7);
-        assertThat(registry.get(MeterNames.JOBS_COMPLETED).tag("outcome", "DONE").counter().count()).isEqualTo(1);
+        assertThat(registry.get(MeterNames.JOBS_COMPLETED)
+                        .tag("outcome", "DONE")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         for (Meter meter : registry.getMeters()) {
-            assertThat(meter.getId().getTags()).allSatisfy(tag -> assertThat(tag.getKey()).isEqualTo("outcome"));
+            assertThat(meter.getId().getTags())
+                    .allSatisfy(tag -> assertThat(tag.getKey()).isEqualTo("outcome"));
         }
         assertThat(registry.find(MeterNames.PIECES_ACTIVE).meter()).isNull();
     }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
@@ -52,7 +53,9 @@ class ReducerTopologyTest {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "reducer-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("reducer-test").toString());
+        p.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Files.createTempDirectory("reducer-test").toString());
         driver = new TopologyTestDriver(ReducerTopology.build(TOPICS, SpecParser.builtin(), STALL, written::add), p);
         jobsIn = driver.createInputTopic(TOPICS.jobs(), new StringSerializer(), new ByteArraySerializer());
         piecesIn = driver.createInputTopic(TOPICS.pieces(), new StringSerializer(), new ByteArraySerializer());
@@ -67,8 +70,10 @@ class ReducerTopologyTest {
     }
 
     private static JobSpec spec(int pieces) {
-        return SpecParser.builtin().parse("{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 5}}, \"parallel\": "
-                + "{\"split\": \"replicas\", \"count\": " + pieces + "}, \"simulation\": {\"name\": \"synthetic\", \"seed\": 3}}");
+        return SpecParser.builtin()
+                .parse("{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 5}}, \"parallel\": "
+                        + "{\"split\": \"replicas\", \"count\": " + pieces
+                        + "}, \"simulation\": {\"name\": \"synthetic\", \"seed\": 3}}");
     }
 
     /** Runs every piece of {@code spec} in-process, as a worker would. */
@@ -82,7 +87,10 @@ class ReducerTopologyTest {
     }
 
     private void submit(String jobId, JobSpec spec) {
-        jobsIn.pipeInput(jobId, Codec.write(JobEvent.submitted(jobId, spec.name(), spec.split().pieces().size(), spec.toJson(), 1L)));
+        jobsIn.pipeInput(
+                jobId,
+                Codec.write(JobEvent.submitted(
+                        jobId, spec.name(), spec.split().pieces().size(), spec.toJson(), 1L)));
     }
 
     private void send(PieceResult r) {
@@ -90,7 +98,9 @@ class ReducerTopologyTest {
     }
 
     private List<JobEvent> events() {
-        return jobsOut.readValuesToList().stream().map(v -> Codec.read(v, JobEvent.class)).toList();
+        return jobsOut.readValuesToList().stream()
+                .map(v -> Codec.read(v, JobEvent.class))
+                .toList();
     }
 
     @Test
@@ -105,12 +115,19 @@ class ReducerTopologyTest {
             assertThat(e.done()).isEqualTo(16);
         });
         // all 16 arrive at one instant (the driver's clock stands still): the first piece is reported, then DONE
-        assertThat(events).filteredOn(e -> e.state() == JobEvent.State.RUNNING).extracting(JobEvent::done).containsExactly(1);
+        assertThat(events)
+                .filteredOn(e -> e.state() == JobEvent.State.RUNNING)
+                .extracting(JobEvent::done)
+                .containsExactly(1);
         List<byte[]> results = resultsOut.readValuesToList();
         assertThat(results).hasSize(1);
         JobResult result = Codec.read(results.get(0), JobResult.class);
-        Series expected = spec.merge().merge(pieces.stream().map(r -> new Piece(r.piece(), r.output())).toList());
-        assertThat(result.y()).containsExactly(java.util.Arrays.stream(expected.y()).boxed().toArray(Double[]::new));
+        Series expected = spec.merge()
+                .merge(pieces.stream()
+                        .map(r -> new Piece(r.piece(), r.output()))
+                        .toList());
+        assertThat(result.y())
+                .containsExactly(Arrays.stream(expected.y()).boxed().toArray(Double[]::new));
         assertThat(result.pieces()).hasSize(16);
         assertThat(result.specSha256()).hasSize(64);
         assertThat(written).containsExactly(result);
@@ -177,7 +194,8 @@ class ReducerTopologyTest {
         piecesIn.pipeInput(new TestRecord<>(null, new byte[] {4}));
         List<TestRecord<String, byte[]>> dlq = dlqOut.readRecordsToList();
         assertThat(dlq).hasSize(3);
-        assertThat(new String(dlq.get(0).headers().lastHeader("binfleet.error").value())).startsWith("unreadable piece result: ");
+        assertThat(new String(dlq.get(0).headers().lastHeader("binfleet.error").value()))
+                .startsWith("unreadable piece result: ");
         JobSpec spec = spec(2);
         submit("job-6", spec);
         run(spec, "job-6").forEach(this::send);
@@ -193,7 +211,9 @@ class ReducerTopologyTest {
             driver.advanceWallClockTime(Duration.ofMillis(60));
         }
         List<JobEvent> events = events();
-        assertThat(events).filteredOn(e -> e.state() == JobEvent.State.RUNNING).extracting(JobEvent::done)
+        assertThat(events)
+                .filteredOn(e -> e.state() == JobEvent.State.RUNNING)
+                .extracting(JobEvent::done)
                 .containsExactly(1, 3, 5, 7, 9, 11, 13, 15);
         assertThat(events).last().extracting(JobEvent::state).isEqualTo(JobEvent.State.DONE);
     }
@@ -204,7 +224,9 @@ class ReducerTopologyTest {
         submit("job-7", spec);
         List<PieceResult> pieces = run(spec, "job-7");
         send(pieces.get(0));
-        jobsIn.pipeInput("job-7", Codec.write(new JobEvent(1, "job-7", null, JobEvent.State.CANCELLED, 0, 0, "by user", null, 0, 2)));
+        jobsIn.pipeInput(
+                "job-7",
+                Codec.write(new JobEvent(1, "job-7", null, JobEvent.State.CANCELLED, 0, 0, "by user", null, 0, 2)));
         send(pieces.get(1));
         send(pieces.get(2));
         assertThat(events()).extracting(JobEvent::state).containsExactly(JobEvent.State.RUNNING);

@@ -18,7 +18,9 @@ class StallCheckTest {
 
     @Test
     void aJobIsStalled_onlyAfterTheTimeoutWithoutProgress_andOnlyWhileRunning() {
-        List<JobState> jobs = List.of(job("quiet", 1_000, JobEvent.State.RUNNING), job("busy", 50_000, JobEvent.State.RUNNING),
+        List<JobState> jobs = List.of(
+                job("quiet", 1_000, JobEvent.State.RUNNING),
+                job("busy", 50_000, JobEvent.State.RUNNING),
                 job("ended", 0, JobEvent.State.DONE));
         assertThat(check.stalled(jobs, 61_000)).isEmpty();
         assertThat(check.stalled(jobs, 61_001)).extracting(JobState::jobId).containsExactly("quiet");

@@ -17,13 +17,13 @@ import java.util.List;
  * and merges them as the reducer would — the reference a fleet's result must equal.
  */
 public final class InProcessJob {
-    private InProcessJob() {
-    }
+    private InProcessJob() {}
 
     public static List<Piece> pieces(JobSpec spec) throws Exception {
         List<Piece> pieces = new ArrayList<>();
         for (TaskMessage t : Plan.tasks(spec, "in-process")) {
-            pieces.add(new Piece(t.piece(), spec.simulation().run(PieceContext.of(t.toJson()), Seeds.generator(t.seed()))));
+            pieces.add(new Piece(
+                    t.piece(), spec.simulation().run(PieceContext.of(t.toJson()), Seeds.generator(t.seed()))));
         }
         return pieces;
     }

@@ -1,21 +1,29 @@
 package io.binfleet.simulations;
 
+import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.seed.Seeds;
 import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.Params;
 import io.binfleet.core.spec.Plan;
+import io.binfleet.core.spec.Problems;
 import io.binfleet.core.spec.SpecParser;
+import io.binfleet.simulations.synthetic.SyntheticSimulation;
 import org.junit.jupiter.api.Test;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PlanTest {
     @Test
     void plan_listsEveryPieceWithItsArgs_withoutRunningAnything() {
-        JobSpec spec = SpecParser.builtin().parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
-                + "{\"split\": \"replicas\", \"count\": 3}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 3600, \"seed\": 11}}");
+        JobSpec spec = SpecParser.builtin()
+                .parse(
+                        "{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                                + "{\"split\": \"replicas\", \"count\": 3}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 3600, \"seed\": 11}}");
         List<Plan.PlannedPiece> plan = Plan.of(spec);
         assertThat(plan).extracting(Plan.PlannedPiece::index).containsExactly(0, 1, 2);
         assertThat(plan.get(2).args().toString()).isEqualTo("{\"replica\":2}");
@@ -24,31 +32,42 @@ class PlanTest {
 
     @Test
     void withoutASeed_piecesAreSeededWhenTheyStart() {
-        JobSpec spec = SpecParser.builtin().parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
-                + "{\"split\": \"replicas\", \"count\": 2}, \"simulation\": {\"name\": \"synthetic\"}}");
+        JobSpec spec = SpecParser.builtin()
+                .parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                        + "{\"split\": \"replicas\", \"count\": 2}, \"simulation\": {\"name\": \"synthetic\"}}");
         assertThat(Plan.tasks(spec, "job")).extracting(TaskMessage::seed).containsOnlyNulls();
     }
 
     @Test
     void isingEnergyWindows_coverTheReachableLevels() {
         // L = 4: levels -32, -24, -20, ..., 24, 32; two bins [-32, 0] [0, 32] extended by 16 → [-32, 16] [-16, 32]
-        var ising = SpecParser.builtin().system(io.binfleet.core.codec.Codec.readTree("{\"Ising2D\": {\"L\": 4}}"), "system");
-        var problems = new io.binfleet.core.spec.Problems();
-        var split = SpecParser.builtin().plugins().splits().find("energy-windows").orElseThrow().configure(
-                io.binfleet.core.spec.Params.of(io.binfleet.core.codec.Codec.readTree("{\"bins\": 2, \"extend\": 0.5}"),
-                        "parallel", problems), ising);
+        var ising = SpecParser.builtin().system(Codec.readTree("{\"Ising2D\": {\"L\": 4}}"), "system");
+        var problems = new Problems();
+        var split = SpecParser.builtin()
+                .plugins()
+                .splits()
+                .find("energy-windows")
+                .orElseThrow()
+                .configure(Params.of(Codec.readTree("{\"bins\": 2, \"extend\": 0.5}"), "parallel", problems), ising);
         assertThat(problems.all()).isEmpty();
-        assertThat(split.pieces()).extracting(Object::toString).containsExactly("{\"window\":[-32,16]}", "{\"window\":[-16,32]}");
+        assertThat(split.pieces())
+                .extracting(Object::toString)
+                .containsExactly("{\"window\":[-32,16]}", "{\"window\":[-16,32]}");
     }
 
     @Test
     void tasksArePublishedLongestFirst_byTheSimulationsEstimate() {
-        JobSpec spec = SpecParser.builtin().parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
-                + "{\"split\": \"replicas\", \"count\": 16}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.5, \"spread\": 0.9}}");
-        var synthetic = (io.binfleet.simulations.synthetic.SyntheticSimulation.Synthetic) spec.simulation();
-        List<Integer> order = Plan.tasks(spec, "job").stream().map(TaskMessage::piece).toList();
-        assertThat(order).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 16).boxed().toList());
-        assertThat(order).isNotEqualTo(java.util.stream.IntStream.range(0, 16).boxed().toList());
+        JobSpec spec = SpecParser.builtin()
+                .parse(
+                        "{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                                + "{\"split\": \"replicas\", \"count\": 16}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.5, \"spread\": 0.9}}");
+        var synthetic = (SyntheticSimulation.Synthetic) spec.simulation();
+        List<Integer> order =
+                Plan.tasks(spec, "job").stream().map(TaskMessage::piece).toList();
+        assertThat(order)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 16).boxed().toList());
+        assertThat(order).isNotEqualTo(IntStream.range(0, 16).boxed().toList());
         for (int i = 1; i < order.size(); i++) {
             assertThat(synthetic.duration(order.get(i))).isLessThanOrEqualTo(synthetic.duration(order.get(i - 1)));
         }
@@ -56,19 +75,25 @@ class PlanTest {
 
     @Test
     void piecesEstimatedAlike_keepIndexOrder() {
-        JobSpec spec = SpecParser.builtin().parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
-                + "{\"split\": \"replicas\", \"count\": 5}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 1}}");
+        JobSpec spec = SpecParser.builtin()
+                .parse(
+                        "{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                                + "{\"split\": \"replicas\", \"count\": 5}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 1}}");
         assertThat(Plan.tasks(spec, "job")).extracting(TaskMessage::piece).containsExactly(0, 1, 2, 3, 4);
     }
 
     @Test
     void wangLandauWindows_widestFirst() {
-        JobSpec wl = SpecParser.builtin().parse("{\"name\": \"p\", \"system\": {\"Ising2D\": {\"L\": 8}}, \"parallel\": "
-                + "{\"split\": \"energy-windows\", \"bins\": [-128, -100, 0, 128]}, \"simulation\": {\"name\": \"wang-landau\"}}");
+        JobSpec wl = SpecParser.builtin()
+                .parse(
+                        "{\"name\": \"p\", \"system\": {\"Ising2D\": {\"L\": 8}}, \"parallel\": "
+                                + "{\"split\": \"energy-windows\", \"bins\": [-128, -100, 0, 128]}, \"simulation\": {\"name\": \"wang-landau\"}}");
         List<TaskMessage> tasks = Plan.tasks(wl, "job");
-        double[] widths = tasks.stream().mapToDouble(t -> t.args().get("window").get(1).asDouble() - t.args().get("window").get(0).asDouble())
+        double[] widths = tasks.stream()
+                .mapToDouble(t -> t.args().get("window").get(1).asDouble()
+                        - t.args().get("window").get(0).asDouble())
                 .toArray();
-        assertThat(widths).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(widths).isSortedAccordingTo(Comparator.reverseOrder());
         assertThat(widths[0]).isGreaterThan(widths[widths.length - 1]);
     }
 }

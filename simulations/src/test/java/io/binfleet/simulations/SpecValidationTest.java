@@ -20,8 +20,8 @@ public class SpecValidationTest {
 
     /** A valid spec with {@code %SYSTEM%}, {@code %PARALLEL%}, {@code %SIMULATION%}, {@code %MERGE%} replaceable. */
     static String spec(String system, String parallel, String simulation, String merge) {
-        return "{\"name\": \"demo\", \"system\": " + system + ", \"parallel\": " + parallel + ", \"simulation\": " + simulation
-                + (merge == null ? "" : ", \"merge\": " + merge) + "}";
+        return "{\"name\": \"demo\", \"system\": " + system + ", \"parallel\": " + parallel + ", \"simulation\": "
+                + simulation + (merge == null ? "" : ", \"merge\": " + merge) + "}";
     }
 
     static final String SYN = "{\"Synthetic\": {\"points\": 4}}";
@@ -31,106 +31,202 @@ public class SpecValidationTest {
 
     public static Stream<Arguments> badSpecs() {
         return Stream.of(
-                arguments("not JSON", "{\"name\": ",
+                arguments(
+                        "not JSON",
+                        "{\"name\": ",
                         "name: not valid JSON (line 1, column 10): Unexpected end-of-input within/between Object entries"),
                 arguments("empty document", "", "spec: is empty, expected a JSON object"),
-                arguments("empty object", "{}",
+                arguments(
+                        "empty object",
+                        "{}",
                         "name: is required\nsystem: is required\nparallel: is required\nsimulation: is required\nparallel.split: is required\n"
                                 + "simulation.name: is required"),
                 arguments("an array", "[1, 2]", "spec: must be a JSON object, got an array"),
-                arguments("NaN", spec(SYN, "{\"split\": \"replicas\", \"count\": NaN}", SIM, MEAN),
+                arguments(
+                        "NaN",
+                        spec(SYN, "{\"split\": \"replicas\", \"count\": NaN}", SIM, MEAN),
                         "parallel.count: NaN is not a JSON number (line 1, column 104)"),
-                arguments("Infinity", spec(SYN, REP, "{\"name\": \"synthetic\", \"seconds\": -Infinity}", MEAN),
+                arguments(
+                        "Infinity",
+                        spec(SYN, REP, "{\"name\": \"synthetic\", \"seconds\": -Infinity}", MEAN),
                         "simulation.seconds: -Infinity is not a JSON number (line 1, column 161)"),
-                arguments("duplicate key", spec("{\"Synthetic\": {\"points\": 4, \"points\": 5}}", REP, SIM, MEAN),
+                arguments(
+                        "duplicate key",
+                        spec("{\"Synthetic\": {\"points\": 4, \"points\": 5}}", REP, SIM, MEAN),
                         "system.Synthetic.points: duplicate key (line 1, column 64)"),
-                arguments("unknown top-level field", spec(SYN, REP, SIM, MEAN).replaceFirst("\\{\"name\"", "{\"priority\": 1, \"name\""),
+                arguments(
+                        "unknown top-level field",
+                        spec(SYN, REP, SIM, MEAN).replaceFirst("\\{\"name\"", "{\"priority\": 1, \"name\""),
                         "priority: unknown field (known: merge, name, parallel, simulation, system)"),
-                arguments("name missing", spec(SYN, REP, SIM, MEAN).replace("\"name\": \"demo\", ", ""), "name: is required"),
-                arguments("name escaping a folder", spec(SYN, REP, SIM, MEAN).replace("\"demo\"", "\"../etc\""),
+                arguments(
+                        "name missing",
+                        spec(SYN, REP, SIM, MEAN).replace("\"name\": \"demo\", ", ""),
+                        "name: is required"),
+                arguments(
+                        "name escaping a folder",
+                        spec(SYN, REP, SIM, MEAN).replace("\"demo\"", "\"../etc\""),
                         "name: must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, got \"../etc\""),
-                arguments("name not a string", spec(SYN, REP, SIM, MEAN).replace("\"demo\"", "5"),
+                arguments(
+                        "name not a string",
+                        spec(SYN, REP, SIM, MEAN).replace("\"demo\"", "5"),
                         "name: must be a non-empty string, got 5"),
-                arguments("system with two entries", spec("{\"Synthetic\": {\"points\": 4}, \"Ising2D\": {\"L\": 8}}", REP, SIM, MEAN),
+                arguments(
+                        "system with two entries",
+                        spec("{\"Synthetic\": {\"points\": 4}, \"Ising2D\": {\"L\": 8}}", REP, SIM, MEAN),
                         "system: must be an object with exactly one entry {\"Type\": {state}}, got 2 entries"),
-                arguments("unknown system", spec("{\"Potts\": {\"q\": 3}}", REP, SIM, MEAN),
+                arguments(
+                        "unknown system",
+                        spec("{\"Potts\": {\"q\": 3}}", REP, SIM, MEAN),
                         "system: unknown system \"Potts\" (registered: Ising2D, Synthetic)"),
-                arguments("system not an object", spec("\"Ising2D\"", REP, SIM, MEAN),
+                arguments(
+                        "system not an object",
+                        spec("\"Ising2D\"", REP, SIM, MEAN),
                         "system: must be an object with exactly one entry {\"Type\": {state}}, got \"Ising2D\""),
-                arguments("odd L", spec("{\"Ising2D\": {\"L\": 7}}", REP, SIM, MEAN),
+                arguments(
+                        "odd L",
+                        spec("{\"Ising2D\": {\"L\": 7}}", REP, SIM, MEAN),
                         "system.Ising2D.L: must be an even integer in 4..256, got 7"),
-                arguments("L as a string", spec("{\"Ising2D\": {\"L\": \"16\"}}", REP, SIM, MEAN),
+                arguments(
+                        "L as a string",
+                        spec("{\"Ising2D\": {\"L\": \"16\"}}", REP, SIM, MEAN),
                         "system.Ising2D.L: must be an even integer in 4..256, got \"16\""),
-                arguments("L too large", spec("{\"Ising2D\": {\"L\": 1024}}", REP, SIM, MEAN),
+                arguments(
+                        "L too large",
+                        spec("{\"Ising2D\": {\"L\": 1024}}", REP, SIM, MEAN),
                         "system.Ising2D.L: must be an even integer in 4..256, got 1024"),
                 arguments("L missing", spec("{\"Ising2D\": {}}", REP, SIM, MEAN), "system.Ising2D.L: is required"),
-                arguments("unknown Ising field", spec("{\"Ising2D\": {\"L\": 8, \"K\": 1}}", REP, SIM, MEAN),
+                arguments(
+                        "unknown Ising field",
+                        spec("{\"Ising2D\": {\"L\": 8, \"K\": 1}}", REP, SIM, MEAN),
                         "system.Ising2D.K: unknown field (known: J, L)"),
-                arguments("negative J", spec("{\"Ising2D\": {\"L\": 8, \"J\": -1}}", REP, SIM, MEAN),
+                arguments(
+                        "negative J",
+                        spec("{\"Ising2D\": {\"L\": 8, \"J\": -1}}", REP, SIM, MEAN),
                         "system.Ising2D.J: must be a number in [1.0E-6, 1000000], got -1"),
-                arguments("no points", spec("{\"Synthetic\": {\"points\": 0}}", REP, SIM, MEAN),
+                arguments(
+                        "no points",
+                        spec("{\"Synthetic\": {\"points\": 0}}", REP, SIM, MEAN),
                         "system.Synthetic.points: must be an integer in 1..1000000, got 0"),
-                arguments("unknown split", spec(SYN, "{\"split\": \"slices\", \"count\": 4}", SIM, MEAN),
+                arguments(
+                        "unknown split",
+                        spec(SYN, "{\"split\": \"slices\", \"count\": 4}", SIM, MEAN),
                         "parallel.split: unknown split \"slices\" (registered: energy-windows, grid, replicas)"),
                 arguments("split missing", spec(SYN, "{\"count\": 4}", SIM, MEAN), "parallel.split: is required"),
-                arguments("zero replicas", spec(SYN, "{\"split\": \"replicas\", \"count\": 0}", SIM, MEAN),
+                arguments(
+                        "zero replicas",
+                        spec(SYN, "{\"split\": \"replicas\", \"count\": 0}", SIM, MEAN),
                         "parallel.count: must be an integer in 1..100000, got 0"),
-                arguments("too many pieces", spec(SYN, "{\"split\": \"replicas\", \"count\": 200000}", SIM, MEAN),
+                arguments(
+                        "too many pieces",
+                        spec(SYN, "{\"split\": \"replicas\", \"count\": 200000}", SIM, MEAN),
                         "parallel.count: must be an integer in 1..100000, got 200000"),
-                arguments("fractional count", spec(SYN, "{\"split\": \"replicas\", \"count\": 2.5}", SIM, MEAN),
+                arguments(
+                        "fractional count",
+                        spec(SYN, "{\"split\": \"replicas\", \"count\": 2.5}", SIM, MEAN),
                         "parallel.count: must be an integer in 1..100000, got 2.5"),
-                arguments("field of another split", spec(SYN, "{\"split\": \"replicas\", \"count\": 4, \"bins\": 2}", SIM, MEAN),
+                arguments(
+                        "field of another split",
+                        spec(SYN, "{\"split\": \"replicas\", \"count\": 4, \"bins\": 2}", SIM, MEAN),
                         "parallel.bins: unknown field (known: count, split)"),
-                arguments("extend not a number, on a system without levels",
+                arguments(
+                        "extend not a number, on a system without levels",
                         spec(SYN, "{\"split\": \"energy-windows\", \"bins\": 4, \"extend\": \"a lot\"}", SIM, MEAN),
                         "parallel.extend: must be a number, got \"a lot\"\n"
                                 + "parallel.split: energy-windows needs a system with discrete levels; Synthetic has none"),
-                arguments("energy windows that share one level", spec("{\"Ising2D\": {\"L\": 4}}",
-                                "{\"split\": \"energy-windows\", \"bins\": 4, \"extend\": 0}", SIM, MEAN),
+                arguments(
+                        "energy windows that share one level",
+                        spec(
+                                "{\"Ising2D\": {\"L\": 4}}",
+                                "{\"split\": \"energy-windows\", \"bins\": 4, \"extend\": 0}",
+                                SIM,
+                                MEAN),
                         "parallel.extend: windows 0 [-32, -16] and 1 [-16, 0] share 1 level; neighbours must share at least 2 (raise extend or use fewer bins)\n"
                                 + "simulation.name: synthetic does not run on system Ising2D (it runs on: Synthetic)"),
-                arguments("edges outside the levels", spec("{\"Ising2D\": {\"L\": 4}}",
-                                "{\"split\": \"energy-windows\", \"bins\": [-40, 0, 32]}", SIM, MEAN),
+                arguments(
+                        "edges outside the levels",
+                        spec(
+                                "{\"Ising2D\": {\"L\": 4}}",
+                                "{\"split\": \"energy-windows\", \"bins\": [-40, 0, 32]}",
+                                SIM,
+                                MEAN),
                         "parallel.bins[0]: must be a number in [-32, 32], got -40\n"
                                 + "simulation.name: synthetic does not run on system Ising2D (it runs on: Synthetic)"),
-                arguments("grid running backwards", spec(SYN,
-                                "{\"split\": \"grid\", \"param\": \"T\", \"from\": 3, \"to\": 1, \"points\": 5, \"bins\": 2}", SIM, MEAN),
+                arguments(
+                        "grid running backwards",
+                        spec(
+                                SYN,
+                                "{\"split\": \"grid\", \"param\": \"T\", \"from\": 3, \"to\": 1, \"points\": 5, \"bins\": 2}",
+                                SIM,
+                                MEAN),
                         "parallel.to: must be greater than from (3), got 1"),
-                arguments("grid of one point", spec(SYN,
-                                "{\"split\": \"grid\", \"param\": \"T\", \"from\": 1, \"to\": 3, \"points\": 1, \"bins\": 1}", SIM, MEAN),
+                arguments(
+                        "grid of one point",
+                        spec(
+                                SYN,
+                                "{\"split\": \"grid\", \"param\": \"T\", \"from\": 1, \"to\": 3, \"points\": 1, \"bins\": 1}",
+                                SIM,
+                                MEAN),
                         "parallel.points: must be an integer in 2..1000000, got 1"),
-                arguments("unknown simulation", spec(SYN, REP, "{\"name\": \"wl\"}", MEAN),
+                arguments(
+                        "unknown simulation",
+                        spec(SYN, REP, "{\"name\": \"wl\"}", MEAN),
                         "simulation.name: unknown simulation \"wl\" (registered: external, metropolis, synthetic, wang-landau)"),
-                arguments("fractional seed", spec(SYN, REP, "{\"name\": \"synthetic\", \"seed\": 1.5}", MEAN),
+                arguments(
+                        "fractional seed",
+                        spec(SYN, REP, "{\"name\": \"synthetic\", \"seed\": 1.5}", MEAN),
                         "simulation.seed: must be an integer in -9223372036854775808..9223372036854775807, got 1.5"),
-                arguments("negative seconds", spec(SYN, REP, "{\"name\": \"synthetic\", \"seconds\": -1}", MEAN),
+                arguments(
+                        "negative seconds",
+                        spec(SYN, REP, "{\"name\": \"synthetic\", \"seconds\": -1}", MEAN),
                         "simulation.seconds: must be a number in [0, 86400], got -1"),
-                arguments("failure probability above one", spec(SYN, REP, "{\"name\": \"synthetic\", \"fail\": 2}", MEAN),
+                arguments(
+                        "failure probability above one",
+                        spec(SYN, REP, "{\"name\": \"synthetic\", \"fail\": 2}", MEAN),
                         "simulation.fail: must be a number in [0, 1], got 2"),
-                arguments("unknown simulation field", spec(SYN, REP, "{\"name\": \"synthetic\", \"sconds\": 1}", MEAN),
+                arguments(
+                        "unknown simulation field",
+                        spec(SYN, REP, "{\"name\": \"synthetic\", \"sconds\": 1}", MEAN),
                         "simulation.sconds: unknown field (known: fail, name, seconds, seed, spread)"),
-                arguments("unknown merge", spec(SYN, REP, SIM, "{\"method\": \"median\"}"),
+                arguments(
+                        "unknown merge",
+                        spec(SYN, REP, SIM, "{\"method\": \"median\"}"),
                         "merge.method: unknown merge method \"median\" (registered: align, join, mean, none, sum)"),
-                arguments("field of another merge", spec(SYN, REP, SIM, "{\"method\": \"mean\", \"at\": \"slope\"}"),
+                arguments(
+                        "field of another merge",
+                        spec(SYN, REP, SIM, "{\"method\": \"mean\", \"at\": \"slope\"}"),
                         "merge.at: unknown field (known: method)"),
-                arguments("unknown join rule", spec(SYN, REP, SIM, "{\"method\": \"join\", \"at\": \"left\"}"),
+                arguments(
+                        "unknown join rule",
+                        spec(SYN, REP, SIM, "{\"method\": \"join\", \"at\": \"left\"}"),
                         "merge.at: must be one of \"middle\", \"slope\", got \"left\""),
-                arguments("unknown weights", spec(SYN, REP, SIM, "{\"method\": \"sum\", \"weights\": \"triangle\"}"),
+                arguments(
+                        "unknown weights",
+                        spec(SYN, REP, SIM, "{\"method\": \"sum\", \"weights\": \"triangle\"}"),
                         "merge.weights: must be \"uniform\", \"tukey\", \"piece\" or an array of numbers in [0, 1], got \"triangle\""),
-                arguments("weight above one", spec(SYN, REP, SIM, "{\"method\": \"sum\", \"weights\": [0.5, 1.5]}"),
+                arguments(
+                        "weight above one",
+                        spec(SYN, REP, SIM, "{\"method\": \"sum\", \"weights\": [0.5, 1.5]}"),
                         "merge.weights[1]: must be a number in [0, 1], got 1.5"),
-                arguments("alpha without tukey", spec(SYN, REP, SIM, "{\"method\": \"sum\", \"alpha\": 0.5}"),
+                arguments(
+                        "alpha without tukey",
+                        spec(SYN, REP, SIM, "{\"method\": \"sum\", \"alpha\": 0.5}"),
                         "merge.alpha: applies only to weights \"tukey\""),
-                arguments("normalize without y", spec(SYN, REP, SIM, "{\"method\": \"join\", \"normalize\": {\"x\": 0}}"),
+                arguments(
+                        "normalize without y",
+                        spec(SYN, REP, SIM, "{\"method\": \"join\", \"normalize\": {\"x\": 0}}"),
                         "merge.normalize.y: is required"),
-                arguments("parallel not an object", spec(SYN, "[4]", SIM, MEAN),
+                arguments(
+                        "parallel not an object",
+                        spec(SYN, "[4]", SIM, MEAN),
                         "parallel: must be an object, got an array\nparallel.split: is required"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badSpecs")
     void badSpec_isRefusedWithItsExactMessage(String what, String json, String message) {
-        assertThatThrownBy(() -> PARSER.parse(json)).isInstanceOf(SpecException.class).hasMessage(message);
+        assertThatThrownBy(() -> PARSER.parse(json))
+                .isInstanceOf(SpecException.class)
+                .hasMessage(message);
     }
 
     @Test
@@ -140,14 +236,20 @@ public class SpecValidationTest {
 
     @Test
     void everyProblem_isReportedAtOnce() {
-        String json = spec("{\"Ising2D\": {\"L\": 7}}", "{\"split\": \"replicas\", \"count\": -1}",
-                "{\"name\": \"synthetic\", \"fail\": 3}", "{\"method\": \"sum\", \"weights\": \"x\"}");
-        assertThatThrownBy(() -> PARSER.parse(json)).isInstanceOfSatisfying(SpecException.class, e ->
-                assertThat(e.problems()).containsExactly(
-                        "system.Ising2D.L: must be an even integer in 4..256, got 7",
-                        "parallel.count: must be an integer in 1..100000, got -1",
-                        "simulation.fail: must be a number in [0, 1], got 3",
-                        "merge.weights: must be \"uniform\", \"tukey\", \"piece\" or an array of numbers in [0, 1], got \"x\""));
+        String json = spec(
+                "{\"Ising2D\": {\"L\": 7}}",
+                "{\"split\": \"replicas\", \"count\": -1}",
+                "{\"name\": \"synthetic\", \"fail\": 3}",
+                "{\"method\": \"sum\", \"weights\": \"x\"}");
+        assertThatThrownBy(() -> PARSER.parse(json))
+                .isInstanceOfSatisfying(
+                        SpecException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "system.Ising2D.L: must be an even integer in 4..256, got 7",
+                                        "parallel.count: must be an integer in 1..100000, got -1",
+                                        "simulation.fail: must be a number in [0, 1], got 3",
+                                        "merge.weights: must be \"uniform\", \"tukey\", \"piece\" or an array of numbers in [0, 1], got \"x\""));
     }
 
     @Test

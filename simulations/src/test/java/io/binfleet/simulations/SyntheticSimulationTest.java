@@ -17,13 +17,22 @@ import static org.assertj.core.api.Assertions.within;
 
 class SyntheticSimulationTest {
     private static JobSpec spec(String simulation) {
-        return SpecParser.builtin().parse("{\"name\": \"s\", \"system\": {\"Synthetic\": {\"points\": 5}}, \"parallel\": "
-                + "{\"split\": \"replicas\", \"count\": 8}, \"simulation\": " + simulation + "}");
+        return SpecParser.builtin()
+                .parse("{\"name\": \"s\", \"system\": {\"Synthetic\": {\"points\": 5}}, \"parallel\": "
+                        + "{\"split\": \"replicas\", \"count\": 8}, \"simulation\": " + simulation + "}");
     }
 
     private static PieceContext context(JobSpec spec, int piece) {
-        TaskMessage t = new TaskMessage(Schema.VERSION, "j", piece, 8, spec.systemJson(), spec.split().pieces().get(piece),
-                spec.simulationJson(), 1L, 1);
+        TaskMessage t = new TaskMessage(
+                Schema.VERSION,
+                "j",
+                piece,
+                8,
+                spec.systemJson(),
+                spec.split().pieces().get(piece),
+                spec.simulationJson(),
+                1L,
+                1);
         return PieceContext.of(t.toJson());
     }
 
@@ -52,7 +61,8 @@ class SyntheticSimulationTest {
 
     @Test
     void spread_isFixedByThePieceIndex() {
-        var sim = (SyntheticSimulation.Synthetic) spec("{\"name\": \"synthetic\", \"seconds\": 1, \"spread\": 0.9}").simulation();
+        var sim = (SyntheticSimulation.Synthetic) spec("{\"name\": \"synthetic\", \"seconds\": 1, \"spread\": 0.9}")
+                .simulation();
         double min = Double.MAX_VALUE;
         double max = 0;
         for (int i = 0; i < 200; i++) {
@@ -72,16 +82,20 @@ class SyntheticSimulationTest {
                 .hasMessage("synthetic failure of piece 2 (fail = 1.0)");
         JobSpec fine = spec("{\"name\": \"synthetic\", \"fail\": 0}");
         for (long seed = 0; seed < 50; seed++) {
-            assertThat(fine.simulation().run(context(fine, 2), Seeds.generator(seed)).y()).hasSize(5);
+            assertThat(fine.simulation()
+                            .run(context(fine, 2), Seeds.generator(seed))
+                            .y())
+                    .hasSize(5);
         }
     }
 
     @Test
     void taskJson_carriesTheSystemAndSimulation() {
         JobSpec spec = spec("{\"name\": \"synthetic\", \"seed\": 3}");
-        assertThat(context(spec, 1).task().toString()).isEqualTo("{\"jobId\":\"j\",\"piece\":1,\"pieces\":8,\"system\":"
-                + "{\"Synthetic\":{\"points\":5}},\"args\":{\"replica\":1},\"simulation\":{\"name\":\"synthetic\",\"seconds\":0.0,"
-                + "\"spread\":0.0,\"fail\":0.0,\"seed\":3},\"seed\":1,\"attempt\":1}");
+        assertThat(context(spec, 1).task().toString())
+                .isEqualTo("{\"jobId\":\"j\",\"piece\":1,\"pieces\":8,\"system\":"
+                        + "{\"Synthetic\":{\"points\":5}},\"args\":{\"replica\":1},\"simulation\":{\"name\":\"synthetic\",\"seconds\":0.0,"
+                        + "\"spread\":0.0,\"fail\":0.0,\"seed\":3},\"seed\":1,\"attempt\":1}");
         assertThat(Codec.writeString(spec.systemJson())).isEqualTo("{\"Synthetic\":{\"points\":5}}");
     }
 }

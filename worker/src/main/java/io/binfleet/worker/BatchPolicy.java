@@ -77,7 +77,8 @@ final class BatchPolicy {
      */
     void pieceRan(long ranNanos, long sinceBatchStartNanos) {
         shortStreak = ranNanos < thresholds.veryShort().toNanos() ? shortStreak + 1 : 0;
-        stop = ranNanos >= thresholds.shortPiece().toNanos() || sinceBatchStartNanos > thresholds.budget().toNanos();
+        stop = ranNanos >= thresholds.shortPiece().toNanos()
+                || sinceBatchStartNanos > thresholds.budget().toNanos();
     }
 
     /** Whether the pieces of this poll not yet started should go back to the group (those that {@link #releasable} may). */

@@ -76,8 +76,8 @@ final class KafkaWorkerClients implements WorkerClients {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxRecords));
         // the single-piece consumer rests while its thread works in batches: after max.poll.interval.ms (5 min) of
         // rest it leaves the group, holding no records, and joins again when next used
-        KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer());
+        KafkaShareConsumer<String, byte[]> consumer =
+                new KafkaShareConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(settings.topics().tasks()));
         return consumer;
     }
@@ -98,10 +98,17 @@ final class KafkaWorkerClients implements WorkerClients {
         try (Admin admin = Admin.create(settings.client())) {
             while (System.nanoTime() < deadline) {
                 try {
-                    long assigned = admin.describeShareGroups(List.of(group)).all().get(5, TimeUnit.SECONDS).get(group)
-                            .members().stream().filter(m -> m.clientId().startsWith(workerId + "-"))
+                    long assigned = admin
+                            .describeShareGroups(List.of(group))
+                            .all()
+                            .get(5, TimeUnit.SECONDS)
+                            .get(group)
+                            .members()
+                            .stream()
+                            .filter(m -> m.clientId().startsWith(workerId + "-"))
                             .filter(m -> !m.clientId().endsWith("-batch")) // batch consumers join on first use
-                            .filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+                            .filter(m -> !m.assignment().topicPartitions().isEmpty())
+                            .count();
                     if (assigned >= threads) {
                         return true;
                     }

@@ -62,8 +62,10 @@ final class LockRenewer {
             }
         } finally {
             if (!away.isEmpty() && !takeBack(taken, away, FINAL_TAKE_BACK)) {
-                LOGGER.warn("renewed records did not come back; they will be delivered again topic={} offsets={}",
-                        away.get(0).topic(), away.stream().map(ConsumerRecord::offset).toList());
+                LOGGER.warn(
+                        "renewed records did not come back; they will be delivered again topic={} offsets={}",
+                        away.get(0).topic(),
+                        away.stream().map(ConsumerRecord::offset).toList());
             }
         }
     }
@@ -95,7 +97,9 @@ final class LockRenewer {
                 if (away.removeIf(a -> Taken.sameRecord(a, r))) {
                     taken.replace(r);
                 } else {
-                    LOGGER.warn("record acquired while renewing, released offset={} deliveryCount={}", r.offset(),
+                    LOGGER.warn(
+                            "record acquired while renewing, released offset={} deliveryCount={}",
+                            r.offset(),
                             r.deliveryCount().orElse((short) 0));
                     consumer.acknowledge(r, AcknowledgeType.RELEASE);
                 }

@@ -51,8 +51,16 @@ final class PieceLoop implements Runnable {
     private final BooleanSupplier running;
     private final Consumer<Throwable> onFatal;
 
-    PieceLoop(String name, ShareConsumers consumers, PieceRunner runner, ResultPublisher publisher, LockRenewer renewer,
-              BatchPolicy policy, WorkerMetrics metrics, BooleanSupplier running, Consumer<Throwable> onFatal) {
+    PieceLoop(
+            String name,
+            ShareConsumers consumers,
+            PieceRunner runner,
+            ResultPublisher publisher,
+            LockRenewer renewer,
+            BatchPolicy policy,
+            WorkerMetrics metrics,
+            BooleanSupplier running,
+            Consumer<Throwable> onFatal) {
         this.name = name;
         this.consumers = consumers;
         this.runner = runner;
@@ -135,7 +143,8 @@ final class PieceLoop implements Runnable {
                 continue;
             }
             long start = System.nanoTime();
-            Outcome outcome = runner.run(record, name, executor, piece -> renewer.await(taken, piece, () -> shed(taken)));
+            Outcome outcome =
+                    runner.run(record, name, executor, piece -> renewer.await(taken, piece, () -> shed(taken)));
             taken.finished(outcome);
             long now = System.nanoTime();
             policy.pieceRan(now - start, now - batchStart);
@@ -178,12 +187,16 @@ final class PieceLoop implements Runnable {
             publisher.flush();
         }
         for (Taken.Settled d : taken.done()) {
-            AcknowledgeType ack = publisher.confirm(d.outcome(), name, d.record().offset());
+            AcknowledgeType ack =
+                    publisher.confirm(d.outcome(), name, d.record().offset());
             try {
                 taken.consumer().acknowledge(d.record(), ack);
             } catch (IllegalStateException e) {
-                LOGGER.warn("could not acknowledge; the piece will be delivered again worker={} offset={} error={}", name,
-                        d.record().offset(), e.getMessage());
+                LOGGER.warn(
+                        "could not acknowledge; the piece will be delivered again worker={} offset={} error={}",
+                        name,
+                        d.record().offset(),
+                        e.getMessage());
             }
         }
         taken.clearDone();

@@ -51,8 +51,14 @@ final class PieceRunner {
     private final WorkerMetrics metrics;
 
     /** @param deliveryLimit the share group's delivery count limit: the attempt that reaches it is the last */
-    PieceRunner(SpecParser parser, JobStatus jobs, BooleanSupplier running, WorkerConfig config, int deliveryLimit,
-                ResultPublisher publisher, WorkerMetrics metrics) {
+    PieceRunner(
+            SpecParser parser,
+            JobStatus jobs,
+            BooleanSupplier running,
+            WorkerConfig config,
+            int deliveryLimit,
+            ResultPublisher publisher,
+            WorkerMetrics metrics) {
         this.parser = parser;
         this.jobs = jobs;
         this.running = running;
@@ -69,14 +75,19 @@ final class PieceRunner {
         try {
             task = Codec.read(record.value(), TaskMessage.class);
         } catch (RuntimeException e) {
-            LOGGER.warn("unreadable task sent to the DLQ topic={} partition={} offset={} error={}", record.topic(),
-                    record.partition(), record.offset(), e.getMessage());
+            LOGGER.warn(
+                    "unreadable task sent to the DLQ topic={} partition={} offset={} error={}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
             publisher.deadLetter(record.key(), record.value(), "unreadable task: " + e.getMessage());
             return Outcome.of(AcknowledgeType.REJECT);
         }
         String simulation = task.simulation().path("name").asText("unknown");
         if (jobs.ended(task.jobId())) {
-            LOGGER.debug("piece of an ended job skipped jobId={} piece={} worker={}", task.jobId(), task.piece(), worker);
+            LOGGER.debug(
+                    "piece of an ended job skipped jobId={} piece={} worker={}", task.jobId(), task.piece(), worker);
             metrics.pieceStarted();
             metrics.pieceEnded(simulation, "skipped", Duration.ZERO);
             return Outcome.of(AcknowledgeType.ACCEPT);
@@ -86,8 +97,8 @@ final class PieceRunner {
         metrics.pieceStarted();
         Outcome outcome = Outcome.of(AcknowledgeType.REJECT);
         try (var j = MDC.putCloseable("jobId", task.jobId());
-             var p = MDC.putCloseable("piece", Integer.toString(task.piece()));
-             var w = MDC.putCloseable("worker", worker)) {
+                var p = MDC.putCloseable("piece", Integer.toString(task.piece()));
+                var w = MDC.putCloseable("worker", worker)) {
             Piece piece = new Piece(task, worker, seed, attempt, start);
             outcome = piece.run(executor, wait);
             return outcome;
@@ -117,13 +128,26 @@ final class PieceRunner {
                 SystemModel system = parser.system(task.system(), "system");
                 Simulation simulation = parser.simulation(task.simulation(), system, "simulation");
                 ObjectNode json = task.withAttempt(attempt, seed).toJson();
-                Future<PieceOutput> future = executor.submit(() -> simulation.run(new Context(json, task.jobId()),
-                        Seeds.generator(seed)));
+                Future<PieceOutput> future =
+                        executor.submit(() -> simulation.run(new Context(json, task.jobId()), Seeds.generator(seed)));
                 PieceOutput output = wait.await(future);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                Future<RecordMetadata> sent = publisher.publish(PieceResult.ok(task.jobId(), task.piece(), task.pieces(), seed,
-                        worker, seconds, attempt, output, System.currentTimeMillis()));
-                LOGGER.debug("piece done jobId={} piece={} worker={} seconds={}", task.jobId(), task.piece(), worker, seconds);
+                Future<RecordMetadata> sent = publisher.publish(PieceResult.ok(
+                        task.jobId(),
+                        task.piece(),
+                        task.pieces(),
+                        seed,
+                        worker,
+                        seconds,
+                        attempt,
+                        output,
+                        System.currentTimeMillis()));
+                LOGGER.debug(
+                        "piece done jobId={} piece={} worker={} seconds={}",
+                        task.jobId(),
+                        task.piece(),
+                        worker,
+                        seconds);
                 return new Outcome(AcknowledgeType.ACCEPT, sent);
             } catch (SpecException | PieceFailedException e) {
                 return failForGood(e.getMessage());
@@ -137,11 +161,18 @@ final class PieceRunner {
 
         private Outcome failed(Throwable cause) {
             if (jobs.ended(task.jobId())) {
-                LOGGER.info("piece of an ended job stopped jobId={} piece={} worker={}", task.jobId(), task.piece(), worker);
+                LOGGER.info(
+                        "piece of an ended job stopped jobId={} piece={} worker={}",
+                        task.jobId(),
+                        task.piece(),
+                        worker);
                 return Outcome.of(AcknowledgeType.ACCEPT);
             }
             if (!running.getAsBoolean()) {
-                LOGGER.info("piece interrupted by shutdown, released jobId={} piece={} worker={}", task.jobId(), task.piece(),
+                LOGGER.info(
+                        "piece interrupted by shutdown, released jobId={} piece={} worker={}",
+                        task.jobId(),
+                        task.piece(),
                         worker);
                 return Outcome.of(AcknowledgeType.RELEASE);
             }
@@ -152,16 +183,34 @@ final class PieceRunner {
             if (attempt >= deliveryLimit) {
                 return failForGood("failed " + attempt + " times, last: " + reason);
             }
-            LOGGER.info("piece failed, released for retry jobId={} piece={} worker={} attempt={} error={}", task.jobId(),
-                    task.piece(), worker, attempt, reason);
+            LOGGER.info(
+                    "piece failed, released for retry jobId={} piece={} worker={} attempt={} error={}",
+                    task.jobId(),
+                    task.piece(),
+                    worker,
+                    attempt,
+                    reason);
             return Outcome.of(AcknowledgeType.RELEASE);
         }
 
         private Outcome failForGood(String reason) {
-            LOGGER.warn("piece failed for good jobId={} piece={} worker={} attempt={} error={}", task.jobId(), task.piece(),
-                    worker, attempt, reason);
-            Future<RecordMetadata> sent = publisher.publish(PieceResult.failed(task.jobId(), task.piece(), task.pieces(), seed,
-                    worker, (System.nanoTime() - start) / 1e9, attempt, reason, System.currentTimeMillis()));
+            LOGGER.warn(
+                    "piece failed for good jobId={} piece={} worker={} attempt={} error={}",
+                    task.jobId(),
+                    task.piece(),
+                    worker,
+                    attempt,
+                    reason);
+            Future<RecordMetadata> sent = publisher.publish(PieceResult.failed(
+                    task.jobId(),
+                    task.piece(),
+                    task.pieces(),
+                    seed,
+                    worker,
+                    (System.nanoTime() - start) / 1e9,
+                    attempt,
+                    reason,
+                    System.currentTimeMillis()));
             publisher.deadLetter(task.jobId(), Codec.write(task), "piece " + task.piece() + " failed: " + reason);
             return new Outcome(AcknowledgeType.REJECT, sent);
         }

@@ -58,7 +58,10 @@ final class ResultPublisher {
             Thread.currentThread().interrupt();
             return AcknowledgeType.RELEASE;
         } catch (ExecutionException e) {
-            LOGGER.warn("piece result not written, piece released worker={} offset={} error={}", worker, offset,
+            LOGGER.warn(
+                    "piece result not written, piece released worker={} offset={} error={}",
+                    worker,
+                    offset,
                     String.valueOf(e.getCause()));
             return AcknowledgeType.RELEASE;
         }

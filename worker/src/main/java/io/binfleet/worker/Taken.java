@@ -95,10 +95,11 @@ final class Taken {
     }
 
     static boolean sameRecord(ConsumerRecord<?, ?> a, ConsumerRecord<?, ?> b) {
-        return a.offset() == b.offset() && a.partition() == b.partition() && a.topic().equals(b.topic());
+        return a.offset() == b.offset()
+                && a.partition() == b.partition()
+                && a.topic().equals(b.topic());
     }
 
     /** A handled record and what its piece earned. */
-    record Settled(ConsumerRecord<String, byte[]> record, Outcome outcome) {
-    }
+    record Settled(ConsumerRecord<String, byte[]> record, Outcome outcome) {}
 }

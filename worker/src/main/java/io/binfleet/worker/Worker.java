@@ -54,8 +54,12 @@ public final class Worker implements AutoCloseable {
         this(clients, config, parser, metrics, BatchPolicy.Thresholds.DEFAULT);
     }
 
-    Worker(WorkerClients clients, WorkerConfig config, SpecParser parser, WorkerMetrics metrics,
-           BatchPolicy.Thresholds thresholds) {
+    Worker(
+            WorkerClients clients,
+            WorkerConfig config,
+            SpecParser parser,
+            WorkerMetrics metrics,
+            BatchPolicy.Thresholds thresholds) {
         this.thresholds = thresholds;
         this.clients = clients;
         this.config = config;
@@ -69,22 +73,37 @@ public final class Worker implements AutoCloseable {
         clients.start();
         int deliveryLimit = clients.topics().deliveryLimit();
         ResultPublisher publisher = new ResultPublisher(clients.producer(), clients.topics());
-        PieceRunner runner = new PieceRunner(parser, clients.jobs(), running::get, config, deliveryLimit, publisher, metrics);
+        PieceRunner runner =
+                new PieceRunner(parser, clients.jobs(), running::get, config, deliveryLimit, publisher, metrics);
         LockRenewer renewer = new LockRenewer(config.renewEvery(), thresholds.shortPiece());
         for (int i = 0; i < config.threads(); i++) {
             String name = config.workerId() + "-" + i;
-            PieceLoop loop = new PieceLoop(name, clients.shareConsumers(), runner, publisher, renewer,
-                    new BatchPolicy(deliveryLimit, thresholds), metrics, running::get, this::fatal);
-            Thread t = new Thread(() -> {
-                loop.run();
-                if (running.get()) {
-                    fatal(new IllegalStateException("worker thread " + name + " ended"));
-                }
-            }, "binfleet-worker-" + name);
+            PieceLoop loop = new PieceLoop(
+                    name,
+                    clients.shareConsumers(),
+                    runner,
+                    publisher,
+                    renewer,
+                    new BatchPolicy(deliveryLimit, thresholds),
+                    metrics,
+                    running::get,
+                    this::fatal);
+            Thread t = new Thread(
+                    () -> {
+                        loop.run();
+                        if (running.get()) {
+                            fatal(new IllegalStateException("worker thread " + name + " ended"));
+                        }
+                    },
+                    "binfleet-worker-" + name);
             threads.add(t);
             t.start();
         }
-        LOGGER.info("worker started worker={} threads={} deliveryLimit={}", config.workerId(), config.threads(), deliveryLimit);
+        LOGGER.info(
+                "worker started worker={} threads={} deliveryLimit={}",
+                config.workerId(),
+                config.threads(),
+                deliveryLimit);
     }
 
     private void fatal(Throwable e) {

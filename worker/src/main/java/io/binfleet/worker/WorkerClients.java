@@ -22,12 +22,10 @@ interface WorkerClients extends AutoCloseable {
     JobStatus jobs();
 
     /** Called once when the worker starts, before any thread polls. */
-    default void start() {
-    }
+    default void start() {}
 
     /** Binds the clients' own metrics (those of the producer). */
-    default void bindMetrics(MeterRegistry registry) {
-    }
+    default void bindMetrics(MeterRegistry registry) {}
 
     /**
      * Waits until {@code threads} single-piece share consumers named {@code workerId-i} have joined the group and been

@@ -13,8 +13,8 @@ import java.util.Set;
  * @param allowedCommands the external programs this worker may start ("*": any, for a user's own {@code run})
  * @param baseDir         the folder external programs run in
  */
-public record WorkerConfig(String workerId, int threads, Duration renewEvery, Set<String> allowedCommands,
-                           Path baseDir) {
+public record WorkerConfig(
+        String workerId, int threads, Duration renewEvery, Set<String> allowedCommands, Path baseDir) {
     public WorkerConfig {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);

@@ -23,11 +23,14 @@ public final class WorkerMetrics {
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder(MeterNames.PIECES_ACTIVE, active, AtomicInteger::get).description("Pieces this process is running now")
+        Gauge.builder(MeterNames.PIECES_ACTIVE, active, AtomicInteger::get)
+                .description("Pieces this process is running now")
                 .register(registry);
-        batched = Counter.builder(MeterNames.PIECES_BATCHED).description("Pieces workers took in batches (runs of short pieces)")
+        batched = Counter.builder(MeterNames.PIECES_BATCHED)
+                .description("Pieces workers took in batches (runs of short pieces)")
                 .register(registry);
-        released = Counter.builder(MeterNames.PIECES_RELEASED).description("Pieces workers released unstarted, for others to run")
+        released = Counter.builder(MeterNames.PIECES_RELEASED)
+                .description("Pieces workers released unstarted, for others to run")
                 .register(registry);
     }
 
@@ -48,15 +51,28 @@ public final class WorkerMetrics {
     void pieceEnded(String simulation, String outcome, Duration took) {
         active.decrementAndGet();
         // looked up once per (simulation, outcome): a worker may end thousands of pieces a second
-        completed.computeIfAbsent(simulation + "\u0000" + outcome, k -> Counter.builder(MeterNames.PIECES_COMPLETED)
-                .description("Pieces run to an outcome (ok, retry, failed, skipped)")
-                .tag("simulation", simulation).tag("outcome", outcome).register(registry)).increment();
+        completed
+                .computeIfAbsent(
+                        simulation + "\u0000" + outcome,
+                        k -> Counter.builder(MeterNames.PIECES_COMPLETED)
+                                .description("Pieces run to an outcome (ok, retry, failed, skipped)")
+                                .tag("simulation", simulation)
+                                .tag("outcome", outcome)
+                                .register(registry))
+                .increment();
         if (!"skipped".equals(outcome)) {
             Duration[] buckets = MeterNames.pieceBuckets();
-            durations.computeIfAbsent(simulation, k -> Timer.builder(MeterNames.PIECE_DURATION)
-                    .description("Wall time of one piece's simulation").tag("simulation", simulation)
-                    .serviceLevelObjectives(buckets).minimumExpectedValue(buckets[0])
-                    .maximumExpectedValue(buckets[buckets.length - 1]).register(registry)).record(took);
+            durations
+                    .computeIfAbsent(
+                            simulation,
+                            k -> Timer.builder(MeterNames.PIECE_DURATION)
+                                    .description("Wall time of one piece's simulation")
+                                    .tag("simulation", simulation)
+                                    .serviceLevelObjectives(buckets)
+                                    .minimumExpectedValue(buckets[0])
+                                    .maximumExpectedValue(buckets[buckets.length - 1])
+                                    .register(registry))
+                    .record(took);
         }
     }
 

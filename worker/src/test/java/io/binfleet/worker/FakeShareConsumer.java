@@ -62,14 +62,24 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
         }
 
         private static ConsumerRecord<String, byte[]> record(long offset, String key, byte[] value, int deliveries) {
-            return new ConsumerRecord<>(TOPIC, 0, offset, 0L, TimestampType.CREATE_TIME, -1, -1, key, value, new RecordHeaders(),
-                    Optional.empty(), Optional.of((short) deliveries));
+            return new ConsumerRecord<>(
+                    TOPIC,
+                    0,
+                    offset,
+                    0L,
+                    TimestampType.CREATE_TIME,
+                    -1,
+                    -1,
+                    key,
+                    value,
+                    new RecordHeaders(),
+                    Optional.empty(),
+                    Optional.of((short) deliveries));
         }
     }
 
     /** One acknowledgement: which record, how, by whom, what had been sent when it was given, and when (ms). */
-    record Ack(long offset, AcknowledgeType type, String clientId, int sentBefore, long at) {
-    }
+    record Ack(long offset, AcknowledgeType type, String clientId, int sentBefore, long at) {}
 
     static final String TOPIC = "binfleet.tasks";
     private final Group group;
@@ -114,7 +124,8 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
                 // renewed records come back, and nothing new is fetched with them
                 for (long offset : renewed) {
                     ConsumerRecord<String, byte[]> r = held.get(offset);
-                    ConsumerRecord<String, byte[]> again = Group.record(offset, r.key(), r.value(), r.deliveryCount().orElse((short) 1));
+                    ConsumerRecord<String, byte[]> again = Group.record(
+                            offset, r.key(), r.value(), r.deliveryCount().orElse((short) 1));
                     held.put(offset, again);
                     out.add(again);
                 }
@@ -141,9 +152,11 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
         synchronized (group) {
             ConsumerRecord<String, byte[]> r = held.get(record.offset());
             if (r == null || r != record) {
-                throw new IllegalStateException("record " + record.offset() + " is not held by " + clientId + " as this object");
+                throw new IllegalStateException(
+                        "record " + record.offset() + " is not held by " + clientId + " as this object");
             }
-            group.acks.add(new Ack(record.offset(), type, clientId, group.sentBefore.get(), System.nanoTime() / 1_000_000));
+            group.acks.add(
+                    new Ack(record.offset(), type, clientId, group.sentBefore.get(), System.nanoTime() / 1_000_000));
             switch (type) {
                 case RENEW -> renewing.add(record.offset());
                 case RELEASE -> {
@@ -204,12 +217,10 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
     }
 
     @Override
-    public void subscribe(Collection<String> topics) {
-    }
+    public void subscribe(Collection<String> topics) {}
 
     @Override
-    public void unsubscribe() {
-    }
+    public void unsubscribe() {}
 
     @Override
     public void acknowledge(ConsumerRecord<String, byte[]> record) {
@@ -227,8 +238,7 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
     }
 
     @Override
-    public void setAcknowledgementCommitCallback(AcknowledgementCommitCallback callback) {
-    }
+    public void setAcknowledgementCommitCallback(AcknowledgementCommitCallback callback) {}
 
     @Override
     public Uuid clientInstanceId(Duration timeout) {
@@ -246,14 +256,11 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
     }
 
     @Override
-    public void registerMetricForSubscription(KafkaMetric metric) {
-    }
+    public void registerMetricForSubscription(KafkaMetric metric) {}
 
     @Override
-    public void unregisterMetricFromSubscription(KafkaMetric metric) {
-    }
+    public void unregisterMetricFromSubscription(KafkaMetric metric) {}
 
     @Override
-    public void wakeup() {
-    }
+    public void wakeup() {}
 }

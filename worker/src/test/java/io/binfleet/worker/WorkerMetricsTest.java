@@ -24,9 +24,14 @@ class WorkerMetricsTest {
         m.pieceEnded("synthetic", "ok", Duration.ofMillis(1500));
         m.pieceEnded("synthetic", "retry", Duration.ofMillis(10));
         assertThat(registry.get(MeterNames.PIECES_ACTIVE).gauge().value()).isEqualTo(0);
-        assertThat(registry.get(MeterNames.PIECES_COMPLETED).tags("simulation", "synthetic", "outcome", "ok").counter().count())
+        assertThat(registry.get(MeterNames.PIECES_COMPLETED)
+                        .tags("simulation", "synthetic", "outcome", "ok")
+                        .counter()
+                        .count())
                 .isEqualTo(1);
-        Timer t = registry.get(MeterNames.PIECE_DURATION).tag("simulation", "synthetic").timer();
+        Timer t = registry.get(MeterNames.PIECE_DURATION)
+                .tag("simulation", "synthetic")
+                .timer();
         assertThat(t.count()).isEqualTo(2);
         assertThat(t.getId().getName()).isEqualTo("binfleet.piece.duration");
         m.piecesBatched(3);
@@ -34,7 +39,8 @@ class WorkerMetricsTest {
         assertThat(registry.get(MeterNames.PIECES_BATCHED).counter().count()).isEqualTo(3);
         assertThat(registry.get(MeterNames.PIECES_RELEASED).counter().count()).isEqualTo(2);
         for (Meter meter : registry.getMeters()) {
-            assertThat(meter.getId().getTags()).allSatisfy(tag -> assertThat(tag.getKey()).isIn("simulation", "outcome", "le"));
+            assertThat(meter.getId().getTags())
+                    .allSatisfy(tag -> assertThat(tag.getKey()).isIn("simulation", "outcome", "le"));
         }
     }
 
@@ -42,8 +48,11 @@ class WorkerMetricsTest {
     void pieceDurationBuckets_runFromTenMillisecondsToADay() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         new WorkerMetrics(registry).pieceEnded("s", "ok", Duration.ofSeconds(3));
-        CountAtBucket[] buckets = registry.get(MeterNames.PIECE_DURATION).timer().takeSnapshot().histogramCounts();
-        double[] bounds = Arrays.stream(buckets).mapToDouble(b -> b.bucket(TimeUnit.SECONDS)).toArray();
+        CountAtBucket[] buckets =
+                registry.get(MeterNames.PIECE_DURATION).timer().takeSnapshot().histogramCounts();
+        double[] bounds = Arrays.stream(buckets)
+                .mapToDouble(b -> b.bucket(TimeUnit.SECONDS))
+                .toArray();
         assertThat(bounds[0]).isEqualTo(0.01);
         assertThat(bounds[bounds.length - 1]).isEqualTo(86_400);
         assertThat(bounds).hasSize(MeterNames.pieceBuckets().length);

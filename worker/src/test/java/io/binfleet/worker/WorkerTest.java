@@ -34,8 +34,8 @@ import static org.awaitility.Awaitility.await;
 class WorkerTest {
     private static final SpecParser PARSER = SpecParser.builtin();
     private final FakeShareConsumer.Group group = new FakeShareConsumer.Group();
-    private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
-            new ByteArraySerializer());
+    private final MockProducer<String, byte[]> producer =
+            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private Worker worker;
@@ -44,8 +44,8 @@ class WorkerTest {
      * Batch thresholds wide enough that a loaded machine (where a piece of no work can take milliseconds) still sees a
      * streak of very short pieces, and a piece of 2 s is still long.
      */
-    private static final BatchPolicy.Thresholds LOADED = new BatchPolicy.Thresholds(Duration.ofMillis(300), 8,
-            Duration.ofSeconds(1), Duration.ofSeconds(60));
+    private static final BatchPolicy.Thresholds LOADED =
+            new BatchPolicy.Thresholds(Duration.ofMillis(300), 8, Duration.ofSeconds(1), Duration.ofSeconds(60));
 
     private Worker start(int threads, Duration renewEvery) {
         return start(threads, renewEvery, BatchPolicy.Thresholds.DEFAULT);
@@ -53,7 +53,11 @@ class WorkerTest {
 
     private Worker start(int threads, Duration renewEvery, BatchPolicy.Thresholds thresholds) {
         group.sentBefore = () -> results().size();
-        worker = new Worker(new Clients(), new WorkerConfig("w", threads, renewEvery), PARSER, new WorkerMetrics(registry),
+        worker = new Worker(
+                new Clients(),
+                new WorkerConfig("w", threads, renewEvery),
+                PARSER,
+                new WorkerMetrics(registry),
                 thresholds);
         worker.start();
         return worker;
@@ -67,8 +71,9 @@ class WorkerTest {
     }
 
     private void addJob(String jobId, String simulation, int pieces) {
-        String spec = "{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": {\"split\": \"replicas\", "
-                + "\"count\": " + pieces + "}, \"simulation\": " + simulation + "}";
+        String spec =
+                "{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": {\"split\": \"replicas\", "
+                        + "\"count\": " + pieces + "}, \"simulation\": " + simulation + "}";
         for (TaskMessage t : Plan.tasks(PARSER.parse(spec.getBytes(StandardCharsets.UTF_8)), jobId)) {
             group.add(jobId, Codec.write(t));
         }
@@ -76,13 +81,17 @@ class WorkerTest {
 
     private List<PieceResult> results() {
         synchronized (producer) {
-            return producer.history().stream().filter(r -> r.topic().equals(Topics.defaults().pieces()))
-                    .map(r -> Codec.read(r.value(), PieceResult.class)).toList();
+            return producer.history().stream()
+                    .filter(r -> r.topic().equals(Topics.defaults().pieces()))
+                    .map(r -> Codec.read(r.value(), PieceResult.class))
+                    .toList();
         }
     }
 
     private List<ProducerRecord<String, byte[]>> deadLetters() {
-        return producer.history().stream().filter(r -> r.topic().equals(Topics.defaults().dlq())).toList();
+        return producer.history().stream()
+                .filter(r -> r.topic().equals(Topics.defaults().dlq()))
+                .toList();
     }
 
     /** Waits for {@code records} records to be accepted or rejected (a bound for a broken worker, not a speed test). */
@@ -99,11 +108,15 @@ class WorkerTest {
         addJob("j", "{\"name\": \"synthetic\", \"seconds\": 0.01, \"seed\": 3}", 6);
         start(2, Duration.ofSeconds(10));
         awaitEnded(6);
-        assertThat(group.finalAcks.values()).containsOnly(AcknowledgeType.ACCEPT).hasSize(6);
+        assertThat(group.finalAcks.values())
+                .containsOnly(AcknowledgeType.ACCEPT)
+                .hasSize(6);
         List<FakeShareConsumer.Ack> accepts = group.acks(AcknowledgeType.ACCEPT);
         for (int i = 0; i < accepts.size(); i++) {
             // when the i-th ACCEPT was given, at least i + 1 results had been written
-            assertThat(accepts.get(i).sentBefore()).as("results written before ACCEPT #%d", i + 1).isGreaterThanOrEqualTo(i + 1);
+            assertThat(accepts.get(i).sentBefore())
+                    .as("results written before ACCEPT #%d", i + 1)
+                    .isGreaterThanOrEqualTo(i + 1);
         }
         assertThat(results()).extracting(PieceResult::piece).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
         assertThat(results()).extracting(PieceResult::worker).containsAnyOf("w-0", "w-1");
@@ -114,17 +127,24 @@ class WorkerTest {
         addJob("j", "{\"name\": \"synthetic\", \"fail\": 1}", 1);
         start(1, Duration.ofSeconds(10));
         awaitEnded(1);
-        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList()).containsExactly(AcknowledgeType.RELEASE,
-                AcknowledgeType.RELEASE, AcknowledgeType.RELEASE, AcknowledgeType.RELEASE, AcknowledgeType.REJECT);
+        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList())
+                .containsExactly(
+                        AcknowledgeType.RELEASE,
+                        AcknowledgeType.RELEASE,
+                        AcknowledgeType.RELEASE,
+                        AcknowledgeType.RELEASE,
+                        AcknowledgeType.REJECT);
         assertThat(results()).singleElement().satisfies(r -> {
             assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.FAILED);
             assertThat(r.error()).startsWith("failed 5 times, last: SyntheticFailure: synthetic failure of piece 0");
             assertThat(r.attempts()).isEqualTo(5);
         });
         assertThat(deadLetters()).singleElement().satisfies(r -> {
-            assertThat(new String(r.headers().lastHeader(DeadLetter.ERROR_HEADER).value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            r.headers().lastHeader(DeadLetter.ERROR_HEADER).value(), StandardCharsets.UTF_8))
                     .startsWith("piece 0 failed: failed 5 times");
-            assertThat(new String(r.headers().lastHeader(DeadLetter.SOURCE_HEADER).value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            r.headers().lastHeader(DeadLetter.SOURCE_HEADER).value(), StandardCharsets.UTF_8))
                     .isEqualTo("worker");
         });
     }
@@ -132,14 +152,16 @@ class WorkerTest {
     @Test
     void aPieceThatCanNeverSucceed_isRejectedAtOnce() {
         // an external program this worker is not allowed to start
-        String spec = "{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": {\"split\": \"replicas\", "
-                + "\"count\": 1}, \"simulation\": {\"name\": \"external\", \"command\": [\"rm\", \"-rf\", \"/\"]}}";
+        String spec =
+                "{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": {\"split\": \"replicas\", "
+                        + "\"count\": 1}, \"simulation\": {\"name\": \"external\", \"command\": [\"rm\", \"-rf\", \"/\"]}}";
         for (TaskMessage t : Plan.tasks(PARSER.parse(spec.getBytes(StandardCharsets.UTF_8)), "j")) {
             group.add("j", Codec.write(t));
         }
         start(1, Duration.ofSeconds(10));
         awaitEnded(1);
-        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList()).containsExactly(AcknowledgeType.REJECT);
+        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList())
+                .containsExactly(AcknowledgeType.REJECT);
         assertThat(results()).singleElement().satisfies(r -> {
             assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.FAILED);
             assertThat(r.attempts()).isEqualTo(1);
@@ -155,8 +177,10 @@ class WorkerTest {
         start(1, Duration.ofSeconds(10));
         awaitEnded(2);
         assertThat(group.finalAcks).containsEntry(0L, AcknowledgeType.REJECT).containsEntry(1L, AcknowledgeType.ACCEPT);
-        assertThat(deadLetters()).singleElement().satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
-                .isEqualTo("not json"));
+        assertThat(deadLetters())
+                .singleElement()
+                .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                        .isEqualTo("not json"));
     }
 
     @Test
@@ -167,19 +191,29 @@ class WorkerTest {
         awaitEnded(2);
         assertThat(group.finalAcks.values()).containsOnly(AcknowledgeType.ACCEPT);
         assertThat(results()).isEmpty();
-        assertThat(registry.get(MeterNames.PIECES_COMPLETED).tag("outcome", "skipped").counter().count()).isEqualTo(2);
+        assertThat(registry.get(MeterNames.PIECES_COMPLETED)
+                        .tag("outcome", "skipped")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
     }
 
     @Test
     void aLongPiece_hasItsLockRenewed_atTheConfiguredCadence() {
-        addJob("warm-up", "{\"name\": \"synthetic\", \"seed\": 1}", 1); // class loading happens here, not in the long piece
+        addJob(
+                "warm-up",
+                "{\"name\": \"synthetic\", \"seed\": 1}",
+                1); // class loading happens here, not in the long piece
         addJob("j", "{\"name\": \"synthetic\", \"seconds\": 1.5, \"spread\": 0, \"seed\": 1}", 1);
         start(1, Duration.ofMillis(100));
         awaitEnded(2);
         List<FakeShareConsumer.Ack> renewals = group.acks(AcknowledgeType.RENEW);
         // 1.5 s of work renewed every 100 ms (plus the time each renewal takes to come back): renewed, never more
         // often than the cadence (a loaded machine only makes the gaps longer)
-        assertThat(renewals).as("acks %s", group.acks).hasSizeBetween(1, 15).allSatisfy(r -> assertThat(r.offset()).isEqualTo(1L));
+        assertThat(renewals)
+                .as("acks %s", group.acks)
+                .hasSizeBetween(1, 15)
+                .allSatisfy(r -> assertThat(r.offset()).isEqualTo(1L));
         for (int i = 1; i < renewals.size(); i++) {
             assertThat(renewals.get(i).at() - renewals.get(i - 1).at()).isGreaterThanOrEqualTo(95);
         }
@@ -200,16 +234,22 @@ class WorkerTest {
         awaitEnded(total);
         assertThat(group.finalAcks).hasSize(total);
         assertThat(group.finalAcks.values()).containsOnly(AcknowledgeType.ACCEPT);
-        Set<String> batchClients = group.acks.stream().map(FakeShareConsumer.Ack::clientId).filter(c -> c.endsWith("-batch"))
+        Set<String> batchClients = group.acks.stream()
+                .map(FakeShareConsumer.Ack::clientId)
+                .filter(c -> c.endsWith("-batch"))
                 .collect(Collectors.toSet());
         assertThat(batchClients).as("acks %s", group.acks).isNotEmpty();
         // the pieces behind the long one went back to the group unstarted, and each ran once afterwards
         assertThat(group.acks(AcknowledgeType.RELEASE)).isNotEmpty();
-        assertThat(registry.get(MeterNames.PIECES_RELEASED).counter().count()).isEqualTo(group.acks(AcknowledgeType.RELEASE).size());
+        assertThat(registry.get(MeterNames.PIECES_RELEASED).counter().count())
+                .isEqualTo(group.acks(AcknowledgeType.RELEASE).size());
         assertThat(registry.get(MeterNames.PIECES_BATCHED).counter().count()).isPositive();
         assertThat(results()).hasSize(total);
         // leaving batches closed the batch consumer it had used (giving back anything it held)
-        assertThat(group.consumers).filteredOn(c -> c.clientId().endsWith("-batch")).filteredOn(FakeShareConsumer::closed).isNotEmpty();
+        assertThat(group.consumers)
+                .filteredOn(c -> c.clientId().endsWith("-batch"))
+                .filteredOn(FakeShareConsumer::closed)
+                .isNotEmpty();
     }
 
     @Test
@@ -224,7 +264,8 @@ class WorkerTest {
         assertThat(failure).get().isInstanceOf(AuthorizationException.class);
         assertThat(worker.awaitThreads(Duration.ofSeconds(10))).isTrue();
         synchronized (group) {
-            assertThat(group.consumers).allSatisfy(c -> assertThat(c.closed()).as(c.clientId()).isTrue());
+            assertThat(group.consumers)
+                    .allSatisfy(c -> assertThat(c.closed()).as(c.clientId()).isTrue());
         }
     }
 
@@ -259,7 +300,6 @@ class WorkerTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -38,8 +38,7 @@ public final class Codec {
     private static final Pattern NON_STANDARD = Pattern.compile("Non-standard token '(-?\\w+)'");
     private static final ObjectMapper MAPPER = build();
 
-    private Codec() {
-    }
+    private Codec() {}
 
     private static ObjectMapper build() {
         JsonFactory factory = JsonFactory.builder()
@@ -92,8 +91,8 @@ public final class Codec {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -165,8 +164,10 @@ public final class Codec {
             JsonStreamContext context = p.getParsingContext();
             path = trailingComma ? objectPath(context, root) : streamPath(context, root);
         }
-        String where = e.getLocation() == null ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        String where = e.getLocation() == null
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
         String message;
         Matcher nonStandard = NON_STANDARD.matcher(original);
         if (e instanceof StreamConstraintsException && original.contains("nesting depth")) {

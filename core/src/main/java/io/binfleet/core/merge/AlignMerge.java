@@ -35,7 +35,10 @@ public final class AlignMerge implements MergeType {
     public Merge configure(Params params, SystemModel system) {
         Weights weights = Weights.read(params, "tukey");
         Normalization normalize = Normalize.read(params);
-        return new Align(weights, normalize, system == null ? null : system.normalization().orElse(null));
+        return new Align(
+                weights,
+                normalize,
+                system == null ? null : system.normalization().orElse(null));
     }
 
     record Align(Weights weights, Normalization normalize, Normalization systemNormalize) implements Merge {
@@ -60,7 +63,8 @@ public final class AlignMerge implements MergeType {
             PointGrid grid = PointGrid.of(pieces);
             double[] offsets = offsets(grid);
             double[][] w = Combine.weights(grid, weights);
-            double[] y = Combine.weighted(grid, w, offsets, p -> grid.pieces.get(p).y());
+            double[] y =
+                    Combine.weighted(grid, w, offsets, p -> grid.pieces.get(p).y());
             Series merged = new Series(grid.x, y, Combine.series(grid, w));
             return Combine.normalize(merged, Normalize.effective(normalize, systemNormalize));
         }

@@ -4,6 +4,7 @@ import io.binfleet.core.spi.Piece;
 import io.binfleet.core.spi.Series;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,8 @@ final class Chain {
             return null;
         }
         List<Piece> pieces = new ArrayList<>(input);
-        pieces.sort(Comparator.comparingDouble((Piece p) -> p.x().length == 0 ? Double.NaN : p.x()[0]).thenComparingInt(Piece::index));
+        pieces.sort(Comparator.comparingDouble((Piece p) -> p.x().length == 0 ? Double.NaN : p.x()[0])
+                .thenComparingInt(Piece::index));
         for (Piece p : pieces) {
             double[] x = p.x();
             if (x.length == 0 || Double.isNaN(x[0])) {
@@ -66,7 +68,7 @@ final class Chain {
             from[i] = a.length;
             if (i + 1 < n) {
                 double[] b = pieces.get(i + 1).x();
-                int s = java.util.Arrays.binarySearch(a, b[0]);
+                int s = Arrays.binarySearch(a, b[0]);
                 if (s < 0) {
                     return null; // b's first point is not one of a's: no exact overlap
                 }
@@ -109,7 +111,7 @@ final class Chain {
      */
     double[] combine(IntFunction<double[]> values, double[][] w, double[] offsets, boolean errors) {
         double[] out = new double[x.length];
-        java.util.Arrays.fill(out, Double.NaN);
+        Arrays.fill(out, Double.NaN);
         int n = size();
         for (int i = 0; i < n; i++) {
             double[] v = values.apply(i);

@@ -15,8 +15,7 @@ import java.util.function.IntFunction;
 
 /** The building blocks the merges share: the credence-weighted sum, series, and normalization. */
 final class Combine {
-    private Combine() {
-    }
+    private Combine() {}
 
     /** Every piece's weights, by piece (in the order of {@code pieces}) then point. */
     static double[][] weights(List<Piece> pieces, Weights weights) {
@@ -74,7 +73,8 @@ final class Combine {
     static Map<String, double[]> series(PointGrid grid, double[][] w) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (String name : seriesNames(grid.pieces)) {
-            IntFunction<double[]> values = p -> grid.pieces.get(p).output().series().get(name);
+            IntFunction<double[]> values =
+                    p -> grid.pieces.get(p).output().series().get(name);
             out.put(name, name.endsWith(".err") ? errors(grid, w, values) : weighted(grid, w, null, values));
         }
         return out;
@@ -126,8 +126,9 @@ final class Combine {
         double[] x = s.x();
         int g = PointGrid.find(x, n.x());
         if (g < 0 || Double.isNaN(s.y()[g])) {
-            throw new MergeException("merge.normalize.x: " + PointGrid.fmt(n.x()) + " is not a point of the merged result ["
-                    + PointGrid.fmt(x[0]) + ", " + PointGrid.fmt(x[x.length - 1]) + "]");
+            throw new MergeException(
+                    "merge.normalize.x: " + PointGrid.fmt(n.x()) + " is not a point of the merged result ["
+                            + PointGrid.fmt(x[0]) + ", " + PointGrid.fmt(x[x.length - 1]) + "]");
         }
         return s.shift(n.y() - s.y()[g]);
     }

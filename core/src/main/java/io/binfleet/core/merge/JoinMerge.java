@@ -38,7 +38,8 @@ public final class JoinMerge implements MergeType {
     public Merge configure(Params params, SystemModel system) {
         String at = params.choice("at", List.of("middle", "slope"), "slope");
         Normalization normalize = Normalize.read(params);
-        return new Join(at, normalize, system == null ? null : system.normalization().orElse(null));
+        return new Join(
+                at, normalize, system == null ? null : system.normalization().orElse(null));
     }
 
     record Join(String at, Normalization normalize, Normalization systemNormalize) implements Merge {
@@ -108,9 +109,11 @@ public final class JoinMerge implements MergeType {
         Series general(List<Piece> pieces) {
             PointGrid grid = PointGrid.of(pieces);
             int n = grid.pieceCount();
-            int[] order = IntStream.range(0, n).boxed()
+            int[] order = IntStream.range(0, n)
+                    .boxed()
                     .sorted(Comparator.comparingInt(grid::firstOf).thenComparingInt(p -> p))
-                    .mapToInt(Integer::intValue).toArray();
+                    .mapToInt(Integer::intValue)
+                    .toArray();
             int[] rank = new int[n];
             for (int r = 0; r < n; r++) {
                 rank[order[r]] = r;
@@ -128,15 +131,23 @@ public final class JoinMerge implements MergeType {
                 }
                 double[] ya = grid.pieces.get(a).y();
                 double[] yb = grid.pieces.get(b).y();
-                int m = "middle".equals(at) ? (common[0].length - 1) / 2 : bestSlope(common[0].length,
-                        j -> grid.x[common[0][j]], j -> ya[common[1][j]], j -> yb[common[2][j]]);
+                int m = "middle".equals(at)
+                        ? (common[0].length - 1) / 2
+                        : bestSlope(
+                                common[0].length,
+                                j -> grid.x[common[0][j]],
+                                j -> ya[common[1][j]],
+                                j -> yb[common[2][j]]);
                 int g = common[0][m];
-                offsets[b] = grid.pieces.get(a).y()[common[1][m]] + offsets[a] - grid.pieces.get(b).y()[common[2][m]];
+                offsets[b] = grid.pieces.get(a).y()[common[1][m]]
+                        + offsets[a]
+                        - grid.pieces.get(b).y()[common[2][m]];
                 switchAt[b] = g;
             }
             if ("middle".equals(at)) {
                 double[][] w = Combine.ones(grid);
-                double[] y = Combine.weighted(grid, w, offsets, p -> grid.pieces.get(p).y());
+                double[] y = Combine.weighted(
+                        grid, w, offsets, p -> grid.pieces.get(p).y());
                 return new Series(grid.x, y, Combine.series(grid, w));
             }
             return switched(grid, rank, switchAt, offsets);
@@ -159,7 +170,8 @@ public final class JoinMerge implements MergeType {
                 double db = (yb.applyAsDouble(j + 1) - yb.applyAsDouble(j)) / dx;
                 double diff = Math.abs(da - db);
                 double tie = 1e-12 * (Math.abs(da) + Math.abs(db) + 1);
-                if (diff < bestDiff - tie || (diff <= bestDiff + tie && Math.abs(j - middle) < Math.abs(best - middle))) {
+                if (diff < bestDiff - tie
+                        || (diff <= bestDiff + tie && Math.abs(j - middle) < Math.abs(best - middle))) {
                     bestDiff = Math.min(diff, bestDiff);
                     best = j;
                 }

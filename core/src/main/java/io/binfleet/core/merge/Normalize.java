@@ -7,8 +7,7 @@ import io.binfleet.core.spi.Normalization;
 
 /** Reads and writes the optional {@code normalize: {"x": X, "y": Y}} of {@code join} and {@code align}. */
 final class Normalize {
-    private Normalize() {
-    }
+    private Normalize() {}
 
     static Normalization read(Params params) {
         Params n = params.optionalObject("normalize");

@@ -1,5 +1,6 @@
 package io.binfleet.core.merge;
 
+import io.binfleet.core.spec.Params;
 import io.binfleet.core.spi.MergeException;
 import io.binfleet.core.spi.Piece;
 
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The union of the pieces' x values (values within 1e-9 relative are one point), where each piece's points fall
@@ -23,11 +25,18 @@ final class PointGrid {
     private final int[][] sorted;
     /** Covering entries of grid point g are {@code start[g] .. start[g+1]-1} (g < size(); the array may be longer). */
     final int[] start;
+
     final int[] entryPiece;
     final int[] entryPoint;
 
-    private PointGrid(List<Piece> pieces, double[] x, int[][] at, int[][] sorted, int[] start, int[] entryPiece,
-                      int[] entryPoint) {
+    private PointGrid(
+            List<Piece> pieces,
+            double[] x,
+            int[][] at,
+            int[][] sorted,
+            int[] start,
+            int[] entryPiece,
+            int[] entryPoint) {
         this.pieces = pieces;
         this.x = x;
         this.at = at;
@@ -77,8 +86,11 @@ final class PointGrid {
         for (int p = 0; p < n; p++) {
             byFirstBoxed[p] = p;
         }
-        Arrays.sort(byFirstBoxed, Comparator.comparingDouble((Integer p) -> xs[p].length == 0 ? Double.POSITIVE_INFINITY
-                : xs[p][first(sorted, p)]).thenComparingInt(p -> p));
+        Arrays.sort(
+                byFirstBoxed,
+                Comparator.comparingDouble(
+                                (Integer p) -> xs[p].length == 0 ? Double.POSITIVE_INFINITY : xs[p][first(sorted, p)])
+                        .thenComparingInt(p -> p));
         int[] byFirst = new int[n];
         for (int i = 0; i < n; i++) {
             byFirst[i] = byFirstBoxed[i];
@@ -92,7 +104,8 @@ final class PointGrid {
         int e = 0;
         int g = -1;
         while (true) {
-            while (next < n && xs[byFirst[next]].length > 0
+            while (next < n
+                    && xs[byFirst[next]].length > 0
                     && (heap.isEmpty() || xs[byFirst[next]][first(sorted, byFirst[next])] <= heap.topKey())) {
                 int p = byFirst[next++];
                 heap.push(p, xs[p][first(sorted, p)]);
@@ -127,8 +140,7 @@ final class PointGrid {
         }
         int size = g + 1;
         start[size] = e;
-        return new PointGrid(pieces, Arrays.copyOf(grid, size), at, sorted, start, entryPiece,
-                entryPoint);
+        return new PointGrid(pieces, Arrays.copyOf(grid, size), at, sorted, start, entryPiece, entryPoint);
     }
 
     private static int first(int[][] sorted, int p) {
@@ -218,8 +230,11 @@ final class PointGrid {
         if (ascending) {
             return null;
         }
-        return java.util.stream.IntStream.range(0, xs.length).boxed()
-                .sorted(Comparator.comparingDouble(k -> xs[k])).mapToInt(Integer::intValue).toArray();
+        return IntStream.range(0, xs.length)
+                .boxed()
+                .sorted(Comparator.comparingDouble(k -> xs[k]))
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     int size() {
@@ -310,6 +325,6 @@ final class PointGrid {
     }
 
     static String fmt(double v) {
-        return io.binfleet.core.spec.Params.format(v);
+        return Params.format(v);
     }
 }

@@ -7,6 +7,7 @@ import io.binfleet.core.spi.MergeException;
 import io.binfleet.core.spi.Piece;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,7 +32,7 @@ sealed interface Weights {
     record Uniform() implements Weights {
         @Override
         public void fill(List<Piece> pieces, int p, double[] w, int from, int to) {
-            java.util.Arrays.fill(w, from, to, 1);
+            Arrays.fill(w, from, to, 1);
         }
 
         @Override
@@ -47,7 +48,7 @@ sealed interface Weights {
             double lo = pieces.get(p).first();
             double hi = pieces.get(p).last();
             if (!(hi > lo) || alpha <= 0) {
-                java.util.Arrays.fill(w, from, to, 1);
+                Arrays.fill(w, from, to, 1);
                 return;
             }
             double span = hi - lo;
@@ -113,7 +114,7 @@ sealed interface Weights {
                 throw new MergeException("merge.weights has " + values.size() + " numbers for " + pieces.size()
                         + " pieces (indices 0.." + (pieces.size() - 1) + ")");
             }
-            java.util.Arrays.fill(w, from, to, values.get(index));
+            Arrays.fill(w, from, to, values.get(index));
         }
 
         @Override
@@ -127,7 +128,8 @@ sealed interface Weights {
         public double[] of(List<Piece> pieces, int p) {
             double[] w = pieces.get(p).output().w();
             if (w == null) {
-                throw new MergeException("piece " + pieces.get(p).index() + " returned no weights (w), which merge.weights \"piece\" needs");
+                throw new MergeException("piece " + pieces.get(p).index()
+                        + " returned no weights (w), which merge.weights \"piece\" needs");
             }
             return w;
         }
@@ -163,7 +165,8 @@ sealed interface Weights {
     /** Reads {@code weights} (and {@code alpha}) from a merge's params. */
     static Weights read(Params params, String dflt) {
         JsonNode v = params.raw("weights");
-        boolean tukey = v == null ? "tukey".equals(dflt) : v.isTextual() && v.asText().equals("tukey");
+        boolean tukey =
+                v == null ? "tukey".equals(dflt) : v.isTextual() && v.asText().equals("tukey");
         double alpha = params.number("alpha", 0, 1, 0.1);
         if (params.has("alpha") && !tukey) {
             params.problem("alpha", "applies only to weights \"tukey\"");
@@ -194,8 +197,10 @@ sealed interface Weights {
             }
             return new PerPiece(List.copyOf(values));
         }
-        params.problem("weights", "must be \"uniform\", \"tukey\", \"piece\" or an array of numbers in [0, 1], got "
-                + Params.describe(v));
+        params.problem(
+                "weights",
+                "must be \"uniform\", \"tukey\", \"piece\" or an array of numbers in [0, 1], got "
+                        + Params.describe(v));
         return new Uniform();
     }
 }

@@ -12,11 +12,24 @@ import java.util.Objects;
  * @param submittedAt when the job was submitted, epoch ms
  * @param at          when this event happened, epoch ms
  */
-public record JobEvent(int v, String jobId, String name, State state, int done, int total, String reason,
-                       ObjectNode spec, long submittedAt, long at) {
+public record JobEvent(
+        int v,
+        String jobId,
+        String name,
+        State state,
+        int done,
+        int total,
+        String reason,
+        ObjectNode spec,
+        long submittedAt,
+        long at) {
 
     public enum State {
-        SUBMITTED, RUNNING, DONE, FAILED, CANCELLED;
+        SUBMITTED,
+        RUNNING,
+        DONE,
+        FAILED,
+        CANCELLED;
 
         public boolean terminal() {
             return this == DONE || this == FAILED || this == CANCELLED;

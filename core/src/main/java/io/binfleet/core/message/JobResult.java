@@ -10,13 +10,23 @@ import java.util.Objects;
  * A job's merged result: {@code result.json} (DESIGN §5) and the value on {@code binfleet.results}. Gaps in
  * {@code y} and the series are {@code null}.
  */
-public record JobResult(String jobId, String name, String status, String merge, List<Double> x, List<Double> y,
-                        Map<String, List<Double>> series, List<PieceInfo> pieces, ObjectNode spec, String specSha256,
-                        long submittedAt, long completedAt, int version) {
+public record JobResult(
+        String jobId,
+        String name,
+        String status,
+        String merge,
+        List<Double> x,
+        List<Double> y,
+        Map<String, List<Double>> series,
+        List<PieceInfo> pieces,
+        ObjectNode spec,
+        String specSha256,
+        long submittedAt,
+        long completedAt,
+        int version) {
 
     /** How one piece ran. {@code x} is its first and last x. */
-    public record PieceInfo(int index, long seed, String worker, double seconds, int attempts, List<Double> x) {
-    }
+    public record PieceInfo(int index, long seed, String worker, double seconds, int attempts, List<Double> x) {}
 
     public JobResult {
         Objects.requireNonNull(jobId, "jobId");

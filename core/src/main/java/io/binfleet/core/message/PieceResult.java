@@ -2,6 +2,7 @@ package io.binfleet.core.message;
 
 import io.binfleet.core.spi.PieceOutput;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,11 +14,27 @@ import java.util.Objects;
  * @param seconds  how long the simulation ran
  * @param attempts the delivery attempt that produced this result
  */
-public record PieceResult(int v, String jobId, int piece, int pieces, Outcome outcome, long seed, String worker,
-                          double seconds, int attempts, double[] x, double[] y, double[] w,
-                          Map<String, double[]> series, String error, long completedAt) {
+public record PieceResult(
+        int v,
+        String jobId,
+        int piece,
+        int pieces,
+        Outcome outcome,
+        long seed,
+        String worker,
+        double seconds,
+        int attempts,
+        double[] x,
+        double[] y,
+        double[] w,
+        Map<String, double[]> series,
+        String error,
+        long completedAt) {
 
-    public enum Outcome { OK, FAILED }
+    public enum Outcome {
+        OK,
+        FAILED
+    }
 
     public PieceResult {
         Schema.check(v, "piece result");
@@ -34,16 +51,60 @@ public record PieceResult(int v, String jobId, int piece, int pieces, Outcome ou
         series = series == null ? Map.of() : series;
     }
 
-    public static PieceResult ok(String jobId, int piece, int pieces, long seed, String worker, double seconds, int attempts,
-                                 PieceOutput out, long completedAt) {
-        return new PieceResult(Schema.VERSION, jobId, piece, pieces, Outcome.OK, seed, worker, seconds, attempts, out.x(),
-                out.y(), out.w(), out.series(), null, completedAt);
+    public static PieceResult ok(
+            String jobId,
+            int piece,
+            int pieces,
+            long seed,
+            String worker,
+            double seconds,
+            int attempts,
+            PieceOutput out,
+            long completedAt) {
+        return new PieceResult(
+                Schema.VERSION,
+                jobId,
+                piece,
+                pieces,
+                Outcome.OK,
+                seed,
+                worker,
+                seconds,
+                attempts,
+                out.x(),
+                out.y(),
+                out.w(),
+                out.series(),
+                null,
+                completedAt);
     }
 
-    public static PieceResult failed(String jobId, int piece, int pieces, long seed, String worker, double seconds,
-                                     int attempts, String error, long completedAt) {
-        return new PieceResult(Schema.VERSION, jobId, piece, pieces, Outcome.FAILED, seed, worker, seconds, attempts, null,
-                null, null, Map.of(), error, completedAt);
+    public static PieceResult failed(
+            String jobId,
+            int piece,
+            int pieces,
+            long seed,
+            String worker,
+            double seconds,
+            int attempts,
+            String error,
+            long completedAt) {
+        return new PieceResult(
+                Schema.VERSION,
+                jobId,
+                piece,
+                pieces,
+                Outcome.FAILED,
+                seed,
+                worker,
+                seconds,
+                attempts,
+                null,
+                null,
+                null,
+                Map.of(),
+                error,
+                completedAt);
     }
 
     /** The output of an OK piece. */
@@ -61,13 +122,23 @@ public record PieceResult(int v, String jobId, int piece, int pieces, Outcome ou
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PieceResult r && v == r.v && jobId.equals(r.jobId) && piece == r.piece && pieces == r.pieces
-                && outcome == r.outcome && seed == r.seed && Objects.equals(worker, r.worker)
-                && Double.compare(seconds, r.seconds) == 0 && attempts == r.attempts
-                && java.util.Arrays.equals(x, r.x) && java.util.Arrays.equals(y, r.y) && java.util.Arrays.equals(w, r.w)
+        return o instanceof PieceResult r
+                && v == r.v
+                && jobId.equals(r.jobId)
+                && piece == r.piece
+                && pieces == r.pieces
+                && outcome == r.outcome
+                && seed == r.seed
+                && Objects.equals(worker, r.worker)
+                && Double.compare(seconds, r.seconds) == 0
+                && attempts == r.attempts
+                && Arrays.equals(x, r.x)
+                && Arrays.equals(y, r.y)
+                && Arrays.equals(w, r.w)
                 && series.keySet().equals(r.series.keySet())
-                && series.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), r.series.get(e.getKey())))
-                && Objects.equals(error, r.error) && completedAt == r.completedAt;
+                && series.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), r.series.get(e.getKey())))
+                && Objects.equals(error, r.error)
+                && completedAt == r.completedAt;
     }
 
     @Override
@@ -77,7 +148,7 @@ public record PieceResult(int v, String jobId, int piece, int pieces, Outcome ou
 
     @Override
     public String toString() {
-        return "PieceResult[" + jobId + "#" + piece + "/" + pieces + " " + outcome + " seed=" + seed + " worker=" + worker
-                + (error == null ? "" : " error=" + error) + "]";
+        return "PieceResult[" + jobId + "#" + piece + "/" + pieces + " " + outcome + " seed=" + seed + " worker="
+                + worker + (error == null ? "" : " error=" + error) + "]";
     }
 }

@@ -4,12 +4,12 @@ package io.binfleet.core.message;
 public final class Schema {
     public static final int VERSION = 1;
 
-    private Schema() {
-    }
+    private Schema() {}
 
     static void check(int v, String what) {
         if (v != VERSION) {
-            throw new IllegalArgumentException(what + ": unknown schema version " + v + " (this build reads " + VERSION + ")");
+            throw new IllegalArgumentException(
+                    what + ": unknown schema version " + v + " (this build reads " + VERSION + ")");
         }
     }
 }

@@ -15,8 +15,16 @@ import java.util.Objects;
  * @param seed       the piece's seed, or {@code null} to draw one from OS entropy when it starts
  * @param attempt    the delivery attempt, 1 for the first
  */
-public record TaskMessage(int v, String jobId, int piece, int pieces, ObjectNode system, ObjectNode args,
-                          ObjectNode simulation, Long seed, int attempt) {
+public record TaskMessage(
+        int v,
+        String jobId,
+        int piece,
+        int pieces,
+        ObjectNode system,
+        ObjectNode args,
+        ObjectNode simulation,
+        Long seed,
+        int attempt) {
     public TaskMessage {
         Schema.check(v, "task");
         Objects.requireNonNull(jobId, "jobId");

@@ -11,10 +11,10 @@ import java.util.random.RandomGeneratorFactory;
  */
 public final class Seeds {
     private static final SecureRandom ENTROPY = new SecureRandom();
-    private static final RandomGeneratorFactory<RandomGenerator> FACTORY = RandomGeneratorFactory.of("L64X128MixRandom");
+    private static final RandomGeneratorFactory<RandomGenerator> FACTORY =
+            RandomGeneratorFactory.of("L64X128MixRandom");
 
-    private Seeds() {
-    }
+    private Seeds() {}
 
     /** A fresh seed from OS entropy. */
     public static long entropy() {

@@ -13,6 +13,5 @@ public final class Limits {
     /** Bytes of one message on any topic. */
     public static final int MAX_MESSAGE_BYTES = 64 << 20;
 
-    private Limits() {
-    }
+    private Limits() {}
 }

@@ -11,8 +11,7 @@ import java.util.List;
 
 /** The pieces a spec splits into, computed without running or publishing anything. */
 public final class Plan {
-    private Plan() {
-    }
+    private Plan() {}
 
     /**
      * One planned piece.
@@ -20,8 +19,7 @@ public final class Plan {
      * @param seed the piece's seed when the spec fixes {@code simulation.seed}, else {@code null} (drawn from OS
      *             entropy when the piece starts)
      */
-    public record PlannedPiece(int index, ObjectNode args, Long seed) {
-    }
+    public record PlannedPiece(int index, ObjectNode args, Long seed) {}
 
     /** Every piece of {@code spec}, in index order. */
     public static List<PlannedPiece> of(JobSpec spec) {
@@ -48,7 +46,8 @@ public final class Plan {
         ObjectNode simulation = spec.simulationJson();
         List<TaskMessage> tasks = new ArrayList<>(planned.size());
         for (PlannedPiece p : planned) {
-            tasks.add(new TaskMessage(Schema.VERSION, jobId, p.index(), planned.size(), system, p.args(), simulation, p.seed(), 1));
+            tasks.add(new TaskMessage(
+                    Schema.VERSION, jobId, p.index(), planned.size(), system, p.args(), simulation, p.seed(), 1));
         }
         return tasks;
     }

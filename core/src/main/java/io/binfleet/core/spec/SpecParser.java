@@ -45,7 +45,8 @@ public final class SpecParser {
     /** Parses a spec document. @throws SpecException listing every problem */
     public JobSpec parse(byte[] json) {
         if (json.length > Limits.MAX_SPEC_BYTES) {
-            throw new SpecException("spec", "is " + json.length + " bytes, more than the limit of " + Limits.MAX_SPEC_BYTES);
+            throw new SpecException(
+                    "spec", "is " + json.length + " bytes, more than the limit of " + Limits.MAX_SPEC_BYTES);
         }
         JsonNode root;
         try {
@@ -70,8 +71,10 @@ public final class SpecParser {
         Params top = Params.of(root, "", problems);
         String name = top.string("name");
         if (name != null && !NAME.matcher(name).matches()) {
-            top.problem("name", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, got "
-                    + Params.describe(root.get("name")));
+            top.problem(
+                    "name",
+                    "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, got "
+                            + Params.describe(root.get("name")));
         }
         JsonNode systemNode = top.raw("system");
         SystemModel system = null;
@@ -95,7 +98,8 @@ public final class SpecParser {
             simulationParams.finish();
         }
         if (mergeParams == null) {
-            ObjectNode dflt = simulationType == null ? Codec.object().put("method", "mean") : simulationType.defaultMerge();
+            ObjectNode dflt =
+                    simulationType == null ? Codec.object().put("method", "mean") : simulationType.defaultMerge();
             mergeParams = Params.of(dflt, "merge", problems);
         }
         Merge merge = merge(mergeParams, system);
@@ -111,8 +115,10 @@ public final class SpecParser {
     public SystemModel system(JsonNode node, String path, Problems problems) {
         int before = problems.size();
         if (!(node instanceof ObjectNode object) || object.size() != 1) {
-            problems.add(path, "must be an object with exactly one entry {\"Type\": {state}}, got "
-                    + (node instanceof ObjectNode o ? o.size() + " entries" : Params.describe(node)));
+            problems.add(
+                    path,
+                    "must be an object with exactly one entry {\"Type\": {state}}, got "
+                            + (node instanceof ObjectNode o ? o.size() + " entries" : Params.describe(node)));
             return null;
         }
         String typeName = object.fieldNames().next();
@@ -165,12 +171,16 @@ public final class SpecParser {
 
     private void checkCompatible(SimulationType type, Params params, SystemModel system, Split split) {
         if (system != null && !type.systems().isEmpty() && !type.systems().contains(system.type())) {
-            params.problem("name", type.name() + " does not run on system " + system.type() + " (it runs on: "
-                    + String.join(", ", type.systems().stream().sorted().toList()) + ")");
+            params.problem(
+                    "name",
+                    type.name() + " does not run on system " + system.type() + " (it runs on: "
+                            + String.join(", ", type.systems().stream().sorted().toList()) + ")");
         }
         if (split != null && !type.splits().isEmpty() && !type.splits().contains(split.type())) {
-            params.problem("name", type.name() + " does not run on " + split.type() + " pieces (it runs on: "
-                    + String.join(", ", type.splits().stream().sorted().toList()) + ")");
+            params.problem(
+                    "name",
+                    type.name() + " does not run on " + split.type() + " pieces (it runs on: "
+                            + String.join(", ", type.splits().stream().sorted().toList()) + ")");
         }
     }
 

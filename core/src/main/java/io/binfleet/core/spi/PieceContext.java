@@ -40,8 +40,7 @@ public interface PieceContext {
     }
 
     /** Reports the fraction of the piece done, in [0, 1]. */
-    default void progress(double fraction) {
-    }
+    default void progress(double fraction) {}
 
     /** A context for {@code task} with no cancellation and no progress reporting. */
     static PieceContext of(ObjectNode task) {

@@ -1,6 +1,7 @@
 package io.binfleet.core.spi;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ public record PieceOutput(double[] x, double[] y, double[] w, Map<String, double
                 throw new IllegalArgumentException("series " + e.getKey() + " does not have " + x.length + " values");
             }
         }
-        series = java.util.Collections.unmodifiableMap(series);
+        series = Collections.unmodifiableMap(series);
         for (double v : x) {
             if (!Double.isFinite(v)) {
                 throw new IllegalArgumentException("x values must be finite, got " + v);
@@ -46,7 +47,10 @@ public record PieceOutput(double[] x, double[] y, double[] w, Map<String, double
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PieceOutput p && Arrays.equals(x, p.x) && Arrays.equals(y, p.y) && Arrays.equals(w, p.w)
+        return o instanceof PieceOutput p
+                && Arrays.equals(x, p.x)
+                && Arrays.equals(y, p.y)
+                && Arrays.equals(w, p.w)
                 && Piece.seriesEqual(series, p.series);
     }
 

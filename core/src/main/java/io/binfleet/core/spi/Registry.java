@@ -36,7 +36,8 @@ public final class Registry<T extends Plugin> {
             T previous = byName.putIfAbsent(plugin.name(), plugin);
             if (previous != null && previous.getClass() != plugin.getClass()) {
                 throw new IllegalStateException("two " + kind + " plugins are registered as \"" + plugin.name() + "\": "
-                        + previous.getClass().getName() + " and " + plugin.getClass().getName());
+                        + previous.getClass().getName() + " and "
+                        + plugin.getClass().getName());
             }
         }
         return new Registry<>(kind, byName);
@@ -68,7 +69,8 @@ public final class Registry<T extends Plugin> {
     public T require(String name, String path, Problems problems) {
         T plugin = byName.get(name);
         if (plugin == null) {
-            problems.add(path, "unknown " + kind + " \"" + name + "\" (registered: " + String.join(", ", names()) + ")");
+            problems.add(
+                    path, "unknown " + kind + " \"" + name + "\" (registered: " + String.join(", ", names()) + ")");
         }
         return plugin;
     }

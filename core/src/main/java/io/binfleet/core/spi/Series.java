@@ -37,7 +37,10 @@ public record Series(double[] x, double[] y, Map<String, double[]> series) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Series s && Arrays.equals(x, s.x) && Arrays.equals(y, s.y) && Piece.seriesEqual(series, s.series);
+        return o instanceof Series s
+                && Arrays.equals(x, s.x)
+                && Arrays.equals(y, s.y)
+                && Piece.seriesEqual(series, s.series);
     }
 
     @Override

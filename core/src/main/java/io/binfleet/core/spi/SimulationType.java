@@ -1,6 +1,7 @@
 package io.binfleet.core.spi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
 import io.binfleet.core.spec.Params;
 
 import java.util.Set;
@@ -22,7 +23,7 @@ public interface SimulationType extends Plugin {
 
     /** The merge a spec gets when it names none. */
     default ObjectNode defaultMerge() {
-        return io.binfleet.core.codec.Codec.object().put("method", "mean");
+        return Codec.object().put("method", "mean");
     }
 
     /**

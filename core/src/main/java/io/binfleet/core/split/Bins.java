@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Bins as {@code [lo, hi]} pairs and the classic {@code extend_bin} rule that makes neighbours overlap. */
 public final class Bins {
-    private Bins() {
-    }
+    private Bins() {}
 
     /**
      * The classic {@code extend_bin(bins, i, k)}: {@code k} is clamped to [0, 1]; bin {@code i}'s left edge moves

@@ -12,6 +12,7 @@ import io.binfleet.core.spi.SystemModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code energy-windows}: the system's level range cut into {@code bins} (a count of equal bins, or explicit
@@ -50,8 +51,10 @@ public final class EnergyWindowsSplit implements SplitType {
             params.problem("bins", "is required");
         } else if (Params.isWhole(bins)) {
             if (!bins.canConvertToInt() || bins.asInt() < 1 || bins.asInt() > Limits.MAX_PIECES) {
-                params.problem("bins", "must be an integer in 1.." + Limits.MAX_PIECES + " or an array of edges, got "
-                        + Params.describe(bins));
+                params.problem(
+                        "bins",
+                        "must be an integer in 1.." + Limits.MAX_PIECES + " or an array of edges, got "
+                                + Params.describe(bins));
             } else {
                 count = bins.asInt();
                 edges = Bins.equalEdges(lo, hi, count);
@@ -59,8 +62,10 @@ public final class EnergyWindowsSplit implements SplitType {
         } else if (bins.isArray()) {
             edges = edges(params, bins, lo, hi);
         } else {
-            params.problem("bins", "must be an integer in 1.." + Limits.MAX_PIECES + " or an array of edges, got "
-                    + Params.describe(bins));
+            params.problem(
+                    "bins",
+                    "must be an integer in 1.." + Limits.MAX_PIECES + " or an array of edges, got "
+                            + Params.describe(bins));
         }
         if (edges == null) {
             return null;
@@ -69,8 +74,10 @@ public final class EnergyWindowsSplit implements SplitType {
         for (int i = 0; i < windows.size(); i++) {
             int n = levelsIn(levels, windows.get(i)[0], windows.get(i)[1]);
             if (n < 2) {
-                params.problem("bins", "window " + i + " " + show(windows.get(i)) + " holds " + n
-                        + " level; every window needs at least 2 (use fewer bins)");
+                params.problem(
+                        "bins",
+                        "window " + i + " " + show(windows.get(i)) + " holds " + n
+                                + " level; every window needs at least 2 (use fewer bins)");
                 return null;
             }
         }
@@ -79,8 +86,11 @@ public final class EnergyWindowsSplit implements SplitType {
             double[] b = windows.get(i + 1);
             int shared = levelsIn(levels, Math.max(a[0], b[0]), Math.min(a[1], b[1]));
             if (shared < 2) {
-                params.problem("extend", "windows " + i + " " + show(a) + " and " + (i + 1) + " " + show(b) + " share "
-                        + shared + " level" + (shared == 1 ? "" : "s") + "; neighbours must share at least 2 (raise extend or use fewer bins)");
+                params.problem(
+                        "extend",
+                        "windows " + i + " " + show(a) + " and " + (i + 1) + " " + show(b) + " share " + shared
+                                + " level" + (shared == 1 ? "" : "s")
+                                + "; neighbours must share at least 2 (raise extend or use fewer bins)");
                 return null;
             }
         }
@@ -98,14 +108,19 @@ public final class EnergyWindowsSplit implements SplitType {
             JsonNode e = bins.get(i);
             String path = "bins[" + i + "]";
             if (!e.isNumber() || !Double.isFinite(e.asDouble()) || e.asDouble() < lo || e.asDouble() > hi) {
-                params.problem(path, "must be a number in [" + Params.format(lo) + ", " + Params.format(hi) + "], got "
-                        + Params.describe(e));
+                params.problem(
+                        path,
+                        "must be a number in [" + Params.format(lo) + ", " + Params.format(hi) + "], got "
+                                + Params.describe(e));
                 ok = false;
                 continue;
             }
             edges[i] = e.asDouble();
             if (i > 0 && ok && edges[i] <= edges[i - 1]) {
-                params.problem(path, "edges must increase, got " + Params.format(edges[i]) + " after " + Params.format(edges[i - 1]));
+                params.problem(
+                        path,
+                        "edges must increase, got " + Params.format(edges[i]) + " after "
+                                + Params.format(edges[i - 1]));
                 ok = false;
             }
         }
@@ -171,7 +186,10 @@ public final class EnergyWindowsSplit implements SplitType {
             if (count != null) {
                 p.put("bins", count);
             } else {
-                p.set("bins", SplitJson.array(edges.stream().mapToDouble(Double::doubleValue).toArray()));
+                p.set(
+                        "bins",
+                        SplitJson.array(
+                                edges.stream().mapToDouble(Double::doubleValue).toArray()));
             }
             p.put("extend", extend);
             return p;
@@ -190,13 +208,15 @@ public final class EnergyWindowsSplit implements SplitType {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof EnergyWindows e && java.util.Objects.equals(count, e.count)
-                    && java.util.Objects.equals(edges, e.edges) && Double.compare(extend, e.extend) == 0;
+            return o instanceof EnergyWindows e
+                    && Objects.equals(count, e.count)
+                    && Objects.equals(edges, e.edges)
+                    && Double.compare(extend, e.extend) == 0;
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(count, edges, extend);
+            return Objects.hash(count, edges, extend);
         }
     }
 }

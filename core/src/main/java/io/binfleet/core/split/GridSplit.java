@@ -48,8 +48,10 @@ public final class GridSplit implements SplitType {
         for (int i = 0; i < members.size(); i++) {
             if (members.get(i).isEmpty()) {
                 double[] b = extended.get(i);
-                params.problem("bins", "bin " + i + " [" + Params.format(b[0]) + ", " + Params.format(b[1])
-                        + "] holds no grid point; use fewer bins or more points");
+                params.problem(
+                        "bins",
+                        "bin " + i + " [" + Params.format(b[0]) + ", " + Params.format(b[1])
+                                + "] holds no grid point; use fewer bins or more points");
                 return null;
             }
         }
@@ -59,10 +61,13 @@ public final class GridSplit implements SplitType {
     /** The grid's values, computed in decimal so that 1.5 + 3 × 0.1 is 1.8, not 1.8000000000000003. */
     static double[] values(double from, double to, int points) {
         BigDecimal a = BigDecimal.valueOf(from);
-        BigDecimal step = BigDecimal.valueOf(to).subtract(a).divide(BigDecimal.valueOf(points - 1L), MathContext.DECIMAL64);
+        BigDecimal step =
+                BigDecimal.valueOf(to).subtract(a).divide(BigDecimal.valueOf(points - 1L), MathContext.DECIMAL64);
         double[] v = new double[points];
         for (int j = 0; j < points; j++) {
-            v[j] = a.add(step.multiply(BigDecimal.valueOf(j))).round(MathContext.DECIMAL64).doubleValue();
+            v[j] = a.add(step.multiply(BigDecimal.valueOf(j)))
+                    .round(MathContext.DECIMAL64)
+                    .doubleValue();
         }
         v[points - 1] = to;
         return v;
@@ -77,8 +82,13 @@ public final class GridSplit implements SplitType {
 
         @Override
         public ObjectNode params() {
-            return Codec.object().put("param", param).put("from", from).put("to", to).put("points", points)
-                    .put("bins", bins).put("extend", extend);
+            return Codec.object()
+                    .put("param", param)
+                    .put("from", from)
+                    .put("to", to)
+                    .put("points", points)
+                    .put("bins", bins)
+                    .put("extend", extend);
         }
 
         List<double[]> extendedBins() {

@@ -5,8 +5,7 @@ import io.binfleet.core.codec.Codec;
 
 /** JSON helpers shared by the splits: whole numbers are written without a fraction. */
 final class SplitJson {
-    private SplitJson() {
-    }
+    private SplitJson() {}
 
     static void add(ArrayNode array, double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {

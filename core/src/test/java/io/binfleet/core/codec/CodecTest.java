@@ -27,7 +27,8 @@ class CodecTest {
 
     @Test
     void aTrailingComma_isNamedAsSuch_inTheObjectThatHasIt() {
-        assertThatThrownBy(() -> Codec.readTree("{\"name\": \"t\", \"simulation\": {\"name\": \"x\"},\n}".getBytes(), "spec"))
+        assertThatThrownBy(() ->
+                        Codec.readTree("{\"name\": \"t\", \"simulation\": {\"name\": \"x\"},\n}".getBytes(), "spec"))
                 .isInstanceOf(CodecException.class)
                 .hasMessage("spec: a comma before '}' (line 2, column 1): JSON allows no trailing comma");
         assertThatThrownBy(() -> Codec.readTree("{\"simulation\": {\"name\": \"x\", \"seed\": 1,}}".getBytes(), "spec"))
@@ -37,8 +38,16 @@ class CodecTest {
 
     @Test
     void taskMessage_roundTrips() {
-        TaskMessage t = new TaskMessage(Schema.VERSION, "job-1", 2, 8, SYSTEM, (ObjectNode) Codec.readTree("{\"window\": [-512, -200]}"),
-                SIM, 77L, 1);
+        TaskMessage t = new TaskMessage(
+                Schema.VERSION,
+                "job-1",
+                2,
+                8,
+                SYSTEM,
+                (ObjectNode) Codec.readTree("{\"window\": [-512, -200]}"),
+                SIM,
+                77L,
+                1);
         assertThat(roundTrip(t, TaskMessage.class)).isEqualTo(t);
         TaskMessage noSeed = new TaskMessage(Schema.VERSION, "job-1", 0, 1, SYSTEM, Codec.object(), SIM, null, 3);
         assertThat(roundTrip(noSeed, TaskMessage.class)).isEqualTo(noSeed);
@@ -46,18 +55,28 @@ class CodecTest {
 
     @Test
     void taskJson_isTheDesignShape() {
-        TaskMessage t = new TaskMessage(Schema.VERSION, "j", 0, 2, SYSTEM, Codec.object().put("replica", 0), SIM, 5L, 1);
-        assertThat(t.toJson().toString()).isEqualTo("{\"jobId\":\"j\",\"piece\":0,\"pieces\":2,\"system\":{\"Ising2D\":"
-                + "{\"L\":16,\"J\":1.0}},\"args\":{\"replica\":0},\"simulation\":{\"name\":\"wang-landau\",\"flatness\":0.8},"
-                + "\"seed\":5,\"attempt\":1}");
+        TaskMessage t = new TaskMessage(
+                Schema.VERSION, "j", 0, 2, SYSTEM, Codec.object().put("replica", 0), SIM, 5L, 1);
+        assertThat(t.toJson().toString())
+                .isEqualTo("{\"jobId\":\"j\",\"piece\":0,\"pieces\":2,\"system\":{\"Ising2D\":"
+                        + "{\"L\":16,\"J\":1.0}},\"args\":{\"replica\":0},\"simulation\":{\"name\":\"wang-landau\",\"flatness\":0.8},"
+                        + "\"seed\":5,\"attempt\":1}");
     }
 
     @Test
     void pieceResult_roundTrips_okAndFailed() {
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("C", new double[] {0.5, 0.25});
-        PieceResult ok = PieceResult.ok("job-1", 1, 4, -99L, "w1", 1.5, 2,
-                new PieceOutput(new double[] {1, 2}, new double[] {3, 4}, new double[] {1, 0.5}, series), 1_700_000_000_000L);
+        PieceResult ok = PieceResult.ok(
+                "job-1",
+                1,
+                4,
+                -99L,
+                "w1",
+                1.5,
+                2,
+                new PieceOutput(new double[] {1, 2}, new double[] {3, 4}, new double[] {1, 0.5}, series),
+                1_700_000_000_000L);
         assertThat(roundTrip(ok, PieceResult.class)).isEqualTo(ok);
         PieceResult failed = PieceResult.failed("job-1", 3, 4, 1L, "w2", 0.1, 5, "boom", 1L);
         assertThat(roundTrip(failed, PieceResult.class)).isEqualTo(failed);
@@ -73,10 +92,20 @@ class CodecTest {
 
     @Test
     void jobResult_roundTrips_withGapsAsNull() {
-        JobResult r = new JobResult("job-1", "demo", "DONE", "join", List.of(1.0, 2.0, 3.0), Arrays.asList(0.5, null, 1.5),
+        JobResult r = new JobResult(
+                "job-1",
+                "demo",
+                "DONE",
+                "join",
+                List.of(1.0, 2.0, 3.0),
+                Arrays.asList(0.5, null, 1.5),
                 Map.of("C", Arrays.asList(null, 1.0, 2.0)),
                 List.of(new JobResult.PieceInfo(0, 7L, "w1", 0.25, 1, List.of(1.0, 3.0))),
-                (ObjectNode) Codec.readTree("{\"name\": \"demo\"}"), "ab12", 1L, 2L, 1);
+                (ObjectNode) Codec.readTree("{\"name\": \"demo\"}"),
+                "ab12",
+                1L,
+                2L,
+                1);
         String json = Codec.writeString(r);
         assertThat(json).contains("\"y\":[0.5,null,1.5]");
         assertThat(Codec.read(json.getBytes(), JobResult.class)).isEqualTo(r);
@@ -84,14 +113,17 @@ class CodecTest {
 
     @Test
     void unknownProperty_isRefused_namingIt() {
-        String json = Codec.writeString(JobEvent.submitted("j", "n", 1, null, 1L)).replace("{", "{\"extra\":1,");
+        String json =
+                Codec.writeString(JobEvent.submitted("j", "n", 1, null, 1L)).replace("{", "{\"extra\":1,");
         assertThatThrownBy(() -> Codec.read(json.getBytes(), JobEvent.class))
-                .isInstanceOf(CodecException.class).hasMessageStartingWith("extra: Unrecognized field \"extra\"");
+                .isInstanceOf(CodecException.class)
+                .hasMessageStartingWith("extra: Unrecognized field \"extra\"");
     }
 
     @Test
     void unknownSchemaVersion_isRefused() {
-        String json = Codec.writeString(JobEvent.submitted("j", "n", 1, null, 1L)).replace("\"v\":1", "\"v\":9");
+        String json =
+                Codec.writeString(JobEvent.submitted("j", "n", 1, null, 1L)).replace("\"v\":1", "\"v\":9");
         assertThatThrownBy(() -> Codec.read(json.getBytes(), JobEvent.class))
                 .hasMessageContaining("job event: unknown schema version 9 (this build reads 1)");
     }
@@ -106,7 +138,8 @@ class CodecTest {
 
     @Test
     void missingRecordComponent_isRefused() {
-        assertThatThrownBy(() -> Codec.read("{\"v\":1}".getBytes(), JobEvent.class)).isInstanceOf(CodecException.class);
+        assertThatThrownBy(() -> Codec.read("{\"v\":1}".getBytes(), JobEvent.class))
+                .isInstanceOf(CodecException.class);
     }
 
     @Test

@@ -20,13 +20,17 @@ class AlignMergeTest {
     @Test
     void starPattern_piecesZeroToTwoAllOverlapPieceThree_recoversTheOffsets() {
         double[] shifts = {0, 13.7, -250.25, 42.125};
-        List<Piece> pieces = List.of(cut(0, 0, 10, SMOOTH, shifts[0]), cut(1, 11, 20, SMOOTH, shifts[1]),
-                cut(2, 21, 30, SMOOTH, shifts[2]), cut(3, 0, 30, SMOOTH, shifts[3]));
+        List<Piece> pieces = List.of(
+                cut(0, 0, 10, SMOOTH, shifts[0]),
+                cut(1, 11, 20, SMOOTH, shifts[1]),
+                cut(2, 21, 30, SMOOTH, shifts[2]),
+                cut(3, 0, 30, SMOOTH, shifts[3]));
         double[] offsets = AlignMerge.offsets(PointGrid.of(MergeFixtures.shuffled(pieces, 3)));
         for (int i = 0; i < 4; i++) {
             assertThat(offsets[i]).as("offset of piece %s", i).isCloseTo(shifts[0] - shifts[i], within(1e-9));
         }
-        Series s = MergeFixtures.merge(new AlignMerge(), "{\"normalize\": {\"x\": 5, \"y\": " + SMOOTH.applyAsDouble(5) + "}}")
+        Series s = MergeFixtures.merge(
+                        new AlignMerge(), "{\"normalize\": {\"x\": 5, \"y\": " + SMOOTH.applyAsDouble(5) + "}}")
                 .merge(pieces);
         for (int i = 0; i <= 30; i++) {
             assertThat(s.y()[i]).isCloseTo(SMOOTH.applyAsDouble(i), within(1e-9));

@@ -3,11 +3,13 @@ package io.binfleet.core.merge;
 import io.binfleet.core.spi.Piece;
 import io.binfleet.core.spi.PieceOutput;
 import io.binfleet.core.spi.Series;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +25,12 @@ class ChainTest {
     void everyMergeOfARandomChain_equalsTheGeneralPath(long seed) {
         List<Piece> pieces = randomChain(new Random(seed));
         assertThat(Chain.of(pieces)).as("a chain").isNotNull();
-        String perPiece = "[" + String.join(", ", Collections.nCopies(pieces.size(), "0.5")).replaceFirst("0.5", "0.25") + "]";
-        for (String json : List.of("{}", "{\"weights\": \"tukey\", \"alpha\": 0.3}", "{\"weights\": " + perPiece + "}",
+        String perPiece = "["
+                + String.join(", ", Collections.nCopies(pieces.size(), "0.5")).replaceFirst("0.5", "0.25") + "]";
+        for (String json : List.of(
+                "{}",
+                "{\"weights\": \"tukey\", \"alpha\": 0.3}",
+                "{\"weights\": " + perPiece + "}",
                 "{\"weights\": \"piece\"}")) {
             SumMerge.Sum sum = (SumMerge.Sum) MergeFixtures.merge(new SumMerge(), json);
             same(sum.merge(pieces), sum.general(pieces), "sum " + json);
@@ -41,16 +47,18 @@ class ChainTest {
     void piecesThatAreNotAChain_takeTheGeneralPath() {
         Piece a = new Piece(0, new double[] {0, 1, 2, 3}, new double[4]);
         Piece b = new Piece(1, new double[] {2, 3, 4, 5}, new double[4]);
-        Piece c = new Piece(2, new double[] {3, 4, 5, 6}, new double[4]);       // 3 is on a, b and c
-        Piece inexact = new Piece(1, new double[] {2.5, 3, 4}, new double[3]);   // 2.5 is not one of a's points
-        Piece inside = new Piece(1, new double[] {1, 2}, new double[2]);         // does not go on past a
+        Piece c = new Piece(2, new double[] {3, 4, 5, 6}, new double[4]); // 3 is on a, b and c
+        Piece inexact = new Piece(1, new double[] {2.5, 3, 4}, new double[3]); // 2.5 is not one of a's points
+        Piece inside = new Piece(1, new double[] {1, 2}, new double[2]); // does not go on past a
         Piece descending = new Piece(1, new double[] {5, 4, 3}, new double[3]);
         assertThat(Chain.of(List.of(a, b))).isNotNull();
         assertThat(Chain.of(List.of(a, b, c))).isNull();
         assertThat(Chain.of(List.of(a, inexact))).isNull();
         assertThat(Chain.of(List.of(a, inside))).isNull();
         assertThat(Chain.of(List.of(a, descending))).isNull();
-        assertThat(Chain.of(List.of(a, new Piece(1, new double[] {4, 5}, new double[2])))).as("a gap").isNull();
+        assertThat(Chain.of(List.of(a, new Piece(1, new double[] {4, 5}, new double[2]))))
+                .as("a gap")
+                .isNull();
     }
 
     /** 1 to 8 pieces on one random grid of x, each overlapping its neighbours by 1 to 5 points, in a random order. */
@@ -75,7 +83,7 @@ class ChainTest {
             int from = i == 0 ? 0 : previousEnd - (1 + r.nextInt(5));
             from = Math.max(from, start);
             int to = from + length;
-            double[] px = java.util.Arrays.copyOfRange(grid, from, to);
+            double[] px = Arrays.copyOfRange(grid, from, to);
             double[] py = new double[px.length];
             double[] pw = new double[px.length];
             double shift = 10 * r.nextGaussian();
@@ -99,7 +107,9 @@ class ChainTest {
     private static void same(Series fast, Series general, String what) {
         assertThat(fast.x()).as(what + ": x").containsExactly(general.x());
         close(fast.y(), general.y(), what + ": y");
-        assertThat(fast.series().keySet()).as(what + ": series").containsExactlyElementsOf(general.series().keySet());
+        assertThat(fast.series().keySet())
+                .as(what + ": series")
+                .containsExactlyElementsOf(general.series().keySet());
         for (String name : general.series().keySet()) {
             close(fast.series().get(name), general.series().get(name), what + ": " + name);
         }
@@ -111,7 +121,7 @@ class ChainTest {
             if (Double.isNaN(b[i])) {
                 assertThat(a[i]).as(what + " at " + i).isNaN();
             } else {
-                assertThat(a[i]).as(what + " at " + i).isCloseTo(b[i], org.assertj.core.api.Assertions.within(1e-9 * (1 + Math.abs(b[i]))));
+                assertThat(a[i]).as(what + " at " + i).isCloseTo(b[i], Assertions.within(1e-9 * (1 + Math.abs(b[i]))));
             }
         }
     }

@@ -4,9 +4,9 @@ import io.binfleet.core.spi.Merge;
 import io.binfleet.core.spi.MergeException;
 import io.binfleet.core.spi.Piece;
 import io.binfleet.core.spi.Series;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
@@ -21,7 +21,8 @@ class JoinMergeTest {
     @ParameterizedTest
     @ValueSource(strings = {"middle", "slope"})
     void shiftedPiecesOfASmoothFunction_rejoinToTheFunction_inAnyOrder(String at) {
-        Merge join = MergeFixtures.merge(new JoinMerge(),
+        Merge join = MergeFixtures.merge(
+                new JoinMerge(),
                 "{\"at\": \"" + at + "\", \"normalize\": {\"x\": 0, \"y\": " + SMOOTH.applyAsDouble(0) + "}}");
         for (long seed = 1; seed <= 20; seed++) {
             List<Piece> pieces = MergeFixtures.shuffled(MergeFixtures.shiftedWindows(seed), seed * 31);
@@ -67,14 +68,17 @@ class JoinMergeTest {
     void neighboursThatDoNotOverlap_failNamingBoth() {
         List<Piece> pieces = List.of(cut(0, 0, 10, SMOOTH, 0), cut(1, 9, 20, SMOOTH, 0), cut(2, 21, 30, SMOOTH, 0));
         Merge join = MergeFixtures.merge(new JoinMerge(), "{}");
-        assertThatThrownBy(() -> join.merge(pieces)).isInstanceOf(MergeException.class)
-                .hasMessage("piece 1 [9, 20] and piece 2 [21, 30] do not overlap; join needs neighbours that share at least one point");
+        assertThatThrownBy(() -> join.merge(pieces))
+                .isInstanceOf(MergeException.class)
+                .hasMessage(
+                        "piece 1 [9, 20] and piece 2 [21, 30] do not overlap; join needs neighbours that share at least one point");
     }
 
     @Test
     void normalizeAtAPointThatIsNotMerged_fails() {
         Merge join = MergeFixtures.merge(new JoinMerge(), "{\"normalize\": {\"x\": 100, \"y\": 0}}");
-        assertThatThrownBy(() -> join.merge(MergeFixtures.shiftedWindows(1))).isInstanceOf(MergeException.class)
+        assertThatThrownBy(() -> join.merge(MergeFixtures.shiftedWindows(1)))
+                .isInstanceOf(MergeException.class)
                 .hasMessage("merge.normalize.x: 100 is not a point of the merged result [0, 60]");
     }
 

@@ -19,8 +19,7 @@ import java.util.function.DoubleUnaryOperator;
 final class MergeFixtures {
     static final DoubleUnaryOperator SMOOTH = x -> 3 * Math.sin(x / 7.0) + 0.01 * x * x - 0.5 * x;
 
-    private MergeFixtures() {
-    }
+    private MergeFixtures() {}
 
     static Merge merge(MergeType type, String json) {
         return merge(type, json, null);

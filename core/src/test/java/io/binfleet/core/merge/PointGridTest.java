@@ -32,7 +32,9 @@ class PointGridTest {
     @Test
     void aPieceWithTheSameXTwice_isRefused() {
         Piece p = new Piece(3, new double[] {1, 2, 1}, new double[] {1, 2, 3});
-        assertThatThrownBy(() -> PointGrid.of(List.of(p))).isInstanceOf(MergeException.class).hasMessage("piece 3 has x = 1.0 twice");
+        assertThatThrownBy(() -> PointGrid.of(List.of(p)))
+                .isInstanceOf(MergeException.class)
+                .hasMessage("piece 3 has x = 1.0 twice");
     }
 
     private static int[] entries(PointGrid grid, int g) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -78,11 +79,11 @@ class SumMergeTest {
     @ParameterizedTest
     @ValueSource(doubles = {0.1, 0.5, 1})
     void tukeyWeightsOfManyPoints_evenOrNot_matchTheClosedFormEverywhere(double alpha) {
-        java.util.Random random = new java.util.Random(7);
-        double[] exact = new double[20_000];        // integers: every step the same
-        double[] decimal = new double[20_000];      // 0.1 k: steps equal only to rounding
-        double[] uneven = new double[20_000];       // random steps
-        double[] shuffled = new double[20_000];     // even, but not in index order
+        Random random = new Random(7);
+        double[] exact = new double[20_000]; // integers: every step the same
+        double[] decimal = new double[20_000]; // 0.1 k: steps equal only to rounding
+        double[] uneven = new double[20_000]; // random steps
+        double[] shuffled = new double[20_000]; // even, but not in index order
         double u = 0;
         for (int k = 0; k < exact.length; k++) {
             exact[k] = k;
@@ -97,7 +98,9 @@ class SumMergeTest {
             double hi = piece.last();
             double[] w = new Weights.Tukey(alpha).of(List.of(piece), 0);
             for (int k = 0; k < x.length; k++) {
-                assertThat(w[k]).as("x = %s", x[k]).isCloseTo(closedForm((x[k] - lo) / (hi - lo), alpha), within(1e-12));
+                assertThat(w[k])
+                        .as("x = %s", x[k])
+                        .isCloseTo(closedForm((x[k] - lo) / (hi - lo), alpha), within(1e-12));
             }
         }
     }
@@ -112,7 +115,8 @@ class SumMergeTest {
         // and in a merge: two pieces over [0, 10] and [4, 20]
         Piece a = new Piece(0, range(0, 10), constant(11, 1.0));
         Piece b = new Piece(1, range(4, 20), constant(17, 5.0));
-        Series s = MergeFixtures.merge(new SumMerge(), "{\"weights\": \"tukey\", \"alpha\": " + alpha + "}").merge(List.of(a, b));
+        Series s = MergeFixtures.merge(new SumMerge(), "{\"weights\": \"tukey\", \"alpha\": " + alpha + "}")
+                .merge(List.of(a, b));
         for (int x = 4; x <= 10; x++) {
             double wa = closedForm(x / 10.0, alpha);
             double wb = closedForm((x - 4) / 16.0, alpha);
@@ -123,9 +127,12 @@ class SumMergeTest {
 
     @Test
     void allZeroWeights_fallBackToThePlainAverageOfTheCoveringPieces() {
-        Piece a = new Piece(0, new PieceOutput(new double[] {0, 1}, new double[] {2, 4}, new double[] {0, 0.5}, Map.of()));
-        Piece b = new Piece(1, new PieceOutput(new double[] {0, 1}, new double[] {6, 8}, new double[] {0, 0}, Map.of()));
-        Series s = MergeFixtures.merge(new SumMerge(), "{\"weights\": \"piece\"}").merge(List.of(a, b));
+        Piece a = new Piece(
+                0, new PieceOutput(new double[] {0, 1}, new double[] {2, 4}, new double[] {0, 0.5}, Map.of()));
+        Piece b =
+                new Piece(1, new PieceOutput(new double[] {0, 1}, new double[] {6, 8}, new double[] {0, 0}, Map.of()));
+        Series s =
+                MergeFixtures.merge(new SumMerge(), "{\"weights\": \"piece\"}").merge(List.of(a, b));
         assertThat(s.y()).containsExactly(4, 4); // x=0: all weights 0 → (2+6)/2; x=1: only a has weight
     }
 
@@ -133,7 +140,8 @@ class SumMergeTest {
     void uncoveredPoints_areGaps_notZeroOverZero() {
         Piece a = new Piece(0, new double[] {0, 1}, new double[] {1, 1});
         Piece b = new Piece(1, new double[] {3, 4}, new double[] {2, 2});
-        Piece c = new Piece(2, new PieceOutput(new double[] {2}, new double[] {9}, null, Map.of("only-c", new double[] {7})));
+        Piece c = new Piece(
+                2, new PieceOutput(new double[] {2}, new double[] {9}, null, Map.of("only-c", new double[] {7})));
         Series s = MergeFixtures.merge(new SumMerge(), "{}").merge(List.of(a, b, c));
         assertThat(s.y()).containsExactly(1, 1, 9, 2, 2);
         double[] onlyC = s.series().get("only-c");
@@ -146,14 +154,22 @@ class SumMergeTest {
     void perPieceWeights_weightEachPiece() {
         Piece a = new Piece(0, new double[] {0}, new double[] {1});
         Piece b = new Piece(1, new double[] {0}, new double[] {4});
-        Series s = MergeFixtures.merge(new SumMerge(), "{\"weights\": [1, 0.5]}").merge(List.of(b, a));
+        Series s =
+                MergeFixtures.merge(new SumMerge(), "{\"weights\": [1, 0.5]}").merge(List.of(b, a));
         assertThat(s.y()[0]).isCloseTo((1 + 0.5 * 4) / 1.5, within(1e-12));
-        assertThatThrownBy(() -> MergeFixtures.merge(new SumMerge(), "{\"weights\": [1]}").merge(List.of(a, b)))
-                .isInstanceOf(MergeException.class).hasMessage("merge.weights has 1 numbers for 2 pieces (indices 0..1)");
+        assertThatThrownBy(() -> MergeFixtures.merge(new SumMerge(), "{\"weights\": [1]}")
+                        .merge(List.of(a, b)))
+                .isInstanceOf(MergeException.class)
+                .hasMessage("merge.weights has 1 numbers for 2 pieces (indices 0..1)");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"weights\": \"uniform\"}", "{\"weights\": \"tukey\", \"alpha\": 0.3}", "{\"weights\": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]}"})
+    @ValueSource(
+            strings = {
+                "{\"weights\": \"uniform\"}",
+                "{\"weights\": \"tukey\", \"alpha\": 0.3}",
+                "{\"weights\": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]}"
+            })
     void pieceOrder_doesNotChangeTheResult(String json) {
         Merge sum = MergeFixtures.merge(new SumMerge(), json);
         List<Piece> pieces = randomPieces(42);
@@ -177,11 +193,16 @@ class SumMergeTest {
 
     @Test
     void errorSeries_combineAsTheErrorOfTheWeightedMean() {
-        Piece a = new Piece(0, new PieceOutput(new double[] {0}, new double[] {1}, new double[] {1},
-                Map.of("U.err", new double[] {0.3})));
-        Piece b = new Piece(1, new PieceOutput(new double[] {0}, new double[] {2}, new double[] {0.5},
-                Map.of("U.err", new double[] {0.4})));
-        Series s = MergeFixtures.merge(new SumMerge(), "{\"weights\": \"piece\"}").merge(List.of(a, b));
+        Piece a = new Piece(
+                0,
+                new PieceOutput(
+                        new double[] {0}, new double[] {1}, new double[] {1}, Map.of("U.err", new double[] {0.3})));
+        Piece b = new Piece(
+                1,
+                new PieceOutput(
+                        new double[] {0}, new double[] {2}, new double[] {0.5}, Map.of("U.err", new double[] {0.4})));
+        Series s =
+                MergeFixtures.merge(new SumMerge(), "{\"weights\": \"piece\"}").merge(List.of(a, b));
         assertThat(s.y()[0]).isCloseTo((1 + 0.5 * 2) / 1.5, within(1e-12));
         assertThat(s.series().get("U.err")[0]).isCloseTo(Math.sqrt(0.09 + 0.25 * 0.16) / 1.5, within(1e-12));
     }
@@ -196,7 +217,7 @@ class SumMergeTest {
 
     private static double[] constant(int n, double v) {
         double[] y = new double[n];
-        java.util.Arrays.fill(y, v);
+        Arrays.fill(y, v);
         return y;
     }
 }

@@ -20,7 +20,8 @@ class SeedsTest {
 
     @Test
     void differentSeeds_giveDifferentStreams() {
-        assertThat(Seeds.generator(1).nextLong()).isNotEqualTo(Seeds.generator(2).nextLong());
+        assertThat(Seeds.generator(1).nextLong())
+                .isNotEqualTo(Seeds.generator(2).nextLong());
     }
 
     @Test

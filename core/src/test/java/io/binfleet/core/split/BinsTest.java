@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.within;
 /** The classic extend_bin rule, against values worked out by hand. */
 class BinsTest {
     // uneven widths: 10, 20, 40, 5
-    private final List<double[]> bins = List.of(new double[] {0, 10}, new double[] {10, 30}, new double[] {30, 70},
-            new double[] {70, 75});
+    private final List<double[]> bins =
+            List.of(new double[] {0, 10}, new double[] {10, 30}, new double[] {30, 70}, new double[] {70, 75});
 
     @Test
     void firstBin_isWidenedOnlyToTheRight_byKTimesTheNextWidth() {

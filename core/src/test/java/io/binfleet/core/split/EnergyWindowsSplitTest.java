@@ -6,10 +6,9 @@ import io.binfleet.core.codec.Codec;
 import io.binfleet.core.spec.Params;
 import io.binfleet.core.spec.Problems;
 import io.binfleet.core.spi.Split;
+import org.junit.jupiter.api.Test;
 
 import java.util.List;
-
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,8 +29,9 @@ class EnergyWindowsSplitTest {
         // bins [0,4] [4,8] [8,12] [12,16], k = 0.5 → [0,6] [2,10] [6,14] [10,16]
         Split s = split("{\"bins\": 4, \"extend\": 0.5}", problems);
         assertThat(problems.all()).isEmpty();
-        assertThat(windows(s)).containsExactly("{\"window\":[0,6]}", "{\"window\":[2,10]}", "{\"window\":[6,14]}",
-                "{\"window\":[10,16]}");
+        assertThat(windows(s))
+                .containsExactly(
+                        "{\"window\":[0,6]}", "{\"window\":[2,10]}", "{\"window\":[6,14]}", "{\"window\":[10,16]}");
     }
 
     @Test
@@ -57,8 +57,9 @@ class EnergyWindowsSplitTest {
     void noExtension_leavesNeighboursOneLevel_andIsRefused() {
         Problems problems = new Problems();
         split("{\"bins\": 4, \"extend\": 0}", problems);
-        assertThat(problems.all()).containsExactly("parallel.extend: windows 0 [0, 4] and 1 [4, 8] share 1 level; "
-                + "neighbours must share at least 2 (raise extend or use fewer bins)");
+        assertThat(problems.all())
+                .containsExactly("parallel.extend: windows 0 [0, 4] and 1 [4, 8] share 1 level; "
+                        + "neighbours must share at least 2 (raise extend or use fewer bins)");
     }
 
     @Test

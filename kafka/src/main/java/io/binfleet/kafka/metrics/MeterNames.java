@@ -21,14 +21,17 @@ public final class MeterNames {
 
     /** Piece-duration histogram buckets: 10 ms to 24 h. */
     private static final Duration[] PIECE_BUCKETS = {
-        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
-        Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+                Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+        Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
+                Duration.ofMinutes(10),
         Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(6), Duration.ofHours(12),
-        Duration.ofHours(24)};
+        Duration.ofHours(24)
+    };
 
-    private MeterNames() {
-    }
+    private MeterNames() {}
 
     /** The piece-duration histogram's buckets (a copy). */
     public static Duration[] pieceBuckets() {

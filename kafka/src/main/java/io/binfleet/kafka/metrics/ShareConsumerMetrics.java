@@ -59,8 +59,11 @@ public final class ShareConsumerMetrics implements MeterBinder {
             List<Tag> tags = new ArrayList<>();
             n.tags().forEach((k, v) -> tags.add(Tag.of(k, v)));
             try {
-                Gauge.builder(name(n), metric, ShareConsumerMetrics::value).description(n.description()).tags(tags)
-                        .strongReference(true).register(registry);
+                Gauge.builder(name(n), metric, ShareConsumerMetrics::value)
+                        .description(n.description())
+                        .tags(tags)
+                        .strongReference(true)
+                        .register(registry);
             } catch (RuntimeException ex) {
                 LOGGER.debug("share consumer metric {} not bound: {}", n, ex.toString());
             }

@@ -22,8 +22,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -102,14 +103,17 @@ public final class ExternalSimulation implements SimulationType {
         public PieceOutput run(PieceContext context, RandomGenerator rng) throws Exception {
             String program = command.get(0);
             if (!context.allows(program)) {
-                throw new PieceFailedException("external program \"" + program + "\" is not allowed here; a worker runs only "
-                        + "the programs given with --allow-command");
+                throw new PieceFailedException("external program \"" + program
+                        + "\" is not allowed here; a worker runs only " + "the programs given with --allow-command");
             }
             Process process;
             try {
-                process = new ProcessBuilder(command).directory(context.baseDir().toFile()).start();
+                process = new ProcessBuilder(command)
+                        .directory(context.baseDir().toFile())
+                        .start();
             } catch (IOException e) {
-                throw new PieceFailedException("cannot start " + command + " in " + context.baseDir() + ": " + e.getMessage());
+                throw new PieceFailedException(
+                        "cannot start " + command + " in " + context.baseDir() + ": " + e.getMessage());
             }
             try {
                 Drain stdout = new Drain(process.getInputStream(), Limits.MAX_MESSAGE_BYTES, false);
@@ -124,7 +128,7 @@ public final class ExternalSimulation implements SimulationType {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
                 while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
                     if (context.cancelled()) {
-                        throw new java.util.concurrent.CancellationException("cancelled");
+                        throw new CancellationException("cancelled");
                     }
                     if (System.nanoTime() > deadline) {
                         kill(process);
@@ -138,7 +142,8 @@ public final class ExternalSimulation implements SimulationType {
                     throw new ExternalFailure(program + " exited with " + process.exitValue() + tail(stderr));
                 }
                 if (stdout.overflow) {
-                    throw new ExternalFailure(program + " printed more than " + Limits.MAX_MESSAGE_BYTES + " bytes" + tail(stderr));
+                    throw new ExternalFailure(
+                            program + " printed more than " + Limits.MAX_MESSAGE_BYTES + " bytes" + tail(stderr));
                 }
                 return parse(stdout.bytes(), program, stderr);
             } finally {
@@ -166,12 +171,15 @@ public final class ExternalSimulation implements SimulationType {
                         series.put(e.getKey(), numbers(e.getValue(), "series." + e.getKey()));
                     }
                 }
-                return new PieceOutput(numbers(root.get("x"), "x"), numbers(root.get("y"), "y"),
-                        root.has("w") ? numbers(root.get("w"), "w") : null, series);
+                return new PieceOutput(
+                        numbers(root.get("x"), "x"),
+                        numbers(root.get("y"), "y"),
+                        root.has("w") ? numbers(root.get("w"), "w") : null,
+                        series);
             } catch (RuntimeException e) {
                 String text = new String(out, 0, Math.min(out.length, 200), StandardCharsets.UTF_8);
-                throw new ExternalFailure(program + " printed no piece result (" + e.getMessage() + "); its output began: "
-                        + text + tail(stderr));
+                throw new ExternalFailure(program + " printed no piece result (" + e.getMessage()
+                        + "); its output began: " + text + tail(stderr));
             }
         }
 

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.Arrays;
 
 /**
  * The exact density of states of the periodic L×L Ising lattice (even L) from Kaufman's partition function, the
@@ -57,7 +58,7 @@ public final class BealeDos {
 
     private Poly mul(Poly a, Poly b) {
         BigDecimal[] c = new BigDecimal[a.c.length + b.c.length - 1];
-        java.util.Arrays.fill(c, BigDecimal.ZERO);
+        Arrays.fill(c, BigDecimal.ZERO);
         for (int i = 0; i < a.c.length; i++) {
             if (a.c[i].signum() == 0) {
                 continue;
@@ -75,7 +76,7 @@ public final class BealeDos {
         int low = Math.min(a.low, b.low);
         int high = Math.max(a.low + a.c.length, b.low + b.c.length);
         BigDecimal[] c = new BigDecimal[high - low];
-        java.util.Arrays.fill(c, BigDecimal.ZERO);
+        Arrays.fill(c, BigDecimal.ZERO);
         for (int i = 0; i < a.c.length; i++) {
             c[a.low - low + i] = c[a.low - low + i].add(a.c[i], mc);
         }

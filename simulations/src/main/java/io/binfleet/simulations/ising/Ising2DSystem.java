@@ -30,7 +30,11 @@ public final class Ising2DSystem implements SystemType {
         Integer size = null;
         if (l == null) {
             state.problem("L", "is required");
-        } else if (!Params.isWhole(l) || !l.canConvertToInt() || l.asInt() % 2 != 0 || l.asInt() < MIN_L || l.asInt() > MAX_L) {
+        } else if (!Params.isWhole(l)
+                || !l.canConvertToInt()
+                || l.asInt() % 2 != 0
+                || l.asInt() < MIN_L
+                || l.asInt() > MAX_L) {
             state.problem("L", "must be an even integer in " + MIN_L + ".." + MAX_L + ", got " + Params.describe(l));
         } else {
             size = l.asInt();
@@ -43,7 +47,8 @@ public final class Ising2DSystem implements SystemType {
     public record Ising2D(int L, double J) implements SystemModel {
         public Ising2D {
             if (L < MIN_L || L > MAX_L || L % 2 != 0) {
-                throw new IllegalArgumentException("L must be an even integer in " + MIN_L + ".." + MAX_L + ", got " + L);
+                throw new IllegalArgumentException(
+                        "L must be an even integer in " + MIN_L + ".." + MAX_L + ", got " + L);
             }
             if (!(J > 0) || !Double.isFinite(J)) {
                 throw new IllegalArgumentException("J must be positive, got " + J);

@@ -2,6 +2,8 @@ package io.binfleet.simulations.ising;
 
 import io.binfleet.simulations.rng.Xoshiro256;
 
+import java.util.Arrays;
+
 /**
  * A periodic L×L lattice of ±1 spins as {@code byte}s with a flat neighbour table (right, left, down, up of site i
  * at 4i..4i+3). The energy is tracked as the level index j, E = J(−2N + 4j).
@@ -32,7 +34,7 @@ public final class IsingLattice {
 
     /** Every spin up: the ground state, level 0. */
     public void allUp() {
-        java.util.Arrays.fill(spins, (byte) 1);
+        Arrays.fill(spins, (byte) 1);
         level = 0;
     }
 

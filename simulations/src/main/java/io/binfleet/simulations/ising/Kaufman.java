@@ -9,8 +9,7 @@ package io.binfleet.simulations.ising;
  * a fourth-order central difference).
  */
 public final class Kaufman {
-    private Kaufman() {
-    }
+    private Kaufman() {}
 
     /** ln Z of the L×L periodic lattice at inverse temperature β with coupling J (K = βJ). */
     public static double lnZ(int L, double beta, double J) {
@@ -72,7 +71,8 @@ public final class Kaufman {
     public static double energyPerSpin(int L, double T, double J) {
         double b = 1 / T;
         double h = 1e-4 * Math.max(b, 1e-3);
-        double d1 = (-lnZ(L, b + 2 * h, J) + 8 * lnZ(L, b + h, J) - 8 * lnZ(L, b - h, J) + lnZ(L, b - 2 * h, J)) / (12 * h);
+        double d1 =
+                (-lnZ(L, b + 2 * h, J) + 8 * lnZ(L, b + h, J) - 8 * lnZ(L, b - h, J) + lnZ(L, b - 2 * h, J)) / (12 * h);
         return -d1 / (L * L);
     }
 
@@ -80,8 +80,12 @@ public final class Kaufman {
     public static double specificHeatPerSpin(int L, double T, double J) {
         double b = 1 / T;
         double h = 2e-3 * Math.max(b, 1e-3);
-        double d2 = (-lnZ(L, b + 2 * h, J) + 16 * lnZ(L, b + h, J) - 30 * lnZ(L, b, J) + 16 * lnZ(L, b - h, J)
-                - lnZ(L, b - 2 * h, J)) / (12 * h * h);
+        double d2 = (-lnZ(L, b + 2 * h, J)
+                        + 16 * lnZ(L, b + h, J)
+                        - 30 * lnZ(L, b, J)
+                        + 16 * lnZ(L, b - h, J)
+                        - lnZ(L, b - 2 * h, J))
+                / (12 * h * h);
         return b * b * d2 / (L * L);
     }
 }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.spec.Params;
+import io.binfleet.core.spi.Chart;
 import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.PieceFailedException;
 import io.binfleet.core.spi.PieceOutput;
-import io.binfleet.core.spi.Chart;
 import io.binfleet.core.spi.Simulation;
 import io.binfleet.core.spi.SimulationType;
 import io.binfleet.core.spi.SystemModel;
@@ -74,7 +74,10 @@ public final class MetropolisSimulation implements SimulationType {
 
         @Override
         public ObjectNode params() {
-            return Codec.object().put("thermalization", thermalization).put("sweeps", sweeps).put("blocks", blocks);
+            return Codec.object()
+                    .put("thermalization", thermalization)
+                    .put("sweeps", sweeps)
+                    .put("blocks", blocks);
         }
 
         /** The same sweeps at every temperature: a piece's work is its number of temperatures. */
@@ -86,10 +89,15 @@ public final class MetropolisSimulation implements SimulationType {
         @Override
         public PieceOutput run(PieceContext context, RandomGenerator random) throws PieceFailedException {
             JsonNode systemNode = context.task().get("system").get(Ising2DSystem.NAME);
-            Ising2DSystem.Ising2D ising = new Ising2DSystem.Ising2D(systemNode.get("L").asInt(), systemNode.get("J").asDouble());
+            Ising2DSystem.Ising2D ising = new Ising2DSystem.Ising2D(
+                    systemNode.get("L").asInt(), systemNode.get("J").asDouble());
             ObjectNode args = context.args();
-            if (!"T".equals(args.path("param").asText()) || !args.path("values").isArray() || args.get("values").isEmpty()) {
-                throw new PieceFailedException("metropolis needs a grid of temperatures: args {\"param\": \"T\", \"values\": [...]}, got " + args);
+            if (!"T".equals(args.path("param").asText())
+                    || !args.path("values").isArray()
+                    || args.get("values").isEmpty()) {
+                throw new PieceFailedException(
+                        "metropolis needs a grid of temperatures: args {\"param\": \"T\", \"values\": [...]}, got "
+                                + args);
             }
             double[] temperatures = new double[args.get("values").size()];
             for (int i = 0; i < temperatures.length; i++) {

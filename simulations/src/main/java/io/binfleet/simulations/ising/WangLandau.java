@@ -2,6 +2,8 @@ package io.binfleet.simulations.ising;
 
 import io.binfleet.simulations.rng.Xoshiro256;
 
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleConsumer;
 
@@ -16,8 +18,7 @@ import java.util.function.DoubleConsumer;
  */
 public final class WangLandau {
     /** How a run ended. */
-    public record Result(double[] lnG, long steps, double lnF, boolean converged, int minLevel, int maxLevel) {
-    }
+    public record Result(double[] lnG, long steps, double lnF, boolean converged, int minLevel, int maxLevel) {}
 
     private final IsingLattice lattice;
     private final int lo;
@@ -64,8 +65,15 @@ public final class WangLandau {
      * @param cancelled  polled now and then; true stops the run
      * @param progress   told the fraction done, by ln f on a log scale
      */
-    public Result run(Xoshiro256 rng, boolean halving, double flatness, double lnFInitial, double lnFFinal, long maxSteps,
-                      BooleanSupplier cancelled, DoubleConsumer progress) {
+    public Result run(
+            Xoshiro256 rng,
+            boolean halving,
+            double flatness,
+            double lnFInitial,
+            double lnFFinal,
+            long maxSteps,
+            BooleanSupplier cancelled,
+            DoubleConsumer progress) {
         if (!lattice.enter(lo, hi, rng, 1_000_000_000L)) {
             throw new IllegalStateException("could not bring the lattice into levels [" + lo + ", " + hi + "]");
         }
@@ -82,7 +90,7 @@ public final class WangLandau {
                 return new Result(lnG.clone(), steps, lnF, false, minSeen, maxSeen);
             }
             if (cancelled.getAsBoolean()) {
-                throw new java.util.concurrent.CancellationException("cancelled");
+                throw new CancellationException("cancelled");
             }
             long chunk = Math.min(interval, maxSteps - steps);
             if (oneOverT) {
@@ -96,7 +104,7 @@ public final class WangLandau {
                 lnF = 1 / t;
             } else if (halving ? flat(flatness) : allVisited()) {
                 lnF /= 2;
-                java.util.Arrays.fill(histogram, 0);
+                Arrays.fill(histogram, 0);
                 if (!halving && lnF <= 1 / t) {
                     oneOverT = true;
                     lnF = 1 / t;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.spec.Params;
+import io.binfleet.core.spi.Chart;
 import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.PieceFailedException;
 import io.binfleet.core.spi.PieceOutput;
-import io.binfleet.core.spi.Chart;
 import io.binfleet.core.spi.Simulation;
 import io.binfleet.core.spi.SimulationType;
 import io.binfleet.core.spi.SystemModel;
@@ -51,15 +51,20 @@ public final class WangLandauSimulation implements SimulationType {
         double lnfFinal = params.number("lnfFinal", 1e-12, 0.5, 1e-6);
         String schedule = params.choice("schedule", List.of("1/t", "halving"), "1/t");
         double lnfInitial = params.number("lnfInitial", 1e-6, 5, 1.0);
-        long maxSweeps = params.has("maxSweeps") ? params.integer("maxSweeps", 1, Integer.MAX_VALUE, Integer.MAX_VALUE) : 0;
+        long maxSweeps =
+                params.has("maxSweeps") ? params.integer("maxSweeps", 1, Integer.MAX_VALUE, Integer.MAX_VALUE) : 0;
         if (lnfInitial <= lnfFinal) {
-            params.problem("lnfInitial", "must be greater than lnfFinal (" + Params.format(lnfFinal) + "), got " + Params.format(lnfInitial));
+            params.problem(
+                    "lnfInitial",
+                    "must be greater than lnfFinal (" + Params.format(lnfFinal) + "), got "
+                            + Params.format(lnfInitial));
         }
         return new WL(flatness, lnfFinal, schedule, lnfInitial, maxSweeps);
     }
 
     /** A configured Wang-Landau simulation; {@code maxSweeps} 0 means no limit. */
-    public record WL(double flatness, double lnfFinal, String schedule, double lnfInitial, long maxSweeps) implements Simulation {
+    public record WL(double flatness, double lnfFinal, String schedule, double lnfInitial, long maxSweeps)
+            implements Simulation {
         @Override
         public Chart chart() {
             return Chart.DENSITY_OF_STATES;
@@ -72,7 +77,10 @@ public final class WangLandauSimulation implements SimulationType {
 
         @Override
         public ObjectNode params() {
-            ObjectNode p = Codec.object().put("flatness", flatness).put("lnfFinal", lnfFinal).put("schedule", schedule)
+            ObjectNode p = Codec.object()
+                    .put("flatness", flatness)
+                    .put("lnfFinal", lnfFinal)
+                    .put("schedule", schedule)
                     .put("lnfInitial", lnfInitial);
             if (maxSweeps > 0) {
                 p.put("maxSweeps", maxSweeps);
@@ -84,20 +92,30 @@ public final class WangLandauSimulation implements SimulationType {
         @Override
         public double cost(int index, ObjectNode args) {
             JsonNode w = args.path("window");
-            return w.isArray() && w.size() == 2 ? Math.abs(w.get(1).asDouble() - w.get(0).asDouble()) : Double.MAX_VALUE;
+            return w.isArray() && w.size() == 2
+                    ? Math.abs(w.get(1).asDouble() - w.get(0).asDouble())
+                    : Double.MAX_VALUE;
         }
 
         @Override
         public PieceOutput run(PieceContext context, RandomGenerator rng) throws PieceFailedException {
             JsonNode systemNode = context.task().get("system").get(Ising2DSystem.NAME);
-            Ising2DSystem.Ising2D ising = new Ising2DSystem.Ising2D(systemNode.get("L").asInt(), systemNode.get("J").asDouble());
+            Ising2DSystem.Ising2D ising = new Ising2DSystem.Ising2D(
+                    systemNode.get("L").asInt(), systemNode.get("J").asDouble());
             int n = ising.spins();
             int[] window = window(context.args(), ising);
             IsingLattice lattice = new IsingLattice(ising.L());
             WangLandau wl = new WangLandau(lattice, window[0], window[1]);
             long maxSteps = maxSweeps > 0 ? maxSweeps * (long) n : Long.MAX_VALUE;
-            WangLandau.Result r = wl.run(new Xoshiro256(rng), "halving".equals(schedule), flatness, lnfInitial, lnfFinal, maxSteps,
-                    context::cancelled, context::progress);
+            WangLandau.Result r = wl.run(
+                    new Xoshiro256(rng),
+                    "halving".equals(schedule),
+                    flatness,
+                    lnfInitial,
+                    lnfFinal,
+                    maxSteps,
+                    context::cancelled,
+                    context::progress);
             int count = wl.reachableCount();
             double[] x = new double[count];
             double[] y = new double[count];
@@ -122,7 +140,10 @@ public final class WangLandauSimulation implements SimulationType {
             if (w == null) {
                 return new int[] {0, n};
             }
-            if (!w.isArray() || w.size() != 2 || !w.get(0).isNumber() || !w.get(1).isNumber()) {
+            if (!w.isArray()
+                    || w.size() != 2
+                    || !w.get(0).isNumber()
+                    || !w.get(1).isNumber()) {
                 throw new PieceFailedException("args.window: must be [lo, hi] energies, got " + w);
             }
             int lo = level(w.get(0).asDouble(), ising);

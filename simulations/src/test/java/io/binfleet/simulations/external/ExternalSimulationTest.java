@@ -20,10 +20,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The external simulation with small sh programs: each way a program can go wrong is a clear failure, never a hang. */
 class ExternalSimulationTest {
     private static JobSpec spec(String script, int timeout) {
-        ObjectNode sim = Codec.object().put("name", "external").put("timeoutSeconds", timeout).put("greeting", "hello");
+        ObjectNode sim = Codec.object()
+                .put("name", "external")
+                .put("timeoutSeconds", timeout)
+                .put("greeting", "hello");
         sim.putArray("command").add("sh").add("-c").add(script);
-        ObjectNode root = (ObjectNode) Codec.readTree("{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
-                + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}}");
+        ObjectNode root =
+                (ObjectNode) Codec.readTree("{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
+                        + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}}");
         root.set("simulation", sim);
         return SpecParser.builtin().parse(root);
     }
@@ -56,8 +60,10 @@ class ExternalSimulationTest {
     @Test
     void happyPath_theTaskGoesInOnStdin_andThePieceResultComesOut() throws Exception {
         // prints the length of the task it read, and the extra field the spec passed through
-        JobSpec spec = spec("read -r task; n=${#task}; case \"$task\" in *'\"greeting\":\"hello\"'*) g=1;; *) g=0;; esac; "
-                + "echo \"{\\\"x\\\": [0, 1], \\\"y\\\": [$n, $g], \\\"series\\\": {\\\"s\\\": [5, 6]}}\"", 10);
+        JobSpec spec = spec(
+                "read -r task; n=${#task}; case \"$task\" in *'\"greeting\":\"hello\"'*) g=1;; *) g=0;; esac; "
+                        + "echo \"{\\\"x\\\": [0, 1], \\\"y\\\": [$n, $g], \\\"series\\\": {\\\"s\\\": [5, 6]}}\"",
+                10);
         PieceOutput out = run(spec);
         int taskLength = Codec.writeString(context(spec, true).task()).length();
         assertThat(out.x()).containsExactly(0, 1);
@@ -68,14 +74,16 @@ class ExternalSimulationTest {
     @Test
     void nonZeroExit_failsWithTheStderrTail() {
         assertThatThrownBy(() -> run(spec("cat > /dev/null; echo 'something broke' >&2; exit 3", 10)))
-                .isInstanceOf(ExternalSimulation.ExternalFailure.class).hasMessage("sh exited with 3; stderr: something broke");
+                .isInstanceOf(ExternalSimulation.ExternalFailure.class)
+                .hasMessage("sh exited with 3; stderr: something broke");
     }
 
     @Test
     void garbageOnStdout_failsSayingWhatItPrinted() {
         assertThatThrownBy(() -> run(spec("cat > /dev/null; echo 'not json at all'", 10)))
                 .isInstanceOf(ExternalSimulation.ExternalFailure.class)
-                .hasMessageStartingWith("sh printed no piece result (").hasMessageEndingWith("its output began: not json at all\n");
+                .hasMessageStartingWith("sh printed no piece result (")
+                .hasMessageEndingWith("its output began: not json at all\n");
         assertThatThrownBy(() -> run(spec("cat > /dev/null; echo '{\"x\": [1], \"y\": [1, 2]}'", 10)))
                 .hasMessageStartingWith("sh printed no piece result (x and y differ in length: 1 and 2)");
     }
@@ -84,7 +92,8 @@ class ExternalSimulationTest {
     void aProgramThatRunsTooLong_isKilledAtItsTimeout() {
         long start = System.nanoTime();
         assertThatThrownBy(() -> run(spec("echo started >&2; sleep 60", 1)))
-                .isInstanceOf(ExternalSimulation.ExternalFailure.class).hasMessage("sh timed out after 1 s; stderr: started");
+                .isInstanceOf(ExternalSimulation.ExternalFailure.class)
+                .hasMessage("sh timed out after 1 s; stderr: started");
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(30);
     }
 
@@ -93,23 +102,29 @@ class ExternalSimulationTest {
         JobSpec spec = spec("echo hi", 10);
         assertThatThrownBy(() -> spec.simulation().run(context(spec, false), Seeds.generator(1)))
                 .isInstanceOf(PieceFailedException.class)
-                .hasMessage("external program \"sh\" is not allowed here; a worker runs only the programs given with --allow-command");
+                .hasMessage(
+                        "external program \"sh\" is not allowed here; a worker runs only the programs given with --allow-command");
     }
 
     @Test
     void aProgramThatDoesNotExist_failsForGood() {
-        ObjectNode root = (ObjectNode) Codec.readTree("{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
-                + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"external\", "
-                + "\"command\": [\"no-such-program-here\"]}}");
+        ObjectNode root =
+                (ObjectNode) Codec.readTree("{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
+                        + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"external\", "
+                        + "\"command\": [\"no-such-program-here\"]}}");
         JobSpec spec = SpecParser.builtin().parse(root);
         assertThatThrownBy(() -> spec.simulation().run(context(spec, true), Seeds.generator(1)))
-                .isInstanceOf(PieceFailedException.class).hasMessageStartingWith("cannot start [no-such-program-here]");
+                .isInstanceOf(PieceFailedException.class)
+                .hasMessageStartingWith("cannot start [no-such-program-here]");
     }
 
     @Test
     void theSpecNeedsACommand() {
-        assertThatThrownBy(() -> SpecParser.builtin().parse("{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
-                + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"external\", \"command\": []}}"))
+        assertThatThrownBy(
+                        () -> SpecParser.builtin()
+                                .parse(
+                                        "{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
+                                                + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"external\", \"command\": []}}"))
                 .hasMessage("simulation.command: must be a non-empty array of strings, got an array");
     }
 }

@@ -17,7 +17,8 @@ class BealeDosTest {
     void equalsTheTransferMatrixExactly(int L) {
         BigInteger[] g = BealeDos.of(L);
         long[] exact = ExactDos.transferMatrix(L);
-        assertThat(Arrays.stream(g).mapToLong(BigInteger::longValueExact).toArray()).containsExactly(exact);
+        assertThat(Arrays.stream(g).mapToLong(BigInteger::longValueExact).toArray())
+                .containsExactly(exact);
     }
 
     @Test
@@ -34,7 +35,8 @@ class BealeDosTest {
             for (int j = 0; j < lnG.length; j++) {
                 sum += Math.exp(lnG[j] - beta * (-512.0 + 4 * j) - max);
             }
-            assertThat(max + Math.log(sum)).isCloseTo(Kaufman.lnZ(16, beta, 1), within(1e-10 * Kaufman.lnZ(16, beta, 1)));
+            assertThat(max + Math.log(sum))
+                    .isCloseTo(Kaufman.lnZ(16, beta, 1), within(1e-10 * Kaufman.lnZ(16, beta, 1)));
         }
     }
 }

@@ -8,8 +8,7 @@ import java.util.Arrays;
  * states at each energy (L ≤ 6; counts stay below 2⁶³).
  */
 final class ExactDos {
-    private ExactDos() {
-    }
+    private ExactDos() {}
 
     /** E = −Σ⟨ij⟩ sᵢsⱼ of one configuration (bit b of {@code config} is site b, 1 = up). */
     static int energy(long config, int L) {

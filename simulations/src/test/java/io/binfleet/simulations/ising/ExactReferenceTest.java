@@ -34,9 +34,15 @@ class ExactReferenceTest {
     void kaufman_matchesBruteForce_aboveAndBelowTc(int L) {
         for (double beta : BETAS) {
             double[] exact = bruteForce(L, beta);
-            assertThat(Kaufman.lnZ(L, beta, 1)).as("ln Z, L=%s beta=%s", L, beta).isCloseTo(exact[0], within(1e-9 * Math.abs(exact[0]) + 1e-12));
-            assertThat(Kaufman.energyPerSpin(L, 1 / beta, 1)).as("U/N, L=%s beta=%s", L, beta).isCloseTo(exact[1], within(1e-7));
-            assertThat(Kaufman.specificHeatPerSpin(L, 1 / beta, 1)).as("C/N, L=%s beta=%s", L, beta).isCloseTo(exact[2], within(1e-5));
+            assertThat(Kaufman.lnZ(L, beta, 1))
+                    .as("ln Z, L=%s beta=%s", L, beta)
+                    .isCloseTo(exact[0], within(1e-9 * Math.abs(exact[0]) + 1e-12));
+            assertThat(Kaufman.energyPerSpin(L, 1 / beta, 1))
+                    .as("U/N, L=%s beta=%s", L, beta)
+                    .isCloseTo(exact[1], within(1e-7));
+            assertThat(Kaufman.specificHeatPerSpin(L, 1 / beta, 1))
+                    .as("C/N, L=%s beta=%s", L, beta)
+                    .isCloseTo(exact[2], within(1e-5));
         }
     }
 
@@ -44,11 +50,11 @@ class ExactReferenceTest {
     void enumeration_ofTheFourByFourLattice() {
         long[] g = ExactDos.enumerate(4);
         assertThat(ExactDos.total(g)).isEqualTo(1L << 16);
-        assertThat(g[0]).isEqualTo(2);      // ground states
-        assertThat(g[1]).isEqualTo(0);      // E = -2N + 4 cannot be reached
-        assertThat(g[2]).isEqualTo(32);     // one flipped spin: 16 sites, 2 ground states
+        assertThat(g[0]).isEqualTo(2); // ground states
+        assertThat(g[1]).isEqualTo(0); // E = -2N + 4 cannot be reached
+        assertThat(g[2]).isEqualTo(32); // one flipped spin: 16 sites, 2 ground states
         assertThat(g[15]).isEqualTo(0);
-        assertThat(g[16]).isEqualTo(2);     // the two checkerboards
+        assertThat(g[16]).isEqualTo(2); // the two checkerboards
     }
 
     @ParameterizedTest
@@ -62,7 +68,8 @@ class ExactReferenceTest {
         long[] g = ExactDos.transferMatrix(6);
         assertThat(ExactDos.total(g)).isEqualTo(1L << 36);
         for (double beta : BETAS) {
-            assertThat(ExactDos.lnZ(g, 6, beta)).isCloseTo(Kaufman.lnZ(6, beta, 1), within(1e-9 * Kaufman.lnZ(6, beta, 1)));
+            assertThat(ExactDos.lnZ(g, 6, beta))
+                    .isCloseTo(Kaufman.lnZ(6, beta, 1), within(1e-9 * Kaufman.lnZ(6, beta, 1)));
         }
     }
 

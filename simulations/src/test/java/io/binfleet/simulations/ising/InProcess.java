@@ -4,24 +4,24 @@ import io.binfleet.core.spec.JobSpec;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.core.spi.Piece;
 import io.binfleet.core.spi.Series;
+import io.binfleet.simulations.InProcessJob;
 
 import java.util.List;
 
 /** Runs every piece of a job in this JVM, as workers would, and merges them as the reducer would. */
 final class InProcess {
-    private InProcess() {
-    }
+    private InProcess() {}
 
     static JobSpec spec(String json) {
         return SpecParser.builtin().parse(json);
     }
 
     static List<Piece> pieces(JobSpec spec) throws Exception {
-        return io.binfleet.simulations.InProcessJob.pieces(spec);
+        return InProcessJob.pieces(spec);
     }
 
     static Series run(String json) throws Exception {
-        return io.binfleet.simulations.InProcessJob.merge(json);
+        return InProcessJob.merge(json);
     }
 
     /** max |ln g − ln g_exact| over the reachable levels of the merged result. */

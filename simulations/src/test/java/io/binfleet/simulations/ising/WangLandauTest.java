@@ -1,11 +1,14 @@
 package io.binfleet.simulations.ising;
 
 import io.binfleet.core.seed.Seeds;
+import io.binfleet.core.spi.Piece;
 import io.binfleet.core.spi.Series;
 import io.binfleet.simulations.rng.Xoshiro256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,8 +21,11 @@ class WangLandauTest {
 
     @Test
     void fourByFour_wholeRange_oneOverT_matchesTheExactDos() throws Exception {
-        Series s = InProcess.run(spec(4, "{\"split\": \"energy-windows\", \"bins\": 1}",
-                "{\"name\": \"wang-landau\", \"lnfFinal\": 1e-7, \"seed\": 1}", "{\"method\": \"join\"}"));
+        Series s = InProcess.run(spec(
+                4,
+                "{\"split\": \"energy-windows\", \"bins\": 1}",
+                "{\"name\": \"wang-landau\", \"lnfFinal\": 1e-7, \"seed\": 1}",
+                "{\"method\": \"join\"}"));
         assertThat(s.x()).hasSize(15);
         assertThat(s.y()[0]).isEqualTo(Math.log(2)); // the Ising normalization
         double error = InProcess.maxError(s, ExactDos.enumerate(4), 4);
@@ -29,25 +35,34 @@ class WangLandauTest {
 
     @Test
     void fourByFour_halvingSchedule_converges_butItsErrorSaturates() throws Exception {
-        Series halving = InProcess.run(spec(4, "{\"split\": \"energy-windows\", \"bins\": 1}",
+        Series halving = InProcess.run(spec(
+                4,
+                "{\"split\": \"energy-windows\", \"bins\": 1}",
                 "{\"name\": \"wang-landau\", \"schedule\": \"halving\", \"lnfFinal\": 1e-6, \"flatness\": 0.8, \"seed\": 2}",
                 "{\"method\": \"join\"}"));
-        Series oneOverT = InProcess.run(spec(4, "{\"split\": \"energy-windows\", \"bins\": 1}",
-                "{\"name\": \"wang-landau\", \"lnfFinal\": 1e-6, \"seed\": 2}", "{\"method\": \"join\"}"));
+        Series oneOverT = InProcess.run(spec(
+                4,
+                "{\"split\": \"energy-windows\", \"bins\": 1}",
+                "{\"name\": \"wang-landau\", \"lnfFinal\": 1e-6, \"seed\": 2}",
+                "{\"method\": \"join\"}"));
         double errorHalving = InProcess.maxError(halving, ExactDos.enumerate(4), 4);
         double errorOneOverT = InProcess.maxError(oneOverT, ExactDos.enumerate(4), 4);
-        System.out.printf("WL L=4 to ln f = 1e-6: halving max |d ln g| = %.4f, 1/t %.4f%n", errorHalving, errorOneOverT);
+        System.out.printf(
+                "WL L=4 to ln f = 1e-6: halving max |d ln g| = %.4f, 1/t %.4f%n", errorHalving, errorOneOverT);
         // halving stops far from the exact answer however small ln f gets (error saturation); 1/t does not
         assertThat(errorHalving).isLessThan(0.15);
         assertThat(errorOneOverT).isLessThan(0.01).isLessThan(errorHalving);
     }
 
-    private static java.util.List<io.binfleet.core.spi.Piece> sixBySixWindows;
+    private static List<Piece> sixBySixWindows;
 
-    private static synchronized java.util.List<io.binfleet.core.spi.Piece> sixBySixWindows() throws Exception {
+    private static synchronized List<Piece> sixBySixWindows() throws Exception {
         if (sixBySixWindows == null) {
-            sixBySixWindows = InProcess.pieces(InProcess.spec(spec(6, "{\"split\": \"energy-windows\", \"bins\": 4, \"extend\": 0.5}",
-                    "{\"name\": \"wang-landau\", \"lnfFinal\": 1e-6, \"seed\": 3}", "{\"method\": \"join\"}")));
+            sixBySixWindows = InProcess.pieces(InProcess.spec(spec(
+                    6,
+                    "{\"split\": \"energy-windows\", \"bins\": 4, \"extend\": 0.5}",
+                    "{\"name\": \"wang-landau\", \"lnfFinal\": 1e-6, \"seed\": 3}",
+                    "{\"method\": \"join\"}")));
         }
         return sixBySixWindows;
     }
@@ -55,9 +70,13 @@ class WangLandauTest {
     @ParameterizedTest
     @ValueSource(strings = {"middle", "slope"})
     void sixBySix_inFourWindows_joined_matchesTheExactDos(String rule) throws Exception {
-        Series s = InProcess.spec(spec(6, "{\"split\": \"energy-windows\", \"bins\": 4, \"extend\": 0.5}",
-                "{\"name\": \"wang-landau\", \"seed\": 3}", "{\"method\": \"join\", \"at\": \"" + rule + "\"}"))
-                .merge().merge(sixBySixWindows());
+        Series s = InProcess.spec(spec(
+                        6,
+                        "{\"split\": \"energy-windows\", \"bins\": 4, \"extend\": 0.5}",
+                        "{\"name\": \"wang-landau\", \"seed\": 3}",
+                        "{\"method\": \"join\", \"at\": \"" + rule + "\"}"))
+                .merge()
+                .merge(sixBySixWindows());
         assertThat(s.x()).hasSize(35); // 37 levels less the two unreachable
         double error = InProcess.maxError(s, ExactDos.transferMatrix(6), 6);
         System.out.printf("WL L=6 in 4 windows joined at %s: max |d ln g| = %.4f%n", rule, error);
@@ -68,7 +87,8 @@ class WangLandauTest {
     void theWalkerNeverLeavesItsWindow() {
         IsingLattice lattice = new IsingLattice(6);
         WangLandau wl = new WangLandau(lattice, 7, 20);
-        WangLandau.Result r = wl.run(new Xoshiro256(Seeds.generator(9)), false, 0.8, 1, 1e-4, Long.MAX_VALUE, () -> false, f -> { });
+        WangLandau.Result r =
+                wl.run(new Xoshiro256(Seeds.generator(9)), false, 0.8, 1, 1e-4, Long.MAX_VALUE, () -> false, f -> {});
         assertThat(r.converged()).isTrue();
         assertThat(r.minLevel()).isEqualTo(7);
         assertThat(r.maxLevel()).isEqualTo(20);
@@ -79,22 +99,27 @@ class WangLandauTest {
     void highWindows_areEnteredFromTheCheckerboard() {
         IsingLattice lattice = new IsingLattice(8);
         WangLandau wl = new WangLandau(lattice, 50, 64);
-        WangLandau.Result r = wl.run(new Xoshiro256(Seeds.generator(4)), false, 0.8, 1, 1e-3, Long.MAX_VALUE, () -> false, f -> { });
+        WangLandau.Result r =
+                wl.run(new Xoshiro256(Seeds.generator(4)), false, 0.8, 1, 1e-3, Long.MAX_VALUE, () -> false, f -> {});
         assertThat(r.minLevel()).isGreaterThanOrEqualTo(50);
         assertThat(r.maxLevel()).isEqualTo(64);
     }
 
     @Test
     void sameSeed_sameResult_bitForBit() throws Exception {
-        String json = spec(4, "{\"split\": \"energy-windows\", \"bins\": 2, \"extend\": 0.5}",
-                "{\"name\": \"wang-landau\", \"lnfFinal\": 1e-4, \"seed\": 77}", "{\"method\": \"join\"}");
+        String json = spec(
+                4,
+                "{\"split\": \"energy-windows\", \"bins\": 2, \"extend\": 0.5}",
+                "{\"name\": \"wang-landau\", \"lnfFinal\": 1e-4, \"seed\": 77}",
+                "{\"method\": \"join\"}");
         assertThat(InProcess.run(json)).isEqualTo(InProcess.run(json));
     }
 
     @Test
     void aStepLimit_endsTheRunUnconverged() {
         WangLandau wl = new WangLandau(new IsingLattice(32), 0, 1024);
-        WangLandau.Result r = wl.run(new Xoshiro256(Seeds.generator(5)), false, 0.8, 1, 1e-9, 10 * 1024, () -> false, f -> { });
+        WangLandau.Result r =
+                wl.run(new Xoshiro256(Seeds.generator(5)), false, 0.8, 1, 1e-9, 10 * 1024, () -> false, f -> {});
         assertThat(r.converged()).isFalse();
         assertThat(r.steps()).isEqualTo(10 * 1024);
     }
