@@ -9,16 +9,37 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Waits for a job to end, showing a progress bar (pieces done/total, elapsed, ETA) on a terminal. */
 final class JobFollower {
     private JobFollower() {}
 
+    /** The fleet that was to finish the job stopped working; the job cannot end. */
+    static final class FleetStopped extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        FleetStopped(String reason) {
+            super(reason);
+        }
+    }
+
     /**
-     * @return the job's last event: DONE, FAILED or CANCELLED; or its latest state if {@code timeout} passed first
+     * @param problem why the fleet can no longer finish the job, checked as the job goes; empty while it can
+     * @return the job's last event: DONE, FAILED or CANCELLED; or its latest state (null if none) if {@code timeout}
+     *     passed first
+     * @throws FleetStopped if {@code problem} reports one before the job ends
      */
-    static JobEvent follow(JobWatcher watcher, String jobId, String title, int total, boolean bar, Duration timeout)
-            throws InterruptedException {
+    static JobEvent follow(
+            JobWatcher watcher,
+            String jobId,
+            String title,
+            int total,
+            boolean bar,
+            Duration timeout,
+            Supplier<Optional<String>> problem)
+            throws InterruptedException, FleetStopped {
         long deadline = System.nanoTime() + timeout.toNanos();
         ProgressBar progress = bar
                 ? new ProgressBarBuilder()
@@ -43,6 +64,10 @@ final class JobFollower {
                 }
                 if (e != null) {
                     return e;
+                }
+                Optional<String> stopped = problem.get();
+                if (stopped.isPresent()) {
+                    throw new FleetStopped(stopped.get());
                 }
                 if (System.nanoTime() > deadline) {
                     return latest;

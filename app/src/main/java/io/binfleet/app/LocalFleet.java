@@ -117,6 +117,24 @@ public final class LocalFleet implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Why this fleet can no longer finish a job, if it cannot: its reducer or one of its workers stopped on an error
+     * it could not recover from (the service logged it in full).
+     */
+    public Optional<String> problem() {
+        Optional<Throwable> reducerFailure = reducer.failure();
+        if (reducerFailure.isPresent()) {
+            return Optional.of("the reducer stopped: " + reducerFailure.get());
+        }
+        for (Worker w : workers) {
+            Optional<Throwable> workerFailure = w.failure();
+            if (workerFailure.isPresent()) {
+                return Optional.of("a worker stopped: " + workerFailure.get());
+            }
+        }
+        return Optional.empty();
+    }
+
     public JobSubmitter.Submitted submit(JobSpec spec) {
         return submitter.submit(spec);
     }

@@ -9,8 +9,10 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 @Command(
         name = "reducer",
@@ -53,7 +55,15 @@ final class ReducerCommand implements Callable<Integer> {
                     SpecParser.builtin(),
                     metrics));
             reducer.start();
-            stopped.await();
+            // until stopped (Ctrl-C, SIGTERM), or until the reducer stops by itself: then exit non-zero, so that
+            // whatever supervises the service restarts it
+            while (!stopped.await(1, TimeUnit.SECONDS)) {
+                Optional<Throwable> failure = reducer.failure();
+                if (failure.isPresent()) {
+                    System.err.println("reducer stopped: " + failure.get());
+                    return 1;
+                }
+            }
         }
         return 0;
     }

@@ -102,13 +102,22 @@ final class RunCommand implements Callable<Integer> {
                     workers,
                     local.embedded() ? "embedded broker started" : "Kafka at " + settings.bootstrap(),
                     startup);
-            JobEvent end = JobFollower.follow(
-                    local.watcher(),
-                    submitted.jobId(),
-                    spec.name(),
-                    submitted.pieces(),
-                    !noProgress,
-                    Duration.ofDays(365));
+            JobEvent end;
+            try {
+                end = JobFollower.follow(
+                        local.watcher(),
+                        submitted.jobId(),
+                        spec.name(),
+                        submitted.pieces(),
+                        !noProgress,
+                        Duration.ofDays(365),
+                        local::problem);
+            } catch (JobFollower.FleetStopped e) {
+                err.printf(
+                        "%s cannot finish: %s (run again with --verbose for the services' logs)%n",
+                        submitted.jobId(), e.getMessage());
+                return 2;
+            }
             if (end.state() != JobEvent.State.DONE) {
                 JobFollower.summary(err, end, (end.at() - submitted.submittedAt()));
                 return 2;

@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(
@@ -54,7 +55,13 @@ final class SubmitCommand implements Callable<Integer> {
                 return 0;
             }
             JobEvent end = JobFollower.follow(
-                    watcher, s.jobId(), spec.name(), s.pieces(), System.console() != null, Duration.ofSeconds(timeout));
+                    watcher,
+                    s.jobId(),
+                    spec.name(),
+                    s.pieces(),
+                    System.console() != null,
+                    Duration.ofSeconds(timeout),
+                    Optional::empty);
             if (end == null || !end.state().terminal()) {
                 System.err.println(s.jobId() + ": still " + (end == null ? "SUBMITTED" : end.state()) + " after "
                         + timeout + " s");

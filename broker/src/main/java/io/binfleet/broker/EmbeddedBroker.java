@@ -163,6 +163,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.put("group.share.min.record.lock.duration.ms", "1000");
         p.put("group.consumer.heartbeat.interval.ms", "1000");
         p.put("group.consumer.min.heartbeat.interval.ms", "1000");
+        // A single node serving one machine's fleet needs few threads, and every idle thread costs wake-ups (on a
+        // starved virtual machine each one costs milliseconds of CPU): the defaults are sized for a production node.
+        p.put("num.network.threads", "1");
+        p.put("num.io.threads", "2");
+        p.put("background.threads", "2");
+        p.put("group.coordinator.threads", "1");
+        p.put("num.recovery.threads.per.data.dir", "1");
+        // The controller appends a no-op record this often to show it is alive; with no other voter, rarely will do.
+        p.put("metadata.max.idle.interval.ms", "5000");
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 << 20));
         p.put("message.max.bytes", Integer.toString(64 << 20));
         return p;

@@ -18,9 +18,12 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The reducer service: a Kafka Streams application ({@code exactly_once_v2}, persistent stores) running
@@ -38,8 +41,15 @@ public final class Reducer implements AutoCloseable {
         public static final Duration DEFAULT_STALL = Duration.ofMinutes(30);
     }
 
+    /** How many stream threads that died of an error are replaced, in a row, before the reducer gives up. */
+    static final int REPLACEMENTS = 3;
+
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicInteger replaced = new AtomicInteger();
+    private volatile boolean closing;
     private KafkaStreamsMetrics metricsBinder;
 
     public Reducer(KafkaSettings settings, Config config, SpecParser parser) {
@@ -86,16 +96,35 @@ public final class Reducer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOGGER.warn("Kafka Streams metrics not bound: {}", e.toString());
         }
-        streams.setUncaughtExceptionHandler(e -> {
-            LOGGER.error("reducer stream thread failed; shutting down the reducer", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(this::threadFailed);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 running.countDown();
+                replaced.set(0);
+            }
+            if (now == KafkaStreams.State.ERROR
+                    || (now == KafkaStreams.State.NOT_RUNNING && !closing)
+                    || (now == KafkaStreams.State.PENDING_ERROR)) {
+                failure.compareAndSet(
+                        null, new IllegalStateException("Kafka Streams went from " + before + " to " + now));
+                stopped.countDown();
             }
             LOGGER.debug("reducer state {} -> {}", before, now);
         });
+    }
+
+    /**
+     * A stream thread died: its tasks go to a new thread (exactly once survives that: the transaction in flight is
+     * aborted and redone), unless threads keep dying before the reducer runs again, which a retry will not mend.
+     */
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse threadFailed(Throwable e) {
+        if (replaced.incrementAndGet() <= REPLACEMENTS) {
+            LOGGER.warn("reducer stream thread failed; replacing it error={}", e.toString(), e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+        LOGGER.error("reducer stream thread failed {} times in a row; stopping the reducer", REPLACEMENTS + 1, e);
+        failure.compareAndSet(null, e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
     private static void write(Path out, JobResult result, SpecParser parser) {
@@ -122,9 +151,26 @@ public final class Reducer implements AutoCloseable {
         return streams.state();
     }
 
+    /** Why the reducer stopped by itself (not by {@link #close()}), if it did: it processes nothing any more. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /**
+     * Waits until the reducer stops by itself (an error it could not recover from) or is closed.
+     *
+     * @return why it stopped by itself, or empty if it was closed or {@code timeout} passed first
+     */
+    public Optional<Throwable> awaitStopped(Duration timeout) throws InterruptedException {
+        stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return failure();
+    }
+
     @Override
     public void close() {
+        closing = true;
         streams.close(Duration.ofSeconds(30));
+        stopped.countDown();
         if (metricsBinder != null) {
             metricsBinder.close();
         }
