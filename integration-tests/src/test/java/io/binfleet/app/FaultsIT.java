@@ -35,6 +35,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is lost or counted twice.
  */
 class FaultsIT {
+    // Upper bounds only (a healthy machine takes seconds): child JVMs, each a broker client or a whole broker, take
+    // minutes to start on a starved one.
+    /** Until a job's first pieces are done (or a broker process is ready). */
+    private static final Duration FIRST_PIECES = Duration.ofMinutes(3);
+    /** Until a job ends. */
+    private static final Duration JOB_END = Duration.ofMinutes(5);
+    /**
+     * The deadly piece's job fails as STALLED after this long without progress; long enough for its worker, a child
+     * JVM, to start and die more than once.
+     */
+    private static final Duration DEADLY_STALL = Duration.ofSeconds(60);
+
     @TempDir
     Path dir;
 
@@ -113,11 +125,11 @@ class FaultsIT {
                         "--renew-every",
                         "1");
                 String jobId = submitter.submit(spec.getBytes()).jobId();
-                assertThat(watcher.await(jobId, e -> e.done() >= 1, Duration.ofSeconds(60)))
+                assertThat(watcher.await(jobId, e -> e.done() >= 1, FIRST_PIECES))
                         .isPresent();
                 Thread.sleep(500);
                 services.kill("w1");
-                JobEvent end = awaitEnd(watcher, jobId, Duration.ofSeconds(120));
+                JobEvent end = awaitEnd(watcher, jobId, JOB_END);
                 assertThat(end.state()).as(end.toString()).isEqualTo(JobEvent.State.DONE);
                 JobResult result = ResultReader.fetch(settings, jobId, Duration.ofSeconds(30))
                         .orElseThrow();
@@ -149,12 +161,12 @@ class FaultsIT {
                 services.start("reducer", "reducer", "--bootstrap", b, "--topic-prefix", prefix, "--state-dir", state);
                 worker.start();
                 String jobId = submitter.submit(spec.getBytes()).jobId();
-                assertThat(watcher.await(jobId, e -> e.done() >= 3, Duration.ofSeconds(60)))
+                assertThat(watcher.await(jobId, e -> e.done() >= 3, FIRST_PIECES))
                         .isPresent();
                 services.kill("reducer");
                 Thread.sleep(1500);
                 services.start("reducer", "reducer", "--bootstrap", b, "--topic-prefix", prefix, "--state-dir", state);
-                JobEvent end = awaitEnd(watcher, jobId, Duration.ofSeconds(120));
+                JobEvent end = awaitEnd(watcher, jobId, JOB_END);
                 assertThat(end.state()).as(end.toString()).isEqualTo(JobEvent.State.DONE);
                 List<JobResult> results = ResultReader.scan(
                                 settings, settings.topics().results(), jobId)
@@ -213,22 +225,22 @@ class FaultsIT {
                     }
                 }
             });
-            try (Reducer reducer = reducer(settings, Duration.ofSeconds(20))) {
+            try (Reducer reducer = reducer(settings, DEADLY_STALL)) {
                 supervisor.start();
                 Cli.Outcome submitted = Cli.run(
                         "submit",
                         job.toString(),
                         "--wait",
                         "--timeout",
-                        "120",
+                        "300",
                         "--bootstrap",
                         b,
                         "--topic-prefix",
                         prefix);
                 assertThat(submitted.exit()).isEqualTo(2);
                 assertThat(submitted.err())
-                        .containsPattern("deadly-[0-9a-f]{8} FAILED: 0/1 pieces, .*STALLED: no progress for 20 s; "
-                                + "missing pieces: 0");
+                        .containsPattern("deadly-[0-9a-f]{8} FAILED: 0/1 pieces, .*STALLED: no progress for "
+                                + DEADLY_STALL.toSeconds() + " s; " + "missing pieces: 0");
                 assertThat(starts.get()).as("worker starts").isGreaterThanOrEqualTo(2);
             } catch (AssertionError | Exception e) {
                 services.dump();
@@ -255,7 +267,7 @@ class FaultsIT {
                 services.start(
                         "w1", "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", "w1");
                 String jobId = submitter.submit(spec.getBytes()).jobId();
-                assertThat(watcher.await(jobId, e -> e.done() >= 1, Duration.ofSeconds(60)))
+                assertThat(watcher.await(jobId, e -> e.done() >= 1, FIRST_PIECES))
                         .isPresent();
                 Thread.sleep(1000); // the second piece is running now
                 assertThat(services.terminate("w1", 30))
@@ -264,7 +276,7 @@ class FaultsIT {
                 assertThat(services.log("w1")).contains("piece interrupted by shutdown, released");
                 services.start(
                         "w2", "worker", "--bootstrap", b, "--topic-prefix", prefix, "--threads", "1", "--id", "w2");
-                JobEvent end = awaitEnd(watcher, jobId, Duration.ofSeconds(120));
+                JobEvent end = awaitEnd(watcher, jobId, JOB_END);
                 assertThat(end.state()).as(end.toString()).isEqualTo(JobEvent.State.DONE);
                 assertExactly(
                         ResultReader.fetch(settings, jobId, Duration.ofSeconds(30))
@@ -290,7 +302,7 @@ class FaultsIT {
         try (Services services = new Services(dir)) {
             services.start("broker", "broker", "--port", Integer.toString(port), "--data", data);
             Awaitility.await()
-                    .atMost(Duration.ofSeconds(60))
+                    .atMost(FIRST_PIECES)
                     .until(() -> services.log("broker").contains("broker ready"));
             KafkaSettings settings = KafkaSettings.of(b);
             try (Reducer reducer = reducer(settings, Duration.ofMinutes(5));
@@ -302,14 +314,14 @@ class FaultsIT {
                 try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
                     jobId = submitter.submit(spec.getBytes()).jobId();
                 }
-                assertThat(watcher.await(jobId, e -> e.done() >= 2, Duration.ofSeconds(60)))
+                assertThat(watcher.await(jobId, e -> e.done() >= 2, FIRST_PIECES))
                         .isPresent();
                 assertThat(services.terminate("broker", 60))
                         .as("the broker stops on SIGTERM")
                         .isTrue();
                 Thread.sleep(2000);
                 services.start("broker", "broker", "--port", Integer.toString(port), "--data", data);
-                JobEvent end = awaitEnd(watcher, jobId, Duration.ofSeconds(180));
+                JobEvent end = awaitEnd(watcher, jobId, JOB_END);
                 assertThat(end.state()).as(end.toString()).isEqualTo(JobEvent.State.DONE);
                 assertExactly(
                         ResultReader.fetch(settings, jobId, Duration.ofSeconds(30))
