@@ -115,11 +115,11 @@ class PrometheusIT {
                     "{\"name\": \"metered\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\": "
                             + "\"replicas\", \"count\": 8}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.2}}");
             Cli.Outcome submitted =
-                    Cli.run("submit", job.toString(), "--wait", "--timeout", "120", "--bootstrap", bootstrap);
+                    Cli.run("submit", job.toString(), "--wait", "--timeout", "300", "--bootstrap", bootstrap);
             assertThat(submitted.exit()).as(submitted.err()).isZero();
 
             String api = "http://127.0.0.1:" + web + "/api/v1/";
-            await().atMost(Duration.ofSeconds(60))
+            await().atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> {
                         JsonNode targets = get(api + "targets").path("data").path("activeTargets");
@@ -217,7 +217,9 @@ class PrometheusIT {
     }
 
     private static void awaitPort(int port) {
-        await().atMost(Duration.ofSeconds(60))
+        // an upper bound: a child JVM (a whole broker here) takes seconds on a healthy machine, minutes on a starved
+        // one
+        await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
