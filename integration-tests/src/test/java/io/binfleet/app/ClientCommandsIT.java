@@ -100,7 +100,7 @@ class ClientCommandsIT {
 
     @Test
     void cancel_stopsTheRemainingPieces_andStatusShowsCancelled() throws Exception {
-        Cli.Outcome submitted = cli("submit", job("slow", 6, 1.0).toString());
+        Cli.Outcome submitted = cli("submit", job("slow", 10, 2.0).toString());
         String jobId = submitted.out().trim();
         // at least one piece done (on a slow machine a status call can take seconds, so "exactly 1/6" may never be
         // seen)
@@ -108,7 +108,7 @@ class ClientCommandsIT {
         Cli.Outcome cancel = cli("cancel", jobId);
         assertThat(cancel.exit()).as(cancel.err()).isZero();
         long atCancel = piecesOk(cli("status", jobId));
-        Thread.sleep(4000); // long enough for three more pieces, had the job gone on
+        Thread.sleep(4000); // long enough for two more pieces, had the job gone on
         Cli.Outcome status = cli("status", jobId);
         assertThat(status.out()).contains("state     CANCELLED");
         long ran = piecesOk(status);

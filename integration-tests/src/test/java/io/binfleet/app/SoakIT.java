@@ -69,11 +69,21 @@ class SoakIT {
                         "--renew-every",
                         "1");
             }
+            Map<String, Integer> launches = new ConcurrentHashMap<>();
+            for (String w : workers) {
+                launches.put(w, 1);
+            }
             AtomicBoolean soaking = new AtomicBoolean(true);
             AtomicInteger kills = new AtomicInteger();
             Thread killer = new Thread(() -> {
                 while (soaking.get()) {
                     try {
+                        // kill only a fleet that is up: every worker started as often as it was launched (on a
+                        // starved machine a worker JVM takes longer to start than the kill interval, and a fleet
+                        // killed before it starts does no work at all)
+                        while (soaking.get() && !allStarted(services, launches)) {
+                            Thread.sleep(200);
+                        }
                         Thread.sleep((long) (killEvery * 1000));
                         for (String w : workers) {
                             rss(services.get(w)).ifPresent(v -> peakRss.merge("worker", v, Math::max));
@@ -82,6 +92,7 @@ class SoakIT {
                         services.kill(victim);
                         kills.incrementAndGet();
                         Thread.sleep(500);
+                        launches.merge(victim, 1, Integer::sum);
                         services.start(
                                 victim,
                                 "worker",
@@ -204,5 +215,21 @@ class SoakIT {
             // gone, or no /proc here
         }
         return Optional.empty();
+    }
+
+    /** Whether every worker has logged its start as many times as it was launched. */
+    private static boolean allStarted(Services services, Map<String, Integer> launches) {
+        for (Map.Entry<String, Integer> e : launches.entrySet()) {
+            String marker = "worker started worker=" + e.getKey() + " ";
+            String log = services.log(e.getKey());
+            int started = 0;
+            for (int at = log.indexOf(marker); at >= 0; at = log.indexOf(marker, at + 1)) {
+                started++;
+            }
+            if (started < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 }
