@@ -15,6 +15,7 @@ import io.binfleet.simulations.InProcessJob;
 import io.binfleet.worker.Worker;
 import io.binfleet.worker.WorkerConfig;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Faults on a real broker with services as separate processes where a kill is involved: every job ends, and no piece
  * is lost or counted twice.
  */
+@Tag("heavy")
 class FaultsIT {
     // Upper bounds only (a healthy machine takes seconds): child JVMs, each a broker client or a whole broker, take
     // minutes to start on a starved one.

@@ -3,6 +3,7 @@ package io.binfleet.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.binfleet.core.codec.Codec;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * A real Prometheus (Debian's package, which .ci/run installs) scraping a fleet of separate processes: a broker, a
  * reducer and two workers, each with a metrics port. Skipped, with the reason, only if there is no prometheus binary.
  */
+@Tag("heavy")
 class PrometheusIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

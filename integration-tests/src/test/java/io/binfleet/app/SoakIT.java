@@ -10,6 +10,7 @@ import io.binfleet.kafka.ResultReader;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.Reducer;
 import io.binfleet.simulations.InProcessJob;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * seconds and restarted. Every job must end DONE with a result equal to the in-process merge of its pieces: no
  * piece lost, none counted twice. 100 jobs in CI; {@code bench/soak} runs 1,000 ({@code -Dsoak.jobs=1000}).
  */
+@Tag("heavy")
 class SoakIT {
     @TempDir
     Path dir;

@@ -7,12 +7,17 @@ import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.spi.Series;
 import io.binfleet.simulations.InProcessJob;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +27,7 @@ import java.util.Properties;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole fleet on the embedded broker: producer, two workers (share group), reducer (Kafka Streams). The worker
@@ -94,6 +100,7 @@ class FleetIT {
     }
 
     @Test
+    @Tag("heavy")
     void aLongPieceDoesNotHoldUpShortOnes_andKeepsItsLockByRenewal() throws Exception {
         // one 20 s piece (over three times the 6 s lock) and six 0.5 s pieces on two workers: about 20 s in all, not 23
         String longJob = fleet.submit(synthetic("long", 1, 20, 5));
@@ -133,17 +140,32 @@ class FleetIT {
                 .filter(p -> p.piece() == 0)
                 .findFirst()
                 .orElseThrow();
+        RecordMetadata sent;
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
                 fleet.kafka.settings().client(), new StringSerializer(), new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(fleet.kafka.settings().topics().pieces(), jobId, Codec.write(piece0)))
+            sent = p.send(new ProducerRecord<>(fleet.kafka.settings().topics().pieces(), jobId, Codec.write(piece0)))
                     .get();
         }
-        Thread.sleep(1000);
+        // the reducer has read the copy once its committed position is past it; with exactly once, whatever it
+        // wrote on reading it is committed in the same transaction, so a second result would now be readable
+        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
+        try (Admin admin = Admin.create(fleet.kafka.settings().client())) {
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        OffsetAndMetadata committed = admin.listConsumerGroupOffsets(
+                                        fleet.kafka.settings().topics().prefix() + "reducer")
+                                .partitionsToOffsetAndMetadata()
+                                .get()
+                                .get(partition);
+                        return committed != null && committed.offset() > sent.offset();
+                    });
+        }
         assertThat(fleet.kafka.read(
                         fleet.kafka.settings().topics().results(),
                         KafkaFixture.key(jobId),
                         2,
-                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(20),
                         Duration.ZERO))
                 .hasSize(1);
         assertThat(fleet.watcher.latest(jobId).orElseThrow().state()).isEqualTo(JobEvent.State.DONE);

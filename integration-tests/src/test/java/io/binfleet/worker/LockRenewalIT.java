@@ -9,6 +9,7 @@ import io.binfleet.kafka.metrics.MeterNames;
 import io.binfleet.producer.JobSubmitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ class LockRenewalIT {
     private static final Duration LOCK = Duration.ofSeconds(6);
     private static final Duration RENEW = LOCK.dividedBy(4);
 
+    @Tag("heavy")
     @Test
     void aPieceFourTimesLongerThanTheLock_runsExactlyOnce() throws Exception {
         try (KafkaFixture kafka = KafkaFixture.shared()) {

@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -121,6 +122,7 @@ class WorkerIT {
                 .isEmpty();
     }
 
+    @Tag("heavy")
     @Test
     void shortPiecesRunInBatches_butALongPieceDoesNotHoldUpThePiecesBehindIt() throws Exception {
         // all in the topic before any worker starts: 1,500 trivial pieces (long enough a run for both workers to take
@@ -166,6 +168,7 @@ class WorkerIT {
         assertThat(registry.get(MeterNames.PIECES_RELEASED).counter().count()).isGreaterThan(0);
     }
 
+    @Tag("heavy")
     @Test
     void workersGoingInAndOutOfBatches_leaveNoPieceLockedBehind() {
         // each round: a run of very short pieces (batches), then a piece of 30 ms (back to single pieces); a piece
