@@ -12,7 +12,7 @@ COPY reducer reducer
 COPY app app
 COPY integration-tests/pom.xml integration-tests/pom.xml
 COPY benchmarks/pom.xml benchmarks/pom.xml
-RUN mvn -B -q -DskipTests package -pl app -am
+RUN mvn -B -q -DskipTests -DskipChecks package -pl app -am
 
 FROM eclipse-temurin:17-jre
 WORKDIR /opt/binfleet
