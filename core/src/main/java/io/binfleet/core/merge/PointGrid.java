@@ -95,7 +95,7 @@ final class PointGrid {
         for (int i = 0; i < n; i++) {
             byFirst[i] = byFirstBoxed[i];
         }
-        MinHeap heap = new MinHeap(n);
+        PieceHeap heap = new PieceHeap(n);
         int next = 0;
         double[] grid = new double[total];
         int[] start = new int[total + 1];
@@ -145,81 +145,6 @@ final class PointGrid {
 
     private static int first(int[][] sorted, int p) {
         return sorted[p] == null ? 0 : sorted[p][0];
-    }
-
-    /** A binary min-heap of piece numbers keyed by a double, ties to the lower piece number; no boxing. */
-    private static final class MinHeap {
-        private final int[] item;
-        private final double[] key;
-        private int size;
-
-        MinHeap(int capacity) {
-            item = new int[Math.max(1, capacity)];
-            key = new double[Math.max(1, capacity)];
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        int top() {
-            return item[0];
-        }
-
-        double topKey() {
-            return key[0];
-        }
-
-        void push(int p, double k) {
-            int i = size++;
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (!less(p, k, item[parent], key[parent])) {
-                    break;
-                }
-                item[i] = item[parent];
-                key[i] = key[parent];
-                i = parent;
-            }
-            item[i] = p;
-            key[i] = k;
-        }
-
-        void pop() {
-            size--;
-            if (size > 0) {
-                siftDown(item[size], key[size]);
-            }
-        }
-
-        void replaceTop(int p, double k) {
-            siftDown(p, k);
-        }
-
-        private void siftDown(int p, double k) {
-            int i = 0;
-            while (true) {
-                int child = 2 * i + 1;
-                if (child >= size) {
-                    break;
-                }
-                if (child + 1 < size && less(item[child + 1], key[child + 1], item[child], key[child])) {
-                    child++;
-                }
-                if (!less(item[child], key[child], p, k)) {
-                    break;
-                }
-                item[i] = item[child];
-                key[i] = key[child];
-                i = child;
-            }
-            item[i] = p;
-            key[i] = k;
-        }
-
-        private static boolean less(int a, double ka, int b, double kb) {
-            return ka < kb || (ka == kb && a < b);
-        }
     }
 
     private static int[] sortedOrder(double[] xs) {
