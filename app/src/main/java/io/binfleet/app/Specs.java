@@ -27,7 +27,12 @@ final class Specs {
             return null;
         }
         try {
-            return SpecParser.builtin().parse(json);
+            Path name = file.getFileName();
+            // a spec without a name takes its file's
+            Path folder = file.toAbsolutePath().getParent();
+            SpecParser parser =
+                    folder == null ? SpecParser.builtin() : SpecParser.builtin().withBaseDir(folder);
+            return parser.parse(json, SpecParser.nameOf(name == null ? "" : name.toString()));
         } catch (SpecException e) {
             err.println(file + ": " + e.problems().size() + " problem"
                     + (e.problems().size() == 1 ? "" : "s") + ":");

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** {@code binfleet run} all-in-one on its own embedded broker. */
 class RunCommandIT {
@@ -72,5 +73,43 @@ class RunCommandIT {
         Cli.Outcome o = Cli.run("run", job.toString());
         assertThat(o.exit()).isEqualTo(1);
         assertThat(o.err()).startsWith(job + ": 5 problems:").doesNotContain("broker");
+    }
+
+    @Test
+    void anExternalProgram_onASystemOfTheUsersOwn_withLevelsFromTheSpec_andNoName() throws Exception {
+        // a system binfleet does not know reaches the program as written; energy-windows takes the levels the spec
+        // gives; the job is named after its file
+        Files.writeString(dir.resolve("toy.json"), """
+                {"system": {"Toy": {"a": 1.5, "nested": {"k": [1, 2], "s": "x"}}},
+                 "parallel": {"split": "energy-windows", "bins": 2, "extend": 0.5,
+                              "levels": {"from": 0, "to": 10, "step": 1}},
+                 "simulation": {"name": "external", "command": ["python3", "toy.py"]},
+                 "merge": {"method": "join"}}
+                """);
+        Files.writeString(dir.resolve("toy.py"), """
+                import json, sys
+                task = json.load(sys.stdin)
+                if task["system"] != {"Toy": {"a": 1.5, "nested": {"k": [1, 2], "s": "x"}}}:
+                    sys.exit("unexpected system: %r" % task["system"])
+                lo, hi = task["args"]["window"]
+                x = [lo + i for i in range(int(round(hi - lo)) + 1)]
+                a = task["system"]["Toy"]["a"]
+                print(json.dumps({"x": x, "y": [a * v + 100 * task["piece"] for v in x]}))
+                """);
+        Path out = dir.resolve("out");
+        Cli.Outcome o = Cli.run("run", dir.resolve("toy.json").toString(), "--out", out.toString(), "--no-progress");
+        assertThat(o.exit()).as(o.err()).isZero();
+        JsonNode r = Codec.readTree(Files.readAllBytes(out.resolve("result.json")));
+        assertThat(r.get("name").asText()).isEqualTo("toy");
+        assertThat(r.get("pieces")).hasSize(2);
+        assertThat(r.get("x")).hasSize(11);
+        // the join shifts the second window (offset by 100) onto the first: one straight line of slope a
+        for (int i = 0; i < 11; i++) {
+            assertThat(r.get("x").get(i).asDouble()).isEqualTo(i);
+            if (i > 0) {
+                assertThat(r.get("y").get(i).asDouble() - r.get("y").get(i - 1).asDouble())
+                        .isCloseTo(1.5, within(1e-9));
+            }
+        }
     }
 }

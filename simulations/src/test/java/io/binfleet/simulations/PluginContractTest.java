@@ -89,9 +89,10 @@ class PluginContractTest {
     void registries_holdTheBuiltins() {
         Plugins plugins = Plugins.builtin();
         assertThat(plugins.systems().names()).contains("Ising2D", "Synthetic");
-        assertThat(plugins.splits().names()).containsExactly("energy-windows", "grid", "replicas");
+        assertThat(plugins.splits().names())
+                .containsExactly("energy-windows", "external", "grid", "python", "replicas");
         assertThat(plugins.merges().names()).containsExactly("align", "join", "mean", "none", "sum");
-        assertThat(plugins.simulations().names()).contains("synthetic");
+        assertThat(plugins.simulations().names()).contains("synthetic", "external", "python");
     }
 
     @Test

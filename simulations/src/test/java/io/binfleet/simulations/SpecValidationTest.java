@@ -28,6 +28,8 @@ public class SpecValidationTest {
     static final String REP = "{\"split\": \"replicas\", \"count\": 4}";
     static final String SIM = "{\"name\": \"synthetic\", \"seconds\": 0}";
     static final String MEAN = "{\"method\": \"mean\"}";
+    static final String POTTS = "{\"Potts2D\": {\"L\": 8, \"q\": 3}}";
+    static final String EXT = "{\"name\": \"external\", \"command\": [\"python3\", \"sim.py\"]}";
 
     public static Stream<Arguments> badSpecs() {
         return Stream.of(
@@ -39,7 +41,7 @@ public class SpecValidationTest {
                 arguments(
                         "empty object",
                         "{}",
-                        "name: is required\nsystem: is required\nparallel: is required\nsimulation: is required\nparallel.split: is required\n"
+                        "system: is required\nparallel: is required\nsimulation: is required\nparallel.split: is required\n"
                                 + "simulation.name: is required"),
                 arguments("an array", "[1, 2]", "spec: must be a JSON object, got an array"),
                 arguments(
@@ -59,10 +61,6 @@ public class SpecValidationTest {
                         spec(SYN, REP, SIM, MEAN).replaceFirst("\\{\"name\"", "{\"priority\": 1, \"name\""),
                         "priority: unknown field (known: merge, name, parallel, simulation, system)"),
                 arguments(
-                        "name missing",
-                        spec(SYN, REP, SIM, MEAN).replace("\"name\": \"demo\", ", ""),
-                        "name: is required"),
-                arguments(
                         "name escaping a folder",
                         spec(SYN, REP, SIM, MEAN).replace("\"demo\"", "\"../etc\""),
                         "name: must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, got \"../etc\""),
@@ -77,7 +75,59 @@ public class SpecValidationTest {
                 arguments(
                         "unknown system",
                         spec("{\"Potts\": {\"q\": 3}}", REP, SIM, MEAN),
-                        "system: unknown system \"Potts\" (registered: Ising2D, Synthetic)"),
+                        "system: unknown system \"Potts\" (registered: Ising2D, Synthetic); a system of your own runs with"
+                                + " a simulation that runs your code (external)"),
+                arguments(
+                        "a near miss of a registered system",
+                        spec("{\"Ising2d\": {\"L\": 8}}", REP, SIM, MEAN),
+                        "system: unknown system \"Ising2d\" (registered: Ising2D, Synthetic); did you mean \"Ising2D\"?; a"
+                                + " system of your own runs with a simulation that runs your code (external)"),
+                arguments(
+                        "a near miss of a split",
+                        spec(SYN, "{\"split\": \"replica\", \"count\": 4}", SIM, MEAN),
+                        "parallel.split: unknown split \"replica\" (registered: energy-windows, external, grid, python, replicas); did you"
+                                + " mean \"replicas\"?"),
+                arguments(
+                        "a system of the user's own whose state is not an object",
+                        spec("{\"Potts2D\": [8, 3]}", REP, EXT, MEAN),
+                        "system.Potts2D: must be a JSON object (the system's state), got an array"),
+                arguments(
+                        "energy-windows on a system of the user's own without levels",
+                        spec(POTTS, "{\"split\": \"energy-windows\", \"bins\": 2}", EXT, MEAN),
+                        "parallel.split: energy-windows needs a system with discrete levels; Potts2D has none of its own:"
+                                + " give them as \"levels\": {\"from\": E0, \"to\": E1, \"step\": dE}"),
+                arguments(
+                        "levels for a system that has its own",
+                        spec(
+                                "{\"Ising2D\": {\"L\": 8}}",
+                                "{\"split\": \"energy-windows\", \"bins\": 2, \"levels\": {\"from\": 0, \"to\": 4, \"step\": 1}}",
+                                "{\"name\": \"wang-landau\"}",
+                                null),
+                        "parallel.levels: Ising2D gives its own levels; leave \"levels\" out"),
+                arguments(
+                        "levels not a whole number of steps",
+                        spec(
+                                POTTS,
+                                "{\"split\": \"energy-windows\", \"bins\": 2, \"levels\": {\"from\": 0, \"to\": 10, \"step\": 4}}",
+                                EXT,
+                                MEAN),
+                        "parallel.levels.step: must divide to - from (10) into whole steps, got 4 (2.5 steps)"),
+                arguments(
+                        "levels with a step of zero, and a stray field",
+                        spec(
+                                POTTS,
+                                "{\"split\": \"energy-windows\", \"bins\": 2, \"levels\": {\"from\": 0, \"to\": 10, \"step\": 0, \"by\": 1}}",
+                                EXT,
+                                MEAN),
+                        "parallel.levels.by: unknown field (known: from, step, to)\nparallel.levels.step: must be positive, got 0"),
+                arguments(
+                        "levels upside down",
+                        spec(
+                                POTTS,
+                                "{\"split\": \"energy-windows\", \"bins\": 2, \"levels\": {\"from\": 10, \"to\": 0, \"step\": 1}}",
+                                EXT,
+                                MEAN),
+                        "parallel.levels.to: must be above from (10), got 0"),
                 arguments(
                         "system not an object",
                         spec("\"Ising2D\"", REP, SIM, MEAN),
@@ -110,7 +160,7 @@ public class SpecValidationTest {
                 arguments(
                         "unknown split",
                         spec(SYN, "{\"split\": \"slices\", \"count\": 4}", SIM, MEAN),
-                        "parallel.split: unknown split \"slices\" (registered: energy-windows, grid, replicas)"),
+                        "parallel.split: unknown split \"slices\" (registered: energy-windows, external, grid, python, replicas)"),
                 arguments("split missing", spec(SYN, "{\"count\": 4}", SIM, MEAN), "parallel.split: is required"),
                 arguments(
                         "zero replicas",
@@ -132,7 +182,8 @@ public class SpecValidationTest {
                         "extend not a number, on a system without levels",
                         spec(SYN, "{\"split\": \"energy-windows\", \"bins\": 4, \"extend\": \"a lot\"}", SIM, MEAN),
                         "parallel.extend: must be a number, got \"a lot\"\n"
-                                + "parallel.split: energy-windows needs a system with discrete levels; Synthetic has none"),
+                                + "parallel.split: energy-windows needs a system with discrete levels; Synthetic has none of its"
+                                + " own: give them as \"levels\": {\"from\": E0, \"to\": E1, \"step\": dE}"),
                 arguments(
                         "energy windows that share one level",
                         spec(
@@ -170,7 +221,7 @@ public class SpecValidationTest {
                 arguments(
                         "unknown simulation",
                         spec(SYN, REP, "{\"name\": \"wl\"}", MEAN),
-                        "simulation.name: unknown simulation \"wl\" (registered: external, metropolis, synthetic, wang-landau)"),
+                        "simulation.name: unknown simulation \"wl\" (registered: external, metropolis, python, synthetic, wang-landau)"),
                 arguments(
                         "fractional seed",
                         spec(SYN, REP, "{\"name\": \"synthetic\", \"seed\": 1.5}", MEAN),

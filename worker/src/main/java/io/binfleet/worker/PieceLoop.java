@@ -1,5 +1,6 @@
 package io.binfleet.worker;
 
+import io.binfleet.core.spi.ThreadResources;
 import io.binfleet.kafka.metrics.ShareConsumerMetrics;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -40,6 +42,8 @@ final class PieceLoop implements Runnable {
     private static final long METRICS_REFRESH_NANOS = Duration.ofSeconds(30).toNanos();
     /** The pause after a client error, before polling again. */
     static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
+    /** How long a stopping loop waits for its piece thread to end. */
+    private static final Duration PIECE_THREAD_END = Duration.ofSeconds(10);
 
     private final String name;
     private final ShareConsumers consumers;
@@ -74,7 +78,16 @@ final class PieceLoop implements Runnable {
 
     @Override
     public void run() {
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "binfleet-piece-" + name));
+        // what a simulation keeps open on the piece thread (a persistent interpreter) is closed as the thread ends
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(
+                () -> {
+                    try {
+                        r.run();
+                    } finally {
+                        ThreadResources.closeAll();
+                    }
+                },
+                "binfleet-piece-" + name));
         ShareConsumer<String, byte[]> single = null;
         ShareConsumer<String, byte[]> batch = null;
         try {
@@ -114,6 +127,7 @@ final class PieceLoop implements Runnable {
             onFatal.accept(e);
         } finally {
             executor.shutdownNow();
+            awaitQuietly(executor);
             closeQuietly(single);
             closeQuietly(batch);
         }
@@ -212,6 +226,17 @@ final class PieceLoop implements Runnable {
             consumer.close(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
             LOGGER.debug("closing share consumer worker={}", name, e);
+        }
+    }
+
+    /** Waits a little for the piece thread to end (and close what it kept open); a piece that ignores interrupts is left. */
+    private void awaitQuietly(ExecutorService executor) {
+        try {
+            if (!executor.awaitTermination(PIECE_THREAD_END.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOGGER.warn("a piece did not stop within {} s worker={}", PIECE_THREAD_END.toSeconds(), name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -125,7 +125,7 @@ final class PieceRunner {
 
         Outcome run(ExecutorService executor, Wait wait) {
             try {
-                SystemModel system = parser.system(task.system(), "system");
+                SystemModel system = parser.system(task.system(), "system", parser.runsUserCode(task.simulation()));
                 Simulation simulation = parser.simulation(task.simulation(), system, "simulation");
                 ObjectNode json = task.withAttempt(attempt, seed).toJson();
                 Future<PieceOutput> future =

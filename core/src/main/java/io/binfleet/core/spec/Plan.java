@@ -46,8 +46,17 @@ public final class Plan {
         ObjectNode simulation = spec.simulationJson();
         List<TaskMessage> tasks = new ArrayList<>(planned.size());
         for (PlannedPiece p : planned) {
+            ObjectNode own = spec.split().system(p.index());
             tasks.add(new TaskMessage(
-                    Schema.VERSION, jobId, p.index(), planned.size(), system, p.args(), simulation, p.seed(), 1));
+                    Schema.VERSION,
+                    jobId,
+                    p.index(),
+                    planned.size(),
+                    own != null ? own : system,
+                    p.args(),
+                    simulation,
+                    p.seed(),
+                    1));
         }
         return tasks;
     }

@@ -15,6 +15,7 @@ import io.binfleet.core.spi.SystemModel;
 import io.binfleet.core.spi.SystemType;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -25,12 +26,29 @@ import java.util.regex.Pattern;
  */
 public final class SpecParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** The name of a job whose spec gives none and comes from no file. */
+    public static final String DEFAULT_NAME = "job";
+
     private static final SpecParser BUILTIN = new SpecParser(Plugins.builtin());
 
     private final Plugins plugins;
+    private final Path baseDir;
 
     public SpecParser(Plugins plugins) {
+        this(plugins, Path.of("").toAbsolutePath());
+    }
+
+    private SpecParser(Plugins plugins, Path baseDir) {
         this.plugins = Objects.requireNonNull(plugins);
+        this.baseDir = Objects.requireNonNull(baseDir);
+    }
+
+    /**
+     * A parser for specs read from a job file in {@code dir}: a split that runs the user's own code runs it there (the
+     * default is the working directory).
+     */
+    public SpecParser withBaseDir(Path dir) {
+        return new SpecParser(plugins, dir.toAbsolutePath());
     }
 
     /** A parser over the plugins on the class path. */
@@ -42,8 +60,16 @@ public final class SpecParser {
         return plugins;
     }
 
-    /** Parses a spec document. @throws SpecException listing every problem */
+    /** Parses a spec document; without a {@code name} the job is called {@value #DEFAULT_NAME}. @throws SpecException listing every problem */
     public JobSpec parse(byte[] json) {
+        return parse(json, DEFAULT_NAME);
+    }
+
+    /**
+     * Parses a spec document read from a file; without a {@code name} the job takes {@code defaultName} (see
+     * {@link #nameOf(String)}). @throws SpecException listing every problem
+     */
+    public JobSpec parse(byte[] json, String defaultName) {
         if (json.length > Limits.MAX_SPEC_BYTES) {
             throw new SpecException(
                     "spec", "is " + json.length + " bytes, more than the limit of " + Limits.MAX_SPEC_BYTES);
@@ -54,7 +80,7 @@ public final class SpecParser {
         } catch (CodecException e) {
             throw new SpecException(List.of(e.getMessage()));
         }
-        return parse(root);
+        return parse(root, defaultName);
     }
 
     public JobSpec parse(String json) {
@@ -63,13 +89,33 @@ public final class SpecParser {
 
     /** Validates a spec tree. @throws SpecException listing every problem */
     public JobSpec parse(JsonNode root) {
+        return parse(root, DEFAULT_NAME);
+    }
+
+    /**
+     * A job name made from a job file's name: its base name without {@code .json}, each character a name may not hold
+     * replaced by '-', at most 64 characters; {@value #DEFAULT_NAME} if nothing is left.
+     */
+    public static String nameOf(String fileName) {
+        String base = fileName.replace('\\', '/');
+        base = base.substring(base.lastIndexOf('/') + 1);
+        if (base.toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+            base = base.substring(0, base.length() - ".json".length());
+        }
+        String name = base.replaceAll("[^A-Za-z0-9._-]", "-").replaceFirst("^[^A-Za-z0-9]+", "");
+        name = name.length() > 64 ? name.substring(0, 64) : name;
+        return name.isEmpty() ? DEFAULT_NAME : name;
+    }
+
+    /** Validates a spec tree; without a {@code name} the job takes {@code defaultName}. @throws SpecException listing every problem */
+    public JobSpec parse(JsonNode root, String defaultName) {
         Problems problems = new Problems();
         if (!root.isObject()) {
             problems.add("spec", "must be a JSON object, got " + Params.describe(root));
             problems.throwIfAny();
         }
         Params top = Params.of(root, "", problems);
-        String name = top.string("name");
+        String name = top.has("name") ? top.string("name") : defaultName;
         if (name != null && !NAME.matcher(name).matches()) {
             top.problem(
                     "name",
@@ -81,7 +127,8 @@ public final class SpecParser {
         if (systemNode == null) {
             top.problem("system", "is required");
         } else {
-            system = system(systemNode, "system", problems);
+            // a simulation that runs the user's own code takes a system binfleet does not know
+            system = system(systemNode, "system", problems, runsUserCode(root.get("simulation")));
         }
         Params parallel = top.object("parallel");
         Params simulationParams = top.object("simulation");
@@ -89,6 +136,17 @@ public final class SpecParser {
         top.finish();
 
         Split split = split(parallel, system);
+        boolean anySystem = runsUserCode(root.get("simulation"));
+        if (split != null) {
+            // a split that gives each piece a system of its own: each must be one the simulation runs on
+            int pieces = split.pieces().size();
+            for (int i = 0; i < pieces; i++) {
+                ObjectNode own = split.system(i);
+                if (own != null) {
+                    system(own, "parallel.pieces[" + i + "].system", problems, anySystem);
+                }
+            }
+        }
         SimulationType simulationType = plugins.simulations().require(simulationParams, "name");
         Long seed = simulationParams.longValue("seed");
         Simulation simulation = null;
@@ -113,6 +171,15 @@ public final class SpecParser {
      * @return the system, or {@code null} if a problem was recorded
      */
     public SystemModel system(JsonNode node, String path, Problems problems) {
+        return system(node, path, problems, false);
+    }
+
+    /**
+     * Validates a system as {@link #system(JsonNode, String, Problems)} does; with {@code anySystem} (a simulation that
+     * runs the user's own code) a type that is not registered is taken as a {@link UserSystem}, its state a JSON object
+     * passed through as given.
+     */
+    public SystemModel system(JsonNode node, String path, Problems problems, boolean anySystem) {
         int before = problems.size();
         if (!(node instanceof ObjectNode object) || object.size() != 1) {
             problems.add(
@@ -122,7 +189,28 @@ public final class SpecParser {
             return null;
         }
         String typeName = object.fieldNames().next();
-        SystemType type = plugins.systems().require(typeName, path, problems);
+        if (anySystem && plugins.systems().find(typeName).isEmpty()) {
+            JsonNode state = object.get(typeName);
+            if (typeName.isBlank()) {
+                problems.add(path, "the system's type name must not be blank");
+                return null;
+            }
+            if (!(state instanceof ObjectNode stateObject)) {
+                problems.add(
+                        path + "." + typeName,
+                        "must be a JSON object (the system's state), got " + Params.describe(state));
+                return null;
+            }
+            return new UserSystem(typeName, stateObject);
+        }
+        SystemType type = plugins.systems()
+                .require(
+                        typeName,
+                        path,
+                        problems,
+                        anySystem
+                                ? ""
+                                : "; a system of your own runs with a simulation that runs your code (external)");
         if (type == null) {
             return null;
         }
@@ -153,10 +241,32 @@ public final class SpecParser {
 
     /** Validates a system in spec form. @throws SpecException listing every problem */
     public SystemModel system(JsonNode node, String path) {
+        return system(node, path, false);
+    }
+
+    /**
+     * Validates a system in spec form; with {@code anySystem} one binfleet does not know passes (see
+     * {@link #system(JsonNode, String, Problems, boolean)}). @throws SpecException listing every problem
+     */
+    public SystemModel system(JsonNode node, String path, boolean anySystem) {
         Problems problems = new Problems();
-        SystemModel model = system(node, path, problems);
+        SystemModel model = system(node, path, problems, anySystem);
         problems.throwIfAny();
         return model;
+    }
+
+    /**
+     * Whether the simulation in spec form {@code simulation} runs the user's own code, and so takes a system binfleet
+     * does not know; false if it names no registered simulation.
+     */
+    public boolean runsUserCode(JsonNode simulation) {
+        JsonNode name = simulation == null ? null : simulation.get("name");
+        return name != null
+                && name.isTextual()
+                && plugins.simulations()
+                        .find(name.asText())
+                        .map(SimulationType::runsUserCode)
+                        .orElse(false);
     }
 
     private Split split(Params parallel, SystemModel system) {
@@ -164,7 +274,7 @@ public final class SpecParser {
         if (type == null) {
             return null;
         }
-        Split split = type.configure(parallel, system);
+        Split split = type.configure(parallel, system, baseDir);
         parallel.finish();
         return split;
     }

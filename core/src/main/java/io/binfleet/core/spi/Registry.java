@@ -5,6 +5,7 @@ import io.binfleet.core.spec.Problems;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -67,12 +68,62 @@ public final class Registry<T extends Plugin> {
      * registered names.
      */
     public T require(String name, String path, Problems problems) {
+        return require(name, path, problems, "");
+    }
+
+    /**
+     * Same as {@link #require(String, String, Problems)}, with {@code hint} (e.g. "; ...") appended to the problem.
+     * A name close to a registered one (a typo, another case) gets "did you mean ...?".
+     */
+    public T require(String name, String path, Problems problems, String hint) {
         T plugin = byName.get(name);
         if (plugin == null) {
+            String near =
+                    nearest(name).map(n -> "; did you mean \"" + n + "\"?").orElse("");
             problems.add(
-                    path, "unknown " + kind + " \"" + name + "\" (registered: " + String.join(", ", names()) + ")");
+                    path,
+                    "unknown " + kind + " \"" + name + "\" (registered: " + String.join(", ", names()) + ")" + near
+                            + hint);
         }
         return plugin;
+    }
+
+    /**
+     * The registered name closest to {@code name}, if it is close: equal but for case, or at most one edit away (two for
+     * names of eight characters or more: "median" is not a typo of "mean").
+     */
+    public Optional<String> nearest(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String n : byName.keySet()) {
+            int d = n.equalsIgnoreCase(name) ? 0 : distance(n.toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = n;
+                bestDistance = d;
+            }
+        }
+        int allowed = name.length() >= 8 ? 2 : 1;
+        return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+    }
+
+    /** Levenshtein distance; 0 only for equal strings. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** Same as {@link #require(String, String, Problems)} for a field read from {@code params}. */

@@ -21,6 +21,14 @@ public interface SimulationType extends Plugin {
         return Set.of();
     }
 
+    /**
+     * Whether it runs the user's own code (a program, a Python function). Such a simulation takes any system, registered
+     * or not: a system binfleet does not know passes through to the user's code as the spec gives it.
+     */
+    default boolean runsUserCode() {
+        return false;
+    }
+
     /** The merge a spec gets when it names none. */
     default ObjectNode defaultMerge() {
         return Codec.object().put("method", "mean");

@@ -14,4 +14,12 @@ public interface Split {
 
     /** The task args of every piece, in piece-index order. Pure: computing it runs nothing. */
     List<ObjectNode> pieces();
+
+    /**
+     * The system of piece {@code piece} in its spec form, for a split that gives each piece a system of its own (the
+     * classic {@code psystem_func}); {@code null} (the default) when the piece runs on the job's system.
+     */
+    default ObjectNode system(int piece) {
+        return null;
+    }
 }

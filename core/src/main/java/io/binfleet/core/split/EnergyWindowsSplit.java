@@ -17,7 +17,8 @@ import java.util.Objects;
 /**
  * {@code energy-windows}: the system's level range cut into {@code bins} (a count of equal bins, or explicit
  * edges), each widened by {@link Bins#extendBin} with {@code extend} k, then snapped outward to the
- * system's levels. Neighbouring windows must share at least two levels. Piece args: {@code {"window": [lo, hi]}}.
+ * system's levels. Neighbouring windows must share at least two levels. Piece args: {@code {"window": [lo, hi]}}. A
+ * system that does not know its levels (one of the user's own) takes them from {@code levels: {from, to, step}}.
  */
 public final class EnergyWindowsSplit implements SplitType {
     public static final String NAME = "energy-windows";
@@ -32,6 +33,8 @@ public final class EnergyWindowsSplit implements SplitType {
     public Split configure(Params params, SystemModel system) {
         JsonNode bins = params.raw("bins");
         double extend = params.number("extend", DEFAULT_EXTEND);
+        Params levelsParams = params.optionalObject("levels");
+        LevelRange range = levelsParams == null ? null : LevelRange.of(levelsParams);
         if (system == null) {
             if (bins == null) {
                 params.problem("bins", "is required");
@@ -39,8 +42,21 @@ public final class EnergyWindowsSplit implements SplitType {
             return null;
         }
         double[] levels = system.levels();
+        if (levels != null && levelsParams != null) {
+            params.problem("levels", system.type() + " gives its own levels; leave \"levels\" out");
+            return null;
+        }
+        if (levelsParams != null) {
+            if (range == null) {
+                return null;
+            }
+            levels = range.levels();
+        }
         if (levels == null || levels.length < 2) {
-            params.problem("split", NAME + " needs a system with discrete levels; " + system.type() + " has none");
+            params.problem(
+                    "split",
+                    NAME + " needs a system with discrete levels; " + system.type()
+                            + " has none of its own: give them as \"levels\": {\"from\": E0, \"to\": E1, \"step\": dE}");
             return null;
         }
         double lo = levels[0];
@@ -94,7 +110,63 @@ public final class EnergyWindowsSplit implements SplitType {
                 return null;
             }
         }
-        return new EnergyWindows(count, count == null ? toList(edges) : null, extend, windows);
+        return new EnergyWindows(count, count == null ? toList(edges) : null, extend, range, windows);
+    }
+
+    /**
+     * Evenly spaced levels from {@code from} to {@code to} by {@code step}, for a system that does not know its own.
+     *
+     * @param from the lowest level
+     * @param to   the highest level, a whole number of steps above {@code from}
+     * @param step the spacing, positive
+     */
+    record LevelRange(double from, double to, double step) {
+        /** The range in {@code params}, or {@code null} after recording its problems. */
+        static LevelRange of(Params params) {
+            Double from = params.number("from");
+            Double to = params.number("to");
+            Double step = params.number("step");
+            params.finish();
+            if (from == null || to == null || step == null) {
+                return null;
+            }
+            if (step <= 0) {
+                params.problem("step", "must be positive, got " + Params.format(step));
+                return null;
+            }
+            if (to <= from) {
+                params.problem("to", "must be above from (" + Params.format(from) + "), got " + Params.format(to));
+                return null;
+            }
+            double steps = (to - from) / step;
+            long whole = Math.round(steps);
+            if (Math.abs(steps - whole) > 1e-6 * Math.max(1, steps)) {
+                params.problem(
+                        "step",
+                        "must divide to - from (" + Params.format(to - from) + ") into whole steps, got "
+                                + Params.format(step) + " (" + Params.format(steps) + " steps)");
+                return null;
+            }
+            if (whole + 1 > Limits.MAX_POINTS) {
+                params.problem("step", "gives " + (whole + 1) + " levels, more than the limit of " + Limits.MAX_POINTS);
+                return null;
+            }
+            return new LevelRange(from, to, step);
+        }
+
+        double[] levels() {
+            int n = (int) Math.round((to - from) / step) + 1;
+            double[] levels = new double[n];
+            for (int i = 0; i < n - 1; i++) {
+                levels[i] = from + i * step;
+            }
+            levels[n - 1] = to;
+            return levels;
+        }
+
+        ObjectNode toJson() {
+            return Codec.object().put("from", from).put("to", to).put("step", step);
+        }
     }
 
     private static double[] edges(Params params, JsonNode bins, double lo, double hi) {
@@ -174,7 +246,8 @@ public final class EnergyWindowsSplit implements SplitType {
     }
 
     /** A configured energy-windows split. Exactly one of {@code count} and {@code edges} is set. */
-    record EnergyWindows(Integer count, List<Double> edges, double extend, List<double[]> windows) implements Split {
+    record EnergyWindows(Integer count, List<Double> edges, double extend, LevelRange levels, List<double[]> windows)
+            implements Split {
         @Override
         public String type() {
             return NAME;
@@ -192,6 +265,9 @@ public final class EnergyWindowsSplit implements SplitType {
                                 edges.stream().mapToDouble(Double::doubleValue).toArray()));
             }
             p.put("extend", extend);
+            if (levels != null) {
+                p.set("levels", levels.toJson());
+            }
             return p;
         }
 
@@ -211,12 +287,13 @@ public final class EnergyWindowsSplit implements SplitType {
             return o instanceof EnergyWindows e
                     && Objects.equals(count, e.count)
                     && Objects.equals(edges, e.edges)
-                    && Double.compare(extend, e.extend) == 0;
+                    && Double.compare(extend, e.extend) == 0
+                    && Objects.equals(levels, e.levels);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(count, edges, extend);
+            return Objects.hash(count, edges, extend, levels);
         }
     }
 }

@@ -36,14 +36,31 @@ import java.util.random.RandomGenerator;
  * simulation is passed through in the task for the program. A non-zero exit, output that is not a piece result, or
  * the timeout fails the attempt with the tail of the program's stderr (retried up to the delivery limit); a
  * program the runner does not allow fails the piece for good.
+ *
+ * <p>With {@code "protocol": "lines"} the program is started once per worker thread and kept: it reads one task JSON
+ * per line on stdin and answers each with {@code {"progress": f}} lines (optional) and one result line, or
+ * {@code {"error": "message"}} (a failed attempt; the program stays). Interpreter start and imports are then paid once,
+ * not per piece. A program that dies, times out or breaks the protocol is replaced for the next piece.
  */
 public final class ExternalSimulation implements SimulationType {
     public static final String NAME = "external";
     static final int STDERR_TAIL = 2000;
+    /** One process per piece: the task on stdin, the result on stdout (the default). */
+    static final String ONCE = "once";
+    /** One process kept per worker thread, one JSON line per piece each way (the line protocol). */
+    static final String LINES = "lines";
+
+    private static final List<String> OWN_FIELDS = List.of("name", "seed", "command", "timeoutSeconds", "protocol");
 
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** Any system: one binfleet does not know reaches the program as the spec gives it. */
+    @Override
+    public boolean runsUserCode() {
+        return true;
     }
 
     @Override
@@ -65,19 +82,21 @@ public final class ExternalSimulation implements SimulationType {
             }
         }
         int timeout = params.integer("timeoutSeconds", 1, 7 * 86_400, 600);
+        String protocol = params.choice("protocol", List.of(ONCE, LINES), ONCE);
         // every other field belongs to the program: it finds them in the task's "simulation"
         ObjectNode extra = Codec.object();
         for (String f : params.fieldNames()) {
-            if (!List.of("name", "seed", "command", "timeoutSeconds").contains(f)) {
+            if (!OWN_FIELDS.contains(f)) {
                 params.declare(f);
                 extra.set(f, params.raw(f));
             }
         }
-        return new External(List.copyOf(argv), timeout, extra);
+        return new External(List.copyOf(argv), timeout, protocol, extra);
     }
 
     /** A configured external simulation. */
-    public record External(List<String> command, int timeoutSeconds, ObjectNode extra) implements Simulation {
+    public record External(List<String> command, int timeoutSeconds, String protocol, ObjectNode extra)
+            implements Simulation {
         @Override
         public Set<String> programs() {
             return Set.of(command.get(0));
@@ -95,6 +114,9 @@ public final class ExternalSimulation implements SimulationType {
             ObjectNode p = Codec.object();
             p.set("command", argv);
             p.put("timeoutSeconds", timeoutSeconds);
+            if (!protocol.equals(ONCE)) {
+                p.put("protocol", protocol);
+            }
             p.setAll(extra.deepCopy());
             return p;
         }
@@ -105,6 +127,9 @@ public final class ExternalSimulation implements SimulationType {
             if (!context.allows(program)) {
                 throw new PieceFailedException("external program \"" + program
                         + "\" is not allowed here; a worker runs only " + "the programs given with --allow-command");
+            }
+            if (protocol.equals(LINES)) {
+                return runLines(context);
             }
             Process process;
             try {
@@ -151,31 +176,44 @@ public final class ExternalSimulation implements SimulationType {
             }
         }
 
+        /** The piece's program in the line protocol, kept running on this piece thread from one piece to the next. */
+        private PieceOutput runLines(PieceContext context) throws Exception {
+            return LinePrograms.run(command, Map.of(), context, timeoutSeconds);
+        }
+
+        /**
+         * A piece result as a program prints it: {@code {"x": [...], "y": [...], "w": [...]?, "series": {...}?}}.
+         *
+         * @throws IllegalArgumentException saying what is wrong with it
+         */
+        static PieceOutput output(JsonNode root) {
+            if (!root.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object");
+            }
+            for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!List.of("x", "y", "w", "series").contains(f)) {
+                    throw new IllegalArgumentException("unknown field \"" + f + "\" (known: series, w, x, y)");
+                }
+            }
+            Map<String, double[]> series = new LinkedHashMap<>();
+            JsonNode s = root.get("series");
+            if (s != null) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    series.put(e.getKey(), numbers(e.getValue(), "series." + e.getKey()));
+                }
+            }
+            return new PieceOutput(
+                    numbers(root.get("x"), "x"),
+                    numbers(root.get("y"), "y"),
+                    root.has("w") ? numbers(root.get("w"), "w") : null,
+                    series);
+        }
+
         private static PieceOutput parse(byte[] out, String program, Drain stderr) throws ExternalFailure {
             try {
-                JsonNode root = Codec.readTree(out, "output");
-                if (!root.isObject()) {
-                    throw new IllegalArgumentException("expected a JSON object");
-                }
-                for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-                    String f = it.next();
-                    if (!List.of("x", "y", "w", "series").contains(f)) {
-                        throw new IllegalArgumentException("unknown field \"" + f + "\" (known: series, w, x, y)");
-                    }
-                }
-                Map<String, double[]> series = new LinkedHashMap<>();
-                JsonNode s = root.get("series");
-                if (s != null) {
-                    for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-                        Map.Entry<String, JsonNode> e = it.next();
-                        series.put(e.getKey(), numbers(e.getValue(), "series." + e.getKey()));
-                    }
-                }
-                return new PieceOutput(
-                        numbers(root.get("x"), "x"),
-                        numbers(root.get("y"), "y"),
-                        root.has("w") ? numbers(root.get("w"), "w") : null,
-                        series);
+                return output(Codec.readTree(out, "output"));
             } catch (RuntimeException e) {
                 String text = new String(out, 0, Math.min(out.length, 200), StandardCharsets.UTF_8);
                 throw new ExternalFailure(program + " printed no piece result (" + e.getMessage()
@@ -222,7 +260,7 @@ public final class ExternalSimulation implements SimulationType {
     public static final class ExternalFailure extends Exception {
         private static final long serialVersionUID = 1L;
 
-        ExternalFailure(String message) {
+        public ExternalFailure(String message) {
             super(message);
         }
     }

@@ -1,0 +1,145 @@
+"""The Python side of binfleet's line protocol: ``python3 -m binfleet.runner``.
+
+The worker keeps one runner per worker thread. Each task arrives as one JSON line on stdin; the runner builds the
+piece's system with the classic ``params_to_system`` over the simulation's ``systems`` module, seeds numpy's and
+Python's global generators from the piece's seed, calls ``FUNCTION(system, *args, **kwargs)`` and answers with
+``{"progress": f}`` lines (from ``binfleet.progress``) and one result line ``{"x", "y", "w"?, "series"?}``, or
+``{"error": "..."}`` with the traceback's tail. Whatever the user's code prints goes to stderr, never into the protocol.
+The runner exits when stdin closes.
+"""
+import importlib
+import json
+import math
+import os
+import random
+import sys
+import traceback
+
+import binfleet
+
+# simulation fields that are binfleet's own, not the function's keyword arguments
+OWN = {"name", "seed", "function", "systems", "python", "timeoutSeconds"}
+TRACEBACK_TAIL = 3000
+
+
+class OutputError(ValueError):
+    """The function returned something that is not a piece result."""
+
+
+def load(ref, what):
+    """``MODULE:FUNCTION`` to the function (modules resolve against the job's folder, the working directory)."""
+    module, _, name = ref.partition(":")
+    mod = importlib.import_module(module)
+    if not hasattr(mod, name):
+        raise AttributeError("module %s has no %s %r" % (module, what, name))
+    return getattr(mod, name)
+
+
+def seed_globals(seed):
+    """numpy's and Python's global generators from the piece's seed (all 64 bits)."""
+    u = seed & ((1 << 64) - 1)
+    random.seed(u)
+    try:
+        import numpy as np
+    except ImportError:
+        return
+    np.random.seed([u & 0xFFFFFFFF, u >> 32])
+
+
+def floats(value, field):
+    """A 1-D sequence of finite numbers (lists, tuples, numpy arrays) as a list of floats."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if not isinstance(value, (list, tuple)):
+        raise OutputError("%s must be a 1-D sequence of numbers, got %s" % (field, type(value).__name__))
+    out = []
+    for i, v in enumerate(value):
+        if isinstance(v, (list, tuple)):
+            raise OutputError("%s must be 1-D, but %s[%d] is a sequence" % (field, field, i))
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            raise OutputError("%s[%d] must be a number, got %r" % (field, i, v))
+        if not math.isfinite(f):
+            raise OutputError("%s[%d] is %r: a piece result holds finite numbers only" % (field, i, f))
+        out.append(f)
+    return out
+
+
+def output(value):
+    """The function's return value, ``(x, y)``, ``(x, y, w)`` or a dict, as a result line's object."""
+    if isinstance(value, dict):
+        unknown = set(value) - {"x", "y", "w", "series"}
+        if unknown:
+            raise OutputError("unknown key(s) %s in the returned dict (known: x, y, w, series)" % sorted(unknown))
+        if "x" not in value or "y" not in value:
+            raise OutputError("the returned dict needs x and y")
+        x, y, w, series = value["x"], value["y"], value.get("w"), value.get("series")
+    elif isinstance(value, (tuple, list)) and len(value) in (2, 3):
+        x, y, w = value[0], value[1], value[2] if len(value) == 3 else None
+        series = None
+    else:
+        raise OutputError("a simulation returns (x, y), (x, y, w) or a dict with x and y, got %s"
+                          % type(value).__name__)
+    result = {"x": floats(x, "x"), "y": floats(y, "y")}
+    if w is not None:
+        result["w"] = floats(w, "w")
+    if series:
+        result["series"] = {str(k): floats(v, "series." + str(k)) for k, v in series.items()}
+    return result
+
+
+def call(task):
+    """Runs one piece: the task's system, args and keyword arguments into the user's function."""
+    sim = task["simulation"]
+    function = load(sim["function"], "function")
+    if sim.get("systems"):
+        system = binfleet.params_to_system(importlib.import_module(sim["systems"]), task["system"])
+    else:
+        system = task["system"]
+    args = task.get("args") or {}
+    positional = args.get("args") if isinstance(args.get("args"), list) and len(args) == 1 else None
+    kwargs = {k: v for k, v in sim.items() if k not in OWN}
+    seed = task.get("seed")
+    if seed is None:
+        raise ValueError("the task carries no seed")
+    seed_globals(seed)
+    binfleet._piece["seed"] = seed
+    try:
+        if positional is not None:
+            return function(system, *positional, **kwargs)
+        return function(system, **args, **kwargs)
+    finally:
+        binfleet._piece["seed"] = None
+
+
+def main():
+    protocol = sys.stdout
+    sys.stdout = sys.stderr  # print() in the user's code goes to stderr, kept for failure messages
+
+    def send(message):
+        protocol.write(json.dumps(message, allow_nan=False) + "\n")
+        protocol.flush()
+
+    binfleet._piece["progress"] = lambda f: send({"progress": f})
+    cwd = os.getcwd()
+    if cwd not in sys.path:
+        sys.path.insert(0, cwd)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            send(output(call(json.loads(line))))
+        except OutputError as e:
+            # a result that is not one would be the same on a retry
+            send({"error": "OutputError: %s" % e, "retry": False})
+        except (ImportError, AttributeError):
+            # a missing module or function is missing on a retry too
+            send({"error": traceback.format_exc()[-TRACEBACK_TAIL:].strip(), "retry": False})
+        except Exception:  # a failed attempt, retried; SystemExit ends the runner, as the user's code asked
+            text = traceback.format_exc()
+            send({"error": text[-TRACEBACK_TAIL:].strip()})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,269 @@
+package io.binfleet.simulations.external;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spec.Limits;
+import io.binfleet.core.spi.PieceContext;
+import io.binfleet.core.spi.PieceFailedException;
+import io.binfleet.core.spi.PieceOutput;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A program kept running from one piece to the next, spoken to in the line protocol: one task JSON line in; any number
+ * of {@code {"progress": f}} and {@code {"checkpoint": ...}} lines, then one result line ({@code {"x", "y", ...}}) or
+ * {@code {"error": "message"}} out. Its stderr is kept (the tail since the current piece began) for failure messages.
+ * Not thread-safe: one per piece thread (see {@link io.binfleet.core.spi.ThreadResources}). Every live one is killed if
+ * the JVM exits.
+ */
+final class LineProcess implements AutoCloseable {
+    /** Bytes of stderr kept per piece for failure messages. */
+    static final int STDERR_TAIL = 2000;
+    /** A line on stdout longer than this is a protocol error. */
+    private static final int MAX_LINE = Limits.MAX_MESSAGE_BYTES;
+    /** The end of stdout, in the queue of lines. */
+    private static final Object EOF = new Object();
+
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> LIVE.forEach(LineProcess::kill), "binfleet-line-processes"));
+    }
+
+    private final String program;
+    private final Process process;
+    private final OutputStream stdin;
+    private final BlockingQueue<Object> lines = new LinkedBlockingQueue<>();
+    private final Tail stderr;
+
+    private LineProcess(String program, Process process) {
+        this.program = program;
+        this.process = process;
+        this.stdin = process.getOutputStream();
+        this.stderr = new Tail(process.getErrorStream());
+        Thread out = new Thread(this::readLines, "binfleet-line-stdout");
+        out.setDaemon(true);
+        out.start();
+        stderr.start();
+    }
+
+    /**
+     * Starts {@code command} in {@code dir} with {@code env} added to its environment.
+     *
+     * @throws PieceFailedException if it cannot be started (a missing program never starts on a retry either)
+     */
+    static LineProcess start(List<String> command, Path dir, Map<String, String> env) throws PieceFailedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().putAll(env);
+        try {
+            Process p = builder.start();
+            LIVE.add(p);
+            return new LineProcess(command.get(0), p);
+        } catch (IOException e) {
+            throw new PieceFailedException("cannot start " + command + " in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Hands the program one task and waits for its result, passing on its progress. On a timeout or a cancel the
+     * program is killed (the caller starts a new one for the next piece).
+     *
+     * @throws ExternalSimulation.ExternalFailure the program died, timed out or answered {@code {"error": ...}} (retried)
+     * @throws PieceFailedException               it broke the protocol (never retried: it would break it again)
+     */
+    PieceOutput run(ObjectNode task, PieceContext context, long timeoutSeconds) throws Exception {
+        stderr.reset();
+        try {
+            stdin.write(Codec.write(task));
+            stdin.write('\n');
+            stdin.flush();
+        } catch (IOException e) {
+            throw died("could not be handed the task (" + e.getMessage() + ")");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (true) {
+            Object next = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (next == null) {
+                if (context.cancelled()) {
+                    close();
+                    throw new CancellationException("cancelled");
+                }
+                if (System.nanoTime() > deadline) {
+                    close();
+                    throw new ExternalSimulation.ExternalFailure(
+                            program + " timed out after " + timeoutSeconds + " s" + tail());
+                }
+                continue;
+            }
+            if (next == EOF) {
+                throw died("exited");
+            }
+            String line = (String) next;
+            JsonNode message;
+            try {
+                message = Codec.readTree(line.getBytes(StandardCharsets.UTF_8), "output");
+            } catch (RuntimeException e) {
+                throw protocolError(line, "not JSON");
+            }
+            if (!(message instanceof ObjectNode object)) {
+                throw protocolError(line, "not a JSON object");
+            }
+            if (object.size() == 1 && object.has("progress")) {
+                JsonNode f = object.get("progress");
+                if (!f.isNumber()) {
+                    throw protocolError(line, "progress must be a number in [0, 1]");
+                }
+                context.progress(Math.max(0, Math.min(1, f.asDouble())));
+            } else if (object.size() == 1 && object.has("checkpoint")) {
+                // checkpoints are not kept yet: a piece that dies starts again from zero
+                continue;
+            } else if (object.has("error")) {
+                String error = program + " failed: " + object.get("error").asText() + tail();
+                if (object.path("retry").isBoolean() && !object.get("retry").asBoolean()) {
+                    // the program says this piece can never succeed (bad output, a missing module)
+                    throw new PieceFailedException(error);
+                }
+                throw new ExternalSimulation.ExternalFailure(error);
+            } else {
+                try {
+                    return ExternalSimulation.External.output(object);
+                } catch (IllegalArgumentException e) {
+                    throw protocolError(line, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private ExternalSimulation.ExternalFailure died(String what) throws InterruptedException {
+        // the exit code and the last words on stderr, once the program is gone
+        process.waitFor(2, TimeUnit.SECONDS);
+        stderr.join(1000);
+        String code = process.isAlive() ? "" : " with " + process.exitValue();
+        close();
+        return new ExternalSimulation.ExternalFailure(program + " " + what + code + " before its result" + tail());
+    }
+
+    private PieceFailedException protocolError(String line, String why) {
+        close();
+        String shown = line.length() > 200 ? line.substring(0, 200) + "..." : line;
+        return new PieceFailedException(program + " broke the line protocol (" + why + "): stdout line " + shown
+                + " (print to stderr; stdout carries only protocol lines)" + tail());
+    }
+
+    private String tail() {
+        String t = stderr.text().strip();
+        return t.isEmpty() ? "" : "; stderr: " + t;
+    }
+
+    private void readLines() {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.length() > MAX_LINE) {
+                    line = line.substring(0, 200);
+                }
+                if (!line.isBlank()) {
+                    lines.add(line);
+                }
+            }
+        } catch (IOException e) {
+            // the process went away
+        } finally {
+            lines.add(EOF);
+        }
+    }
+
+    /** Closes its stdin (a runner then exits on its own), then kills it and its children if it is still there. */
+    @Override
+    public void close() {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // already gone
+        }
+        try {
+            process.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill(process);
+        LIVE.remove(process);
+    }
+
+    private static void kill(Process process) {
+        if (process.isAlive()) {
+            List<ProcessHandle> children = process.descendants().toList();
+            process.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Reads stderr to its end, keeping the last {@link #STDERR_TAIL} bytes written since the last {@link #reset}. */
+    private static final class Tail extends Thread {
+        private final InputStream in;
+        private final byte[] ring = new byte[STDERR_TAIL];
+        private long written;
+
+        Tail(InputStream in) {
+            super("binfleet-line-stderr");
+            setDaemon(true);
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try {
+                int r;
+                while ((r = in.read(buf)) >= 0) {
+                    synchronized (this) {
+                        for (int i = 0; i < r; i++) {
+                            ring[(int) (written++ % ring.length)] = buf[i];
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the process went away
+            }
+        }
+
+        synchronized void reset() {
+            written = 0;
+        }
+
+        synchronized String text() {
+            int n = (int) Math.min(written, ring.length);
+            byte[] out = new byte[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = ring[(int) ((written - n + i) % ring.length)];
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        }
+    }
+}
