@@ -162,5 +162,54 @@ class RunnerProcessTest(unittest.TestCase):
         self.assertEqual(self.ask("f", {"replica": 1}), [{"progress": 0.5}, {"x": [1.0], "y": [2.0]}])
 
 
+class ClientTest(unittest.TestCase):
+    """binfleet.run() drives the binfleet command; a stand-in command shows what it is given and what it returns."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.command = os.path.join(self.dir.name, "binfleet")
+        with open(self.command, "w") as f:
+            f.write(textwrap.dedent("""\
+                #!%s
+                import json, os, sys
+                args = sys.argv[1:]
+                out = args[args.index("--out") + 1]
+                job = json.load(open(args[1]))
+                if job.get("fail"):
+                    print("job-1 FAILED: piece 0 failed", file=sys.stderr)
+                    sys.exit(2)
+                os.makedirs(out, exist_ok=True)
+                json.dump({"jobId": "job-1", "status": "DONE", "x": [0, 1], "y": [2, None],
+                           "series": {"e": [0.1, 0.2]}, "argv": args}, open(os.path.join(out, "result.json"), "w"))
+            """ % sys.executable))
+        os.chmod(self.command, 0o755)
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def test_run_a_spec_dict_and_read_its_result(self):
+        r = binfleet.run({"name": "demo", "system": {}}, workers=3, binfleet=self.command)
+        self.assertEqual(r.job_id, "job-1")
+        self.assertEqual(r.status, "DONE")
+        self.assertEqual(list(r.x), [0.0, 1.0])
+        self.assertEqual(r.y[0], 2.0)
+        self.assertTrue(r.y[1] != r.y[1])  # a gap is NaN
+        self.assertEqual(list(r.series["e"]), [0.1, 0.2])
+        argv = r.document["argv"]
+        self.assertEqual(argv[0], "run")
+        self.assertTrue(argv[1].endswith("demo.json"))
+        self.assertEqual(argv[argv.index("--workers") + 1], "3")
+
+    def test_a_failing_job_raises_with_the_commands_message(self):
+        with self.assertRaisesRegex(RuntimeError, "job-1 FAILED: piece 0 failed"):
+            binfleet.run({"fail": True}, binfleet=self.command)
+
+    def test_result_reads_a_folder_or_a_file(self):
+        out = os.path.join(self.dir.name, "out")
+        binfleet.run({"name": "x"}, out=out, binfleet=self.command)
+        self.assertEqual(binfleet.result(out).job_id, "job-1")
+        self.assertEqual(binfleet.result(os.path.join(out, "result.json")).status, "DONE")
+
+
 if __name__ == "__main__":
     unittest.main()

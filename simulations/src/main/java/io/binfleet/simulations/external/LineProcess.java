@@ -92,6 +92,12 @@ final class LineProcess implements AutoCloseable {
      * @throws PieceFailedException               it broke the protocol (never retried: it would break it again)
      */
     PieceOutput run(ObjectNode task, PieceContext context, long timeoutSeconds) throws Exception {
+        // lines printed after the previous piece's result belong to no piece: they must not answer this one
+        for (Object stale = lines.poll(); stale != null; stale = lines.poll()) {
+            if (stale == EOF) {
+                throw died("exited");
+            }
+        }
         stderr.reset();
         try {
             stdin.write(Codec.write(task));
