@@ -1,6 +1,7 @@
 package io.binfleet.app;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.spec.JobSpec;
 import io.binfleet.core.spec.Plan;
@@ -39,7 +40,14 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ArrayNode array = Codec.array();
-            pieces.forEach(p -> array.add(p.args()));
+            for (Plan.PlannedPiece p : pieces) {
+                ObjectNode args = p.args().deepCopy();
+                ObjectNode own = s.split().system(p.index());
+                if (own != null) {
+                    args.set("system", own); // a piece with a system of its own (the user's split)
+                }
+                array.add(args);
+            }
             out.println(Codec.writeString(array));
             return 0;
         }
@@ -53,9 +61,13 @@ final class PlanCommand implements Callable<Integer> {
                 s.merge().type());
         out.printf("%6s  %-20s  %s%n", "piece", "seed", "args");
         for (Plan.PlannedPiece p : pieces) {
+            ObjectNode own = s.split().system(p.index());
             out.printf(
-                    "%6d  %-20s  %s%n",
-                    p.index(), p.seed() == null ? "(entropy)" : p.seed().toString(), Codec.writeString(p.args()));
+                    "%6d  %-20s  %s%s%n",
+                    p.index(),
+                    p.seed() == null ? "(entropy)" : p.seed().toString(),
+                    Codec.writeString(p.args()),
+                    own == null ? "" : "  on " + Codec.writeString(own));
         }
         return 0;
     }

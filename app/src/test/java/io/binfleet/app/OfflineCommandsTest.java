@@ -67,6 +67,31 @@ class OfflineCommandsTest {
     }
 
     @Test
+    void plan_showsThePiecesOfTheUsersOwnSplit_eachOnItsSystem_andAJobWithoutANameIsNamedAfterItsFile()
+            throws Exception {
+        Process probe = new ProcessBuilder("python3", "--version").start();
+        Assumptions.assumeTrue(probe.waitFor() == 0, "python3 is not installed here");
+        Files.writeString(
+                dir.resolve("cut.py"),
+                "def halves(system, n):\n    return [(system, 0, n // 2), ({\"Chain\": {\"n\": n}}, n // 2, n)]\n");
+        Path f = dir.resolve("my chain.json");
+        Files.writeString(
+                f,
+                "{\"system\": {\"Chain\": {\"n\": 8}}, \"parallel\": {\"split\": \"python\", \"function\": \"cut:halves\","
+                        + " \"n\": 8}, \"simulation\": {\"name\": \"python\", \"function\": \"cut:run\"}}");
+        Cli.Outcome table = Cli.run("plan", f.toString());
+        assertThat(table.exit()).as(table.err()).isZero();
+        assertThat(table.out())
+                .contains("my-chain: 2 pieces (python split of Chain, simulation python, merge mean)")
+                .contains("{\"args\":[0,4]}  on {\"Chain\":{\"n\":8}}")
+                .contains("{\"args\":[4,8]}  on {\"Chain\":{\"n\":8}}");
+        Cli.Outcome json = Cli.run("plan", "--json", f.toString());
+        assertThat(json.out())
+                .isEqualTo("[{\"args\":[0,4],\"system\":{\"Chain\":{\"n\":8}}},"
+                        + "{\"args\":[4,8],\"system\":{\"Chain\":{\"n\":8}}}]\n");
+    }
+
+    @Test
     void help_listsEveryCommand() {
         Cli.Outcome o = Cli.run("--help");
         assertThat(o.exit()).isZero();

@@ -13,9 +13,7 @@ import io.binfleet.core.spi.Simulation;
 import io.binfleet.core.spi.SimulationType;
 import io.binfleet.core.spi.SystemModel;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,7 +42,6 @@ import java.util.random.RandomGenerator;
  */
 public final class ExternalSimulation implements SimulationType {
     public static final String NAME = "external";
-    static final int STDERR_TAIL = 2000;
     /** One process per piece: the task on stdin, the result on stdout (the default). */
     static final String ONCE = "once";
     /** One process kept per worker thread, one JSON line per piece each way (the line protocol). */
@@ -141,8 +138,8 @@ public final class ExternalSimulation implements SimulationType {
                         "cannot start " + command + " in " + context.baseDir() + ": " + e.getMessage());
             }
             try {
-                Drain stdout = new Drain(process.getInputStream(), Limits.MAX_MESSAGE_BYTES, false);
-                Drain stderr = new Drain(process.getErrorStream(), STDERR_TAIL, true);
+                Capture stdout = new Capture(process.getInputStream(), Limits.MAX_MESSAGE_BYTES, false);
+                Capture stderr = new Capture(process.getErrorStream(), Capture.STDERR_TAIL, true);
                 stdout.start();
                 stderr.start();
                 try (OutputStream in = process.getOutputStream()) {
@@ -156,7 +153,7 @@ public final class ExternalSimulation implements SimulationType {
                         throw new CancellationException("cancelled");
                     }
                     if (System.nanoTime() > deadline) {
-                        kill(process);
+                        Capture.kill(process);
                         stderr.join(1000);
                         throw new ExternalFailure(program + " timed out after " + timeoutSeconds + " s" + tail(stderr));
                     }
@@ -172,7 +169,7 @@ public final class ExternalSimulation implements SimulationType {
                 }
                 return parse(stdout.bytes(), program, stderr);
             } finally {
-                kill(process);
+                Capture.kill(process);
             }
         }
 
@@ -211,7 +208,7 @@ public final class ExternalSimulation implements SimulationType {
                     series);
         }
 
-        private static PieceOutput parse(byte[] out, String program, Drain stderr) throws ExternalFailure {
+        private static PieceOutput parse(byte[] out, String program, Capture stderr) throws ExternalFailure {
             try {
                 return output(Codec.readTree(out, "output"));
             } catch (RuntimeException e) {
@@ -235,24 +232,8 @@ public final class ExternalSimulation implements SimulationType {
             return v;
         }
 
-        private static String tail(Drain stderr) {
-            String t = new String(stderr.bytes(), StandardCharsets.UTF_8).strip();
-            return t.isEmpty() ? "" : "; stderr: " + t;
-        }
-
-        private static void kill(Process process) {
-            if (process.isAlive()) {
-                // the program first, so that a shell cannot report its children's deaths ("Killed") into the stderr
-                // tail; its children, found before it dies (they are reparented after), next
-                List<ProcessHandle> children = process.descendants().toList();
-                process.destroyForcibly();
-                children.forEach(ProcessHandle::destroyForcibly);
-                try {
-                    process.waitFor(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        private static String tail(Capture stderr) {
+            return stderr.asStderr();
         }
     }
 
@@ -262,54 +243,6 @@ public final class ExternalSimulation implements SimulationType {
 
         public ExternalFailure(String message) {
             super(message);
-        }
-    }
-
-    /** Reads a stream to its end, keeping the first {@code limit} bytes (or, for a tail, the last). */
-    private static final class Drain extends Thread {
-        private final InputStream in;
-        private final int limit;
-        private final boolean tail;
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        volatile boolean overflow;
-
-        Drain(InputStream in, int limit, boolean tail) {
-            super("binfleet-external-drain");
-            setDaemon(true);
-            this.in = in;
-            this.limit = limit;
-            this.tail = tail;
-        }
-
-        @Override
-        public void run() {
-            byte[] buf = new byte[8192];
-            try {
-                int r;
-                while ((r = in.read(buf)) >= 0) {
-                    synchronized (this) {
-                        kept.write(buf, 0, r);
-                        if (kept.size() > limit) {
-                            if (tail) {
-                                byte[] all = kept.toByteArray();
-                                kept.reset();
-                                kept.write(all, all.length - limit, limit);
-                            } else {
-                                overflow = true;
-                                byte[] all = kept.toByteArray();
-                                kept.reset();
-                                kept.write(all, 0, limit);
-                            }
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the process went away
-            }
-        }
-
-        synchronized byte[] bytes() {
-            return kept.toByteArray();
         }
     }
 }

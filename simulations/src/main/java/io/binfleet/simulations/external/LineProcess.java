@@ -32,8 +32,6 @@ import java.util.concurrent.TimeUnit;
  * the JVM exits.
  */
 final class LineProcess implements AutoCloseable {
-    /** Bytes of stderr kept per piece for failure messages. */
-    static final int STDERR_TAIL = 2000;
     /** A line on stdout longer than this is a protocol error. */
     private static final int MAX_LINE = Limits.MAX_MESSAGE_BYTES;
     /** The end of stdout, in the queue of lines. */
@@ -42,8 +40,7 @@ final class LineProcess implements AutoCloseable {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(() -> LIVE.forEach(LineProcess::kill), "binfleet-line-processes"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Capture::kill), "binfleet-line-processes"));
     }
 
     private final String program;
@@ -213,27 +210,14 @@ final class LineProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        kill(process);
+        Capture.kill(process);
         LIVE.remove(process);
     }
 
-    private static void kill(Process process) {
-        if (process.isAlive()) {
-            List<ProcessHandle> children = process.descendants().toList();
-            process.destroyForcibly();
-            children.forEach(ProcessHandle::destroyForcibly);
-            try {
-                process.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Reads stderr to its end, keeping the last {@link #STDERR_TAIL} bytes written since the last {@link #reset}. */
+    /** Reads stderr to its end, keeping the last {@link Capture#STDERR_TAIL} bytes written since the last {@link #reset}. */
     private static final class Tail extends Thread {
         private final InputStream in;
-        private final byte[] ring = new byte[STDERR_TAIL];
+        private final byte[] ring = new byte[Capture.STDERR_TAIL];
         private long written;
 
         Tail(InputStream in) {

@@ -8,9 +8,7 @@ import io.binfleet.core.spec.Limits;
 import io.binfleet.core.spec.Params;
 import io.binfleet.core.spi.Split;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,8 +35,6 @@ public record UserSplit(String type, ObjectNode declared, List<ObjectNode> syste
     public static final String PIECES = "pieces";
     /** Bytes a split program may print. */
     static final int MAX_OUTPUT = Limits.MAX_MESSAGE_BYTES;
-    /** Bytes of a split program's stderr kept for its error message. */
-    static final int STDERR_TAIL = 2000;
 
     @Override
     public ObjectNode params() {
@@ -151,7 +147,7 @@ public record UserSplit(String type, ObjectNode declared, List<ObjectNode> syste
         }
         try {
             Capture out = new Capture(process.getInputStream(), MAX_OUTPUT, false);
-            Capture err = new Capture(process.getErrorStream(), STDERR_TAIL, true);
+            Capture err = new Capture(process.getErrorStream(), Capture.STDERR_TAIL, true);
             out.start();
             err.start();
             try (OutputStream in = process.getOutputStream()) {
@@ -160,19 +156,19 @@ public record UserSplit(String type, ObjectNode declared, List<ObjectNode> syste
                 // it may exit without reading: its exit code tells
             }
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                kill(process);
+                Capture.kill(process);
                 err.join(1000);
-                params.problem(field, who + " timed out after " + timeoutSeconds + " s" + err.tail());
+                params.problem(field, who + " timed out after " + timeoutSeconds + " s" + err.asStderr());
                 return null;
             }
             out.join(5000);
             err.join(5000);
             if (process.exitValue() != 0) {
-                params.problem(field, who + " failed (exit " + process.exitValue() + ")" + err.tail());
+                params.problem(field, who + " failed (exit " + process.exitValue() + ")" + err.asStderr());
                 return null;
             }
             if (out.overflow) {
-                params.problem(field, who + " printed more than " + MAX_OUTPUT + " bytes" + err.tail());
+                params.problem(field, who + " printed more than " + MAX_OUTPUT + " bytes" + err.asStderr());
                 return null;
             }
             byte[] bytes = out.bytes();
@@ -181,7 +177,7 @@ public record UserSplit(String type, ObjectNode declared, List<ObjectNode> syste
             } catch (RuntimeException e) {
                 String text = new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8);
                 params.problem(
-                        field, who + " printed no JSON (" + e.getMessage() + "); it began: " + text + err.tail());
+                        field, who + " printed no JSON (" + e.getMessage() + "); it began: " + text + err.asStderr());
                 return null;
             }
         } catch (InterruptedException e) {
@@ -189,66 +185,7 @@ public record UserSplit(String type, ObjectNode declared, List<ObjectNode> syste
             params.problem(field, who + " was interrupted");
             return null;
         } finally {
-            kill(process);
-        }
-    }
-
-    private static void kill(Process process) {
-        if (process.isAlive()) {
-            List<ProcessHandle> children = process.descendants().toList();
-            process.destroyForcibly();
-            children.forEach(ProcessHandle::destroyForcibly);
-        }
-    }
-
-    /** Reads a stream to its end, keeping the first {@code limit} bytes (or, for a tail, the last). */
-    private static final class Capture extends Thread {
-        private final InputStream in;
-        private final int limit;
-        private final boolean tail;
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        volatile boolean overflow;
-
-        Capture(InputStream in, int limit, boolean tail) {
-            super("binfleet-split-capture");
-            setDaemon(true);
-            this.in = in;
-            this.limit = limit;
-            this.tail = tail;
-        }
-
-        @Override
-        public void run() {
-            byte[] buf = new byte[8192];
-            try {
-                int r;
-                while ((r = in.read(buf)) >= 0) {
-                    synchronized (this) {
-                        kept.write(buf, 0, r);
-                        if (kept.size() > limit) {
-                            byte[] all = kept.toByteArray();
-                            kept.reset();
-                            if (tail) {
-                                kept.write(all, all.length - limit, limit);
-                            } else {
-                                overflow = true;
-                                kept.write(all, 0, limit);
-                            }
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the process went away
-            }
-        }
-
-        synchronized byte[] bytes() {
-            return kept.toByteArray();
-        }
-
-        String tail() {
-            String t = new String(bytes(), StandardCharsets.UTF_8).strip();
-            return t.isEmpty() ? "" : "; stderr: " + t;
+            Capture.kill(process);
         }
     }
 }
