@@ -62,22 +62,7 @@ public final class ExternalSimulation implements SimulationType {
 
     @Override
     public Simulation configure(Params params, SystemModel system) {
-        JsonNode command = params.raw("command");
-        List<String> argv = new ArrayList<>();
-        if (command == null) {
-            params.problem("command", "is required");
-        } else if (!command.isArray() || command.isEmpty()) {
-            params.problem("command", "must be a non-empty array of strings, got " + Params.describe(command));
-        } else {
-            for (int i = 0; i < command.size(); i++) {
-                JsonNode a = command.get(i);
-                if (!a.isTextual() || (i == 0 && a.asText().isBlank())) {
-                    params.problem("command[" + i + "]", "must be a non-empty string, got " + Params.describe(a));
-                } else {
-                    argv.add(a.asText());
-                }
-            }
-        }
+        List<String> argv = command(params);
         int timeout = params.integer("timeoutSeconds", 1, 7 * 86_400, 600);
         String protocol = params.choice("protocol", List.of(ONCE, LINES), ONCE);
         // every other field belongs to the program: it finds them in the task's "simulation"
@@ -88,7 +73,34 @@ public final class ExternalSimulation implements SimulationType {
                 extra.set(f, params.raw(f));
             }
         }
-        return new External(List.copyOf(argv), timeout, protocol, extra);
+        return new External(argv == null ? List.of() : argv, timeout, protocol, extra);
+    }
+
+    /**
+     * The program and its arguments in {@code command}: a non-empty array of strings, the first not blank.
+     *
+     * @return them, or {@code null} after recording what is wrong
+     */
+    static List<String> command(Params params) {
+        JsonNode command = params.raw("command");
+        if (command == null) {
+            params.problem("command", "is required");
+            return null;
+        }
+        if (!command.isArray() || command.isEmpty()) {
+            params.problem("command", "must be a non-empty array of strings, got " + Params.describe(command));
+            return null;
+        }
+        List<String> argv = new ArrayList<>();
+        for (int i = 0; i < command.size(); i++) {
+            JsonNode a = command.get(i);
+            if (!a.isTextual() || (i == 0 && a.asText().isBlank())) {
+                params.problem("command[" + i + "]", "must be a non-empty string, got " + Params.describe(a));
+                return null;
+            }
+            argv.add(a.asText());
+        }
+        return List.copyOf(argv);
     }
 
     /** A configured external simulation. */

@@ -10,7 +10,6 @@ import io.binfleet.core.spi.SplitType;
 import io.binfleet.core.spi.SystemModel;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -37,27 +36,14 @@ public final class ExternalSplit implements SplitType {
 
     @Override
     public Split configure(Params params, SystemModel system, Path baseDir) {
-        JsonNode command = params.raw("command");
-        List<String> argv = new ArrayList<>();
-        if (command == null) {
-            params.problem("command", "is required");
-        } else if (!command.isArray() || command.isEmpty()) {
-            params.problem("command", "must be a non-empty array of strings, got " + Params.describe(command));
-        } else {
-            for (int i = 0; i < command.size(); i++) {
-                JsonNode a = command.get(i);
-                if (!a.isTextual() || (i == 0 && a.asText().isBlank())) {
-                    params.problem("command[" + i + "]", "must be a non-empty string, got " + Params.describe(a));
-                } else {
-                    argv.add(a.asText());
-                }
-            }
-        }
+        List<String> argv = ExternalSimulation.command(params);
         int timeout = params.integer("timeoutSeconds", 1, 86_400, DEFAULT_TIMEOUT);
         JsonNode given = params.raw(UserSplit.PIECES);
         ObjectNode declared = Codec.object();
         ArrayNode argvJson = declared.putArray("command");
-        argv.forEach(argvJson::add);
+        if (argv != null) {
+            argv.forEach(argvJson::add);
+        }
         declared.put("timeoutSeconds", timeout);
         for (String f : params.fieldNames()) {
             if (!List.of("split", "command", "timeoutSeconds", UserSplit.PIECES).contains(f)) {
@@ -65,7 +51,7 @@ public final class ExternalSplit implements SplitType {
                 declared.set(f, params.raw(f));
             }
         }
-        if (argv.size() != (command == null ? 0 : command.size()) || argv.isEmpty()) {
+        if (argv == null) {
             return null;
         }
         String who = "the split program " + argv.get(0);
