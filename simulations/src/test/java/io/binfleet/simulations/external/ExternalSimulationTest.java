@@ -127,4 +127,83 @@ class ExternalSimulationTest {
                                                 + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}, \"simulation\": {\"name\": \"external\", \"command\": []}}"))
                 .hasMessage("simulation.command: must be a non-empty array of strings, got an array");
     }
+
+    @Test
+    void theLineProtocol_keepsOneProgramForEveryPieceOfTheThread_andPassesProgressOn() throws Exception {
+        // answers each task line with progress, then a result holding its own pid and how many tasks it has read
+        JobSpec spec = linesSpec("n=0; while read -r task; do n=$((n+1)); echo '{\"progress\": 0.5}';"
+                + " echo \"{\\\"x\\\": [0, 1], \\\"y\\\": [$$, $n]}\"; done");
+        java.util.List<Double> progress = new java.util.ArrayList<>();
+        PieceContext context = context(spec, true);
+        PieceContext reporting = new PieceContext() {
+            @Override
+            public ObjectNode task() {
+                return context.task();
+            }
+
+            @Override
+            public boolean allows(String program) {
+                return true;
+            }
+
+            @Override
+            public Path baseDir() {
+                return context.baseDir();
+            }
+
+            @Override
+            public void progress(double fraction) {
+                progress.add(fraction);
+            }
+        };
+        try {
+            PieceOutput first = spec.simulation().run(reporting, Seeds.generator(1));
+            PieceOutput second = spec.simulation().run(reporting, Seeds.generator(1));
+            assertThat(second.y()[0]).isEqualTo(first.y()[0]); // the same process
+            assertThat(first.y()[1]).isEqualTo(1);
+            assertThat(second.y()[1]).isEqualTo(2);
+            assertThat(progress).containsExactly(0.5, 0.5);
+        } finally {
+            io.binfleet.core.spi.ThreadResources.closeAll();
+        }
+    }
+
+    @Test
+    void aProgramThatBreaksTheLineProtocol_failsThePieceForGood_namingTheLine() {
+        JobSpec spec = linesSpec("while read -r task; do echo 'hello from the program'; done");
+        try {
+            assertThatThrownBy(() -> run(spec))
+                    .isInstanceOf(PieceFailedException.class)
+                    .hasMessageContaining("sh broke the line protocol (not JSON): stdout line hello from the program");
+        } finally {
+            io.binfleet.core.spi.ThreadResources.closeAll();
+        }
+    }
+
+    @Test
+    void anErrorLine_failsTheAttempt_orThePieceWhenItSaysNoRetry() {
+        try {
+            assertThatThrownBy(() -> run(linesSpec("read -r task; echo '{\"error\": \"no convergence\"}'; read -r t2")))
+                    .isInstanceOf(ExternalSimulation.ExternalFailure.class)
+                    .hasMessage("sh failed: no convergence");
+            io.binfleet.core.spi.ThreadResources.closeAll();
+            assertThatThrownBy(() -> run(
+                            linesSpec("read -r task; echo '{\"error\": \"bad input\", \"retry\": false}'; read -r t2")))
+                    .isInstanceOf(PieceFailedException.class)
+                    .hasMessage("sh failed: bad input");
+        } finally {
+            io.binfleet.core.spi.ThreadResources.closeAll();
+        }
+    }
+
+    private static JobSpec linesSpec(String script) {
+        ObjectNode sim =
+                Codec.object().put("name", "external").put("timeoutSeconds", 10).put("protocol", "lines");
+        sim.putArray("command").add("sh").add("-c").add(script);
+        ObjectNode root =
+                (ObjectNode) Codec.readTree("{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
+                        + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}}");
+        root.set("simulation", sim);
+        return SpecParser.builtin().parse(root);
+    }
 }
