@@ -4,6 +4,8 @@ WORKDIR /src
 COPY pom.xml ./
 COPY core core
 COPY simulations simulations
+# the Python package python simulations run is shipped inside the simulations jar
+COPY python python
 COPY kafka kafka
 COPY broker broker
 COPY producer producer
