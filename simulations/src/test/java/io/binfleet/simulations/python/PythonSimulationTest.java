@@ -13,7 +13,6 @@ import io.binfleet.core.spi.PieceOutput;
 import io.binfleet.core.spi.ThreadResources;
 import io.binfleet.simulations.external.ExternalSimulation;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,18 +30,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * piece's system and args, one interpreter kept per thread, and each way the user's code can go wrong a clear failure.
  */
 class PythonSimulationTest {
-    private static final String MODEL = """
+    private static final String MODEL = TestModels.CHAIN + """
             import os, sys, time
             import numpy as np
             import binfleet
 
-            class Chain:
-                def __init__(self, n, J=1.0):
-                    self.n, self.J = n, J
-                def state_names(self):
-                    return ["n", "J"]
-                def state(self):
-                    return [self.n, self.J]
 
             def simulate(system, replica, scale=1.0):
                 # numpy's global generator, seeded from the piece's seed, as classic code uses it
@@ -82,10 +74,7 @@ class PythonSimulationTest {
 
     @BeforeAll
     static void model() throws Exception {
-        Process probe = new ProcessBuilder("python3", "-c", "import numpy").start();
-        Assumptions.assumeTrue(
-                probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0,
-                "python3 with numpy is not installed here");
+        TestModels.assumePythonWithNumpy();
         Files.writeString(dir.resolve("chain.py"), MODEL);
     }
 

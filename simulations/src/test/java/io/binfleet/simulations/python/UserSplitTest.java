@@ -12,7 +12,6 @@ import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.PieceOutput;
 import io.binfleet.core.spi.ThreadResources;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,16 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * published).
  */
 class UserSplitTest {
-    private static final String SPLITS = """
+    private static final String SPLITS = TestModels.CHAIN + """
             import numpy as np
 
-            class Chain:
-                def __init__(self, n, J=1.0):
-                    self.n, self.J = n, J
-                def state_names(self):
-                    return ["n", "J"]
-                def state(self):
-                    return [self.n, self.J]
 
             def psystem_func(system, bins, k=0.5):
                 # the classic shape: each piece its own system, then its positional args (numpy values included)
@@ -78,10 +69,7 @@ class UserSplitTest {
 
     @BeforeAll
     static void module() throws Exception {
-        Process probe = new ProcessBuilder("python3", "-c", "import numpy").start();
-        Assumptions.assumeTrue(
-                probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0,
-                "python3 with numpy is not installed here");
+        TestModels.assumePythonWithNumpy();
         Files.writeString(dir.resolve("splits.py"), SPLITS);
         Files.writeString(
                 dir.resolve("split.sh"),
