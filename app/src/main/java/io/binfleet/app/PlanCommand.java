@@ -37,14 +37,14 @@ final class PlanCommand implements Callable<Integer> {
             return 1;
         }
         List<Plan.PlannedPiece> pieces = Plan.of(s);
+        List<ObjectNode> own = s.split().systems(); // empty unless each piece has a system of its own
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ArrayNode array = Codec.array();
             for (Plan.PlannedPiece p : pieces) {
                 ObjectNode args = p.args().deepCopy();
-                ObjectNode own = s.split().system(p.index());
-                if (own != null) {
-                    args.set("system", own); // a piece with a system of its own (the user's split)
+                if (!own.isEmpty()) {
+                    args.set("system", own.get(p.index()));
                 }
                 array.add(args);
             }
@@ -61,13 +61,12 @@ final class PlanCommand implements Callable<Integer> {
                 s.merge().type());
         out.printf("%6s  %-20s  %s%n", "piece", "seed", "args");
         for (Plan.PlannedPiece p : pieces) {
-            ObjectNode own = s.split().system(p.index());
             out.printf(
                     "%6d  %-20s  %s%s%n",
                     p.index(),
                     p.seed() == null ? "(entropy)" : p.seed().toString(),
                     Codec.writeString(p.args()),
-                    own == null ? "" : "  on " + Codec.writeString(own));
+                    own.isEmpty() ? "" : "  on " + Codec.writeString(own.get(p.index())));
         }
         return 0;
     }

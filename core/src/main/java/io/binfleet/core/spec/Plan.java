@@ -44,15 +44,15 @@ public final class Plan {
         planned.sort(Comparator.comparingDouble((PlannedPiece p) -> -cost[p.index()])); // stable: ties keep index order
         ObjectNode system = spec.systemJson();
         ObjectNode simulation = spec.simulationJson();
+        List<ObjectNode> own = spec.split().systems();
         List<TaskMessage> tasks = new ArrayList<>(planned.size());
         for (PlannedPiece p : planned) {
-            ObjectNode own = spec.split().system(p.index());
             tasks.add(new TaskMessage(
                     Schema.VERSION,
                     jobId,
                     p.index(),
                     planned.size(),
-                    own != null ? own : system,
+                    own.isEmpty() ? system : own.get(p.index()),
                     p.args(),
                     simulation,
                     p.seed(),

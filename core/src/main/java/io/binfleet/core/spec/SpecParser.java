@@ -122,13 +122,14 @@ public final class SpecParser {
                     "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, got "
                             + Params.describe(root.get("name")));
         }
+        // a simulation that runs the user's own code takes a system binfleet does not know
+        boolean anySystem = runsUserCode(root.get("simulation"));
         JsonNode systemNode = top.raw("system");
         SystemModel system = null;
         if (systemNode == null) {
             top.problem("system", "is required");
         } else {
-            // a simulation that runs the user's own code takes a system binfleet does not know
-            system = system(systemNode, "system", problems, runsUserCode(root.get("simulation")));
+            system = system(systemNode, "system", problems, anySystem);
         }
         Params parallel = top.object("parallel");
         Params simulationParams = top.object("simulation");
@@ -136,15 +137,11 @@ public final class SpecParser {
         top.finish();
 
         Split split = split(parallel, system);
-        boolean anySystem = runsUserCode(root.get("simulation"));
         if (split != null) {
             // a split that gives each piece a system of its own: each must be one the simulation runs on
-            int pieces = split.pieces().size();
-            for (int i = 0; i < pieces; i++) {
-                ObjectNode own = split.system(i);
-                if (own != null) {
-                    system(own, "parallel.pieces[" + i + "].system", problems, anySystem);
-                }
+            List<ObjectNode> own = split.systems();
+            for (int i = 0; i < own.size(); i++) {
+                system(own.get(i), "parallel.pieces[" + i + "].system", problems, anySystem);
             }
         }
         SimulationType simulationType = plugins.simulations().require(simulationParams, "name");

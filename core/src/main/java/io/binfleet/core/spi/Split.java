@@ -16,10 +16,10 @@ public interface Split {
     List<ObjectNode> pieces();
 
     /**
-     * The system of piece {@code piece} in its spec form, for a split that gives each piece a system of its own (the
-     * classic {@code psystem_func}); {@code null} (the default) when the piece runs on the job's system.
+     * Each piece's system in its spec form, in piece-index order, for a split that gives every piece a system of its own
+     * (the classic {@code psystem_func}); empty (the default) when every piece runs on the job's system.
      */
-    default ObjectNode system(int piece) {
-        return null;
+    default List<ObjectNode> systems() {
+        return List.of();
     }
 }

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a program's output stream to its end on its own thread, keeping the first {@code limit} bytes (stdout, with
- * {@link #overflow} set if there was more) or, as a tail, the last (stderr, for failure messages).
+ * {@link #overflow} set if there was more) or, as a tail, the last (stderr, for failure messages; {@link #reset} starts
+ * the tail afresh).
  */
 final class Capture extends Thread {
     /** Bytes of a program's stderr kept for a failure message. */
@@ -50,6 +51,11 @@ final class Capture extends Thread {
         } catch (IOException e) {
             // the process went away
         }
+    }
+
+    /** Forgets what was kept so far (a kept-running program's stderr, as its next piece begins). */
+    synchronized void reset() {
+        kept.reset();
     }
 
     synchronized byte[] bytes() {

@@ -10,7 +10,6 @@ import io.binfleet.core.spi.PieceOutput;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,13 +46,13 @@ final class LineProcess implements AutoCloseable {
     private final Process process;
     private final OutputStream stdin;
     private final BlockingQueue<Object> lines = new LinkedBlockingQueue<>();
-    private final Tail stderr;
+    private final Capture stderr;
 
     private LineProcess(String program, Process process) {
         this.program = program;
         this.process = process;
         this.stdin = process.getOutputStream();
-        this.stderr = new Tail(process.getErrorStream());
+        this.stderr = new Capture(process.getErrorStream(), Capture.STDERR_TAIL, true);
         Thread out = new Thread(this::readLines, "binfleet-line-stdout");
         out.setDaemon(true);
         out.start();
@@ -174,8 +173,7 @@ final class LineProcess implements AutoCloseable {
     }
 
     private String tail() {
-        String t = stderr.text().strip();
-        return t.isEmpty() ? "" : "; stderr: " + t;
+        return stderr.asStderr();
     }
 
     private void readLines() {
@@ -212,48 +210,5 @@ final class LineProcess implements AutoCloseable {
         }
         Capture.kill(process);
         LIVE.remove(process);
-    }
-
-    /** Reads stderr to its end, keeping the last {@link Capture#STDERR_TAIL} bytes written since the last {@link #reset}. */
-    private static final class Tail extends Thread {
-        private final InputStream in;
-        private final byte[] ring = new byte[Capture.STDERR_TAIL];
-        private long written;
-
-        Tail(InputStream in) {
-            super("binfleet-line-stderr");
-            setDaemon(true);
-            this.in = in;
-        }
-
-        @Override
-        public void run() {
-            byte[] buf = new byte[8192];
-            try {
-                int r;
-                while ((r = in.read(buf)) >= 0) {
-                    synchronized (this) {
-                        for (int i = 0; i < r; i++) {
-                            ring[(int) (written++ % ring.length)] = buf[i];
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the process went away
-            }
-        }
-
-        synchronized void reset() {
-            written = 0;
-        }
-
-        synchronized String text() {
-            int n = (int) Math.min(written, ring.length);
-            byte[] out = new byte[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = ring[(int) ((written - n + i) % ring.length)];
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        }
     }
 }

@@ -59,11 +59,6 @@ public record UserSplit(String type, ObjectNode declared, List<ObjectNode> syste
         return out;
     }
 
-    @Override
-    public ObjectNode system(int piece) {
-        return systems.get(piece).deepCopy();
-    }
-
     /**
      * The pieces in {@code node} (what the code printed, or {@code parallel.pieces} of a spec read back), or
      * {@code null} after recording at {@code field} what is wrong with them.

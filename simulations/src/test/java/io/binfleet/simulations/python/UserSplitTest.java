@@ -97,8 +97,8 @@ class UserSplitTest {
                         "{\"split\": \"python\", \"function\": \"splits:psystem_func\", \"systems\": \"splits\", \"bins\": 2, \"k\": 0.25}"));
         assertThat(spec.split().pieces()).hasSize(2);
         // psystem_func(Chain(4, 1.5), bins=2, k=0.25): edges 0, 2, 4; piece i on Chain(4, 1.5 (i + 1))
-        assertThat(Codec.writeString(spec.split().system(0))).isEqualTo("{\"Chain\":{\"n\":4,\"J\":1.5}}");
-        assertThat(Codec.writeString(spec.split().system(1))).isEqualTo("{\"Chain\":{\"n\":4,\"J\":3.0}}");
+        assertThat(Codec.writeString(spec.split().systems().get(0))).isEqualTo("{\"Chain\":{\"n\":4,\"J\":1.5}}");
+        assertThat(Codec.writeString(spec.split().systems().get(1))).isEqualTo("{\"Chain\":{\"n\":4,\"J\":3.0}}");
         assertThat(spec.split().pieces().get(0).toString()).isEqualTo("{\"args\":[0.0,2,{\"k\":0.25,\"i\":0}]}");
         assertThat(spec.split().pieces().get(1).toString()).isEqualTo("{\"args\":[2.0,4,{\"k\":0.25,\"i\":1}]}");
         // every task carries its piece's own system
@@ -151,7 +151,7 @@ class UserSplitTest {
     @Test
     void paramsDicts_areTakenAsTheyAre() {
         JobSpec spec = parser.parse(job("{\"split\": \"python\", \"function\": \"splits:as_dicts\", \"count\": 3}"));
-        assertThat(Codec.writeString(spec.split().system(2))).isEqualTo("{\"Chain\":{\"n\":2}}");
+        assertThat(Codec.writeString(spec.split().systems().get(2))).isEqualTo("{\"Chain\":{\"n\":2}}");
         assertThat(spec.split().pieces().get(2).toString()).isEqualTo("{\"args\":[2]}");
     }
 
@@ -160,7 +160,7 @@ class UserSplitTest {
         JobSpec spec =
                 parser.parse(job("{\"split\": \"external\", \"command\": [\"sh\", \"split.sh\"], \"count\": 3}"));
         assertThat(spec.split().pieces()).hasSize(3);
-        assertThat(Codec.writeString(spec.split().system(1))).isEqualTo("{\"Chain\":{\"n\":1}}");
+        assertThat(Codec.writeString(spec.split().systems().get(1))).isEqualTo("{\"Chain\":{\"n\":1}}");
         assertThat(spec.split().pieces().get(2).toString()).isEqualTo("{\"args\":[2]}");
     }
 
