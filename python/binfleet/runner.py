@@ -3,7 +3,8 @@
 The worker keeps one runner per worker thread. Each task arrives as one JSON line on stdin; the runner builds the
 piece's system with the classic ``params_to_system`` over the simulation's ``systems`` module, seeds numpy's and
 Python's global generators from the piece's seed, calls ``FUNCTION(system, *args, **kwargs)`` and answers with
-``{"progress": f}`` lines (from ``binfleet.progress``) and one result line ``{"x", "y", "w"?, "series"?}``, or
+``{"progress": f}`` lines (from ``binfleet.progress``) and one result line ``{"x", "y", "w"?, "series"?, "meta"?}``
+(NaN and +-inf in y and the series sent as null: gaps), or
 ``{"error": "..."}`` with the traceback's tail. Whatever the user's code prints goes to stderr, never into the protocol.
 The runner exits when stdin closes.
 """
@@ -18,7 +19,7 @@ import traceback
 import binfleet
 
 # simulation fields that are binfleet's own, not the function's keyword arguments
-OWN = {"name", "seed", "function", "systems", "python", "timeoutSeconds"}
+OWN = {"name", "seed", "retries", "function", "systems", "python", "timeoutSeconds"}
 TRACEBACK_TAIL = 3000
 
 
@@ -46,8 +47,9 @@ def seed_globals(seed):
     np.random.seed([u & 0xFFFFFFFF, u >> 32])
 
 
-def floats(value, field):
-    """A 1-D sequence of finite numbers (lists, tuples, numpy arrays) as a list of floats."""
+def floats(value, field, gaps=True):
+    """A 1-D sequence of numbers (lists, tuples, numpy arrays) as a list of floats; with ``gaps``, NaN, +-inf and
+    None become None (a gap: no value at that point), counted in ``counter``."""
     if hasattr(value, "tolist"):
         value = value.tolist()
     if not isinstance(value, (list, tuple)):
@@ -55,37 +57,62 @@ def floats(value, field):
     out = []
     for i, v in enumerate(value):
         if isinstance(v, (list, tuple)):
-            raise OutputError("%s must be 1-D, but %s[%d] is a sequence" % (field, field, i))
+            raise OutputError("%s must be 1-D, but %s[%d] is a sequence (a matrix goes into meta)" % (field, field, i))
+        if v is None and gaps:
+            out.append(None)
+            continue
         try:
             f = float(v)
         except (TypeError, ValueError):
             raise OutputError("%s[%d] must be a number, got %r" % (field, i, v))
         if not math.isfinite(f):
-            raise OutputError("%s[%d] is %r: a piece result holds finite numbers only" % (field, i, f))
+            if not gaps:
+                raise OutputError("%s[%d] is %r: %s holds finite numbers only" % (field, i, f, field))
+            out.append(None)
+            continue
         out.append(f)
     return out
+
+
+def jsonable(value, field="meta"):
+    """Any value of plain Python and numpy types as JSON: arrays as (nested) lists, NaN and +-inf as None."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v, field) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v, field) for k, v in value.items()}
+    raise OutputError("%s holds a %s, which JSON cannot carry" % (field, type(value).__name__))
 
 
 def output(value):
     """The function's return value, ``(x, y)``, ``(x, y, w)`` or a dict, as a result line's object."""
     if isinstance(value, dict):
-        unknown = set(value) - {"x", "y", "w", "series"}
+        unknown = set(value) - {"x", "y", "w", "series", "meta"}
         if unknown:
-            raise OutputError("unknown key(s) %s in the returned dict (known: x, y, w, series)" % sorted(unknown))
+            raise OutputError("unknown key(s) %s in the returned dict (known: x, y, w, series, meta; anything else "
+                              "can go into meta)" % sorted(unknown))
         if "x" not in value or "y" not in value:
             raise OutputError("the returned dict needs x and y")
         x, y, w, series = value["x"], value["y"], value.get("w"), value.get("series")
+        meta = value.get("meta")
     elif isinstance(value, (tuple, list)) and len(value) in (2, 3):
         x, y, w = value[0], value[1], value[2] if len(value) == 3 else None
-        series = None
+        series = meta = None
     else:
         raise OutputError("a simulation returns (x, y), (x, y, w) or a dict with x and y, got %s"
                           % type(value).__name__)
-    result = {"x": floats(x, "x"), "y": floats(y, "y")}
+    result = {"x": floats(x, "x", gaps=False), "y": floats(y, "y")}
     if w is not None:
-        result["w"] = floats(w, "w")
+        result["w"] = floats(w, "w", gaps=False)
     if series:
         result["series"] = {str(k): floats(v, "series." + str(k)) for k, v in series.items()}
+    if meta is not None:
+        result["meta"] = jsonable(meta)
     return result
 
 

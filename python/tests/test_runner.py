@@ -75,6 +75,22 @@ class OutputTest(unittest.TestCase):
         out = runner.output((np.arange(3), np.ones(3, dtype=np.float32)))
         self.assertEqual(out, {"x": [0.0, 1.0, 2.0], "y": [1.0, 1.0, 1.0]})
 
+    def test_nan_and_inf_in_y_and_series_are_gaps(self):
+        out = runner.output({"x": [0, 1, 2], "y": [float("nan"), 1, float("-inf")],
+                             "series": {"e": [float("inf"), None, 0.5]}})
+        self.assertEqual(out, {"x": [0.0, 1.0, 2.0], "y": [None, 1.0, None], "series": {"e": [None, None, 0.5]}})
+
+    def test_meta_keeps_any_json_and_numpy_matrices(self):
+        meta = {"steps": 12, "name": "a", "ok": True, "nan": float("nan"), 3: (1, 2)}
+        if np is not None:
+            meta["matrix"] = np.eye(2)
+            meta["scalar"] = np.float64(0.5)
+        out = runner.output({"x": [0], "y": [1], "meta": meta})
+        want = {"steps": 12, "name": "a", "ok": True, "nan": None, "3": [1, 2]}
+        if np is not None:
+            want.update(matrix=[[1.0, 0.0], [0.0, 1.0]], scalar=0.5)
+        self.assertEqual(out["meta"], want)
+
     def test_what_is_not_a_result_is_refused_with_the_reason(self):
         cases = [
             (5, "returns \\(x, y\\)"),
@@ -82,7 +98,9 @@ class OutputTest(unittest.TestCase):
             ({"x": [0], "y": [1], "steps": 3}, "unknown key"),
             (([[0, 1]], [[1]]), "x must be 1-D"),
             (([0], ["a"]), "y\\[0\\] must be a number"),
-            (([0], [float("nan")]), "y\\[0\\] is nan"),
+            (([float("nan")], [1]), "x\\[0\\] is nan"),
+            (([0], [1], [float("inf")]), "w\\[0\\] is inf"),
+            ({"x": [0], "y": [1], "meta": {"f": object()}}, "meta holds a object"),
         ]
         for value, message in cases:
             with self.subTest(value=value):

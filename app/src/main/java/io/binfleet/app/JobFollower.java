@@ -1,6 +1,7 @@
 package io.binfleet.app;
 
 import io.binfleet.core.message.JobEvent;
+import io.binfleet.core.message.JobResult;
 import io.binfleet.kafka.JobWatcher;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -89,5 +90,19 @@ final class JobFollower {
                 end.total(),
                 wallMillis / 1000.0,
                 end.reason() == null ? "" : " (" + end.reason() + ")");
+    }
+
+    /** A warning line if pieces of {@code result} returned values that are not numbers (kept as gaps). */
+    static void gaps(PrintStream out, JobResult result) {
+        long pieces = result.pieces().stream().filter(p -> p.gaps() > 0).count();
+        if (pieces > 0) {
+            long values = result.pieces().stream()
+                    .mapToLong(JobResult.PieceInfo::gaps)
+                    .sum();
+            out.printf(
+                    "warning: %d piece%s returned NaN or infinite values: %d gap%s (null) in the result; see "
+                            + "pieces[].gaps in result.json%n",
+                    pieces, pieces == 1 ? "" : "s", values, values == 1 ? "" : "s");
+        }
     }
 }

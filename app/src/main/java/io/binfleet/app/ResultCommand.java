@@ -37,6 +37,7 @@ final class ResultCommand implements Callable<Integer> {
             System.err.println("no result for " + jobId + " (see: binfleet status " + jobId + ")");
             return 1;
         }
+        JobFollower.gaps(System.err, result.get());
         if (out == null) {
             System.out.println(Codec.writePretty(result.get()));
         } else {

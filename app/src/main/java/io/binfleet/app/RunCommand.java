@@ -131,6 +131,7 @@ final class RunCommand implements Callable<Integer> {
             ResultFiles.write(dir, result.get(), spec.simulation().chart());
             JobFollower.summary(
                     err, end, result.get().completedAt() - result.get().submittedAt());
+            JobFollower.gaps(err, result.get());
             err.printf(
                     "wrote %s/{result.json,result.csv,plot.png}; wall %.1f s including %.1f s start-up%n",
                     dir, (System.nanoTime() - start) / 1e9, startup);

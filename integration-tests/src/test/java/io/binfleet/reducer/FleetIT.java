@@ -173,7 +173,7 @@ class FleetIT {
     }
 
     @Test
-    void aSimulationThatAlwaysThrows_failsItsJobAfterTheDeliveryLimit_whileOtherJobsFlow() throws Exception {
+    void aSimulationThatAlwaysThrows_failsItsJobAfterItsRetries_whileOtherJobsFlow() throws Exception {
         String failing = fleet.submit(
                 "{\"name\": \"doomed\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                         + "{\"split\": \"replicas\", \"count\": 2}, \"simulation\": {\"name\": \"synthetic\", \"fail\": 1}}");
@@ -181,7 +181,7 @@ class FleetIT {
         JobEvent failed = fleet.awaitEnd(failing, Duration.ofSeconds(90));
         assertThat(failed.state()).isEqualTo(JobEvent.State.FAILED);
         assertThat(failed.reason())
-                .matches("piece [01] failed: failed 5 times, last: SyntheticFailure: synthetic failure of piece [01] "
+                .matches("piece [01] failed: failed 3 times, last: SyntheticFailure: synthetic failure of piece [01] "
                         + "\\(fail = 1.0\\)");
         assertThat(fleet.awaitEnd(healthy, Duration.ofSeconds(90)).state()).isEqualTo(JobEvent.State.DONE);
         var dlq = fleet.kafka.read(
@@ -192,7 +192,7 @@ class FleetIT {
                 Duration.ZERO);
         assertThat(dlq).isNotEmpty();
         assertThat(new String(dlq.get(0).headers().lastHeader("binfleet.error").value()))
-                .contains("failed 5 times");
+                .contains("failed 3 times");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.binfleet.reducer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
+import io.binfleet.core.merge.Gaps;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.message.Schema;
@@ -38,14 +39,21 @@ public final class ResultBuilder {
         sorted.sort(Comparator.comparingInt(PieceResult::piece));
         List<Piece> input =
                 sorted.stream().map(r -> new Piece(r.piece(), r.output())).toList();
-        Series merged = spec.merge().merge(input);
+        Series merged = Gaps.merge(spec.merge(), input);
         Map<String, List<Double>> series = new LinkedHashMap<>();
         merged.series().forEach((k, v) -> series.put(k, withGaps(v)));
         List<JobResult.PieceInfo> info = sorted.stream()
                 .map(r -> {
                     Piece p = new Piece(r.piece(), r.output());
                     return new JobResult.PieceInfo(
-                            r.piece(), r.seed(), r.worker(), r.seconds(), r.attempts(), List.of(p.first(), p.last()));
+                            r.piece(),
+                            r.seed(),
+                            r.worker(),
+                            r.seconds(),
+                            r.attempts(),
+                            List.of(p.first(), p.last()),
+                            p.output().gaps(),
+                            r.meta());
                 })
                 .toList();
         return new JobResult(

@@ -5,6 +5,7 @@ import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.seed.Seeds;
+import io.binfleet.core.spec.JobSpec;
 import io.binfleet.core.spec.SpecException;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.core.spi.PieceContext;
@@ -131,6 +132,14 @@ final class PieceRunner {
                 Future<PieceOutput> future =
                         executor.submit(() -> simulation.run(new Context(json, task.jobId()), Seeds.generator(seed)));
                 PieceOutput output = wait.await(future);
+                int gaps = output.gaps();
+                if (gaps > 0) {
+                    LOGGER.warn(
+                            "piece returned values that are not numbers, kept as gaps jobId={} piece={} gaps={}",
+                            task.jobId(),
+                            task.piece(),
+                            gaps);
+                }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Future<RecordMetadata> sent = publisher.publish(PieceResult.ok(
                         task.jobId(),
@@ -180,7 +189,8 @@ final class PieceRunner {
                 return failForGood(cause.getMessage());
             }
             String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            if (attempt >= deliveryLimit) {
+            // the job's retries, within the group's delivery limit (a run lost with its worker counts as one too)
+            if (attempt > JobSpec.retries(task.simulation()) || attempt >= deliveryLimit) {
                 return failForGood("failed " + attempt + " times, last: " + reason);
             }
             LOGGER.info(

@@ -123,10 +123,46 @@ class WorkerTest {
     }
 
     @Test
-    void aRetryableFailure_isReleased_untilTheLastDelivery_thenRejectedWithAFailureAndADeadLetter() {
+    void aRetryableFailure_isReleased_forItsRetries_thenRejectedWithAFailureAndADeadLetter() {
         addJob("j", "{\"name\": \"synthetic\", \"fail\": 1}", 1);
         start(1, Duration.ofSeconds(10));
         awaitEnded(1);
+        // simulation.retries defaults to 2: three runs in all
+        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList())
+                .containsExactly(AcknowledgeType.RELEASE, AcknowledgeType.RELEASE, AcknowledgeType.REJECT);
+        assertThat(results()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.FAILED);
+            assertThat(r.error()).startsWith("failed 3 times, last: SyntheticFailure: synthetic failure of piece 0");
+            assertThat(r.attempts()).isEqualTo(3);
+        });
+        assertThat(deadLetters()).singleElement().satisfies(r -> {
+            assertThat(new String(
+                            r.headers().lastHeader(DeadLetter.ERROR_HEADER).value(), StandardCharsets.UTF_8))
+                    .startsWith("piece 0 failed: failed 3 times");
+            assertThat(new String(
+                            r.headers().lastHeader(DeadLetter.SOURCE_HEADER).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("worker");
+        });
+    }
+
+    @Test
+    void noRetries_rejectsAtTheFirstFailure() {
+        addJob("none", "{\"name\": \"synthetic\", \"fail\": 1, \"retries\": 0}", 1);
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(1);
+        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList())
+                .containsExactly(AcknowledgeType.REJECT);
+        assertThat(results())
+                .singleElement()
+                .satisfies(r -> assertThat(r.error()).startsWith("failed 1 times"));
+    }
+
+    @Test
+    void moreRetriesThanTheDeliveryLimitAllows_endAtTheLimit() {
+        addJob("many", "{\"name\": \"synthetic\", \"fail\": 1, \"retries\": 9}", 1);
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(1);
+        // the group's delivery limit (5 here) ends it first
         assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList())
                 .containsExactly(
                         AcknowledgeType.RELEASE,
@@ -134,19 +170,6 @@ class WorkerTest {
                         AcknowledgeType.RELEASE,
                         AcknowledgeType.RELEASE,
                         AcknowledgeType.REJECT);
-        assertThat(results()).singleElement().satisfies(r -> {
-            assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.FAILED);
-            assertThat(r.error()).startsWith("failed 5 times, last: SyntheticFailure: synthetic failure of piece 0");
-            assertThat(r.attempts()).isEqualTo(5);
-        });
-        assertThat(deadLetters()).singleElement().satisfies(r -> {
-            assertThat(new String(
-                            r.headers().lastHeader(DeadLetter.ERROR_HEADER).value(), StandardCharsets.UTF_8))
-                    .startsWith("piece 0 failed: failed 5 times");
-            assertThat(new String(
-                            r.headers().lastHeader(DeadLetter.SOURCE_HEADER).value(), StandardCharsets.UTF_8))
-                    .isEqualTo("worker");
-        });
     }
 
     @Test

@@ -2,20 +2,28 @@ package io.binfleet.core.codec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,13 +44,16 @@ import java.util.regex.Pattern;
  */
 public final class Codec {
     private static final Pattern NON_STANDARD = Pattern.compile("Non-standard token '(-?\\w+)'");
-    private static final ObjectMapper MAPPER = build();
+    private static final ObjectMapper MAPPER = build(false);
+    /** The same, reading NaN and Infinity as numbers: for what user programs print (see {@link #readOutput}). */
+    private static final ObjectMapper LENIENT = build(true);
 
     private Codec() {}
 
-    private static ObjectMapper build() {
+    private static ObjectMapper build(boolean nonNumericNumbers) {
         JsonFactory factory = JsonFactory.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .configure(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS, nonNumericNumbers)
                 .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(Limits.MAX_DEPTH)
@@ -60,6 +71,9 @@ public final class Codec {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .serializationInclusion(JsonInclude.Include.ALWAYS)
+                .addModule(new SimpleModule("binfleet-gaps")
+                        .addSerializer(double[].class, new GapsWriter())
+                        .addDeserializer(double[].class, new GapsReader()))
                 .build();
     }
 
@@ -122,6 +136,25 @@ public final class Codec {
     public static JsonNode readTree(byte[] json, String root) {
         try {
             JsonNode node = MAPPER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new CodecException(root, "is empty, expected a JSON object", null);
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw failure(e, root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads one JSON document a user's program printed: as {@link #readTree(byte[], String)}, but {@code NaN},
+     * {@code Infinity} and {@code -Infinity} (what Python's {@code json.dumps} writes by default) are read as numbers,
+     * for the caller to treat as gaps.
+     */
+    public static JsonNode readOutput(byte[] json, String root) {
+        try {
+            JsonNode node = LENIENT.readTree(json);
             if (node == null || node.isMissingNode()) {
                 throw new CodecException(root, "is empty, expected a JSON object", null);
             }
@@ -234,5 +267,48 @@ public final class Codec {
             sb.append(p);
         }
         return sb.length() == 0 ? root : sb.toString();
+    }
+
+    /** A {@code double[]} with gaps: NaN and ±Infinity are written as {@code null}. */
+    private static final class GapsWriter extends JsonSerializer<double[]> {
+        @Override
+        public void serialize(double[] values, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeStartArray(values, values.length);
+            for (double v : values) {
+                if (Double.isFinite(v)) {
+                    gen.writeNumber(v);
+                } else {
+                    gen.writeNull();
+                }
+            }
+            gen.writeEndArray();
+        }
+    }
+
+    /** A {@code double[]} with gaps: {@code null} is read as NaN; anything but numbers and nulls is refused. */
+    private static final class GapsReader extends JsonDeserializer<double[]> {
+        @Override
+        public double[] deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (!p.isExpectedStartArrayToken()) {
+                return (double[]) ctxt.handleUnexpectedToken(double[].class, p);
+            }
+            double[] out = new double[16];
+            int n = 0;
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                double v;
+                if (t == JsonToken.VALUE_NULL) {
+                    v = Double.NaN;
+                } else if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    v = p.getDoubleValue();
+                } else {
+                    return (double[]) ctxt.handleUnexpectedToken(double.class, p);
+                }
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = v;
+            }
+            return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.binfleet.core.message;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
@@ -25,8 +26,27 @@ public record JobResult(
         long completedAt,
         int version) {
 
-    /** How one piece ran. {@code x} is its first and last x. */
-    public record PieceInfo(int index, long seed, String worker, double seconds, int attempts, List<Double> x) {}
+    /**
+     * How one piece ran. {@code x} is its first and last x; {@code gaps} how many of its values were not numbers (NaN
+     * or ±Infinity, kept as gaps); {@code meta} what it asked to keep with it, or {@code null}.
+     */
+    public record PieceInfo(
+            int index,
+            long seed,
+            String worker,
+            double seconds,
+            int attempts,
+            List<Double> x,
+            int gaps,
+            JsonNode meta) {
+        public PieceInfo {
+            meta = meta == null || meta.isNull() ? null : meta;
+        }
+
+        public PieceInfo(int index, long seed, String worker, double seconds, int attempts, List<Double> x) {
+            this(index, seed, worker, seconds, attempts, x, 0, null);
+        }
+    }
 
     public JobResult {
         Objects.requireNonNull(jobId, "jobId");

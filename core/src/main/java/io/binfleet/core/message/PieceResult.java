@@ -1,5 +1,6 @@
 package io.binfleet.core.message;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.binfleet.core.spi.PieceOutput;
 
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param worker   who ran it
  * @param seconds  how long the simulation ran
  * @param attempts the delivery attempt that produced this result
+ * @param meta     what the piece asked to keep with it (any JSON), or {@code null}
  */
 public record PieceResult(
         int v,
@@ -28,6 +30,7 @@ public record PieceResult(
         double[] y,
         double[] w,
         Map<String, double[]> series,
+        JsonNode meta,
         String error,
         long completedAt) {
 
@@ -44,11 +47,12 @@ public record PieceResult(
             throw new IllegalArgumentException("piece result: piece " + piece + " is not in 0.." + (pieces - 1));
         }
         if (outcome == Outcome.OK) {
-            output(x, y, w, series); // validates shape
+            output(x, y, w, series, meta); // validates shape
         } else if (error == null || error.isEmpty()) {
             throw new IllegalArgumentException("piece result: a failed piece needs an error");
         }
         series = series == null ? Map.of() : series;
+        meta = meta == null || meta.isNull() ? null : meta;
     }
 
     public static PieceResult ok(
@@ -75,6 +79,7 @@ public record PieceResult(
                 out.y(),
                 out.w(),
                 out.series(),
+                out.meta(),
                 null,
                 completedAt);
     }
@@ -103,18 +108,19 @@ public record PieceResult(
                 null,
                 null,
                 Map.of(),
+                null,
                 error,
                 completedAt);
     }
 
     /** The output of an OK piece. */
     public PieceOutput output() {
-        return output(x, y, w, series);
+        return output(x, y, w, series, meta);
     }
 
-    private static PieceOutput output(double[] x, double[] y, double[] w, Map<String, double[]> series) {
+    private static PieceOutput output(double[] x, double[] y, double[] w, Map<String, double[]> series, JsonNode meta) {
         try {
-            return new PieceOutput(x, y, w, series);
+            return new PieceOutput(x, y, w, series, meta);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("piece result: " + e.getMessage(), e);
         }
@@ -137,6 +143,7 @@ public record PieceResult(
                 && Arrays.equals(w, r.w)
                 && series.keySet().equals(r.series.keySet())
                 && series.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), r.series.get(e.getKey())))
+                && Objects.equals(meta, r.meta)
                 && Objects.equals(error, r.error)
                 && completedAt == r.completedAt;
     }

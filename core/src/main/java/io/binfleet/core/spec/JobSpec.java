@@ -13,9 +13,20 @@ import java.util.Objects;
  * A validated job spec: every part configured by its plugin. Build one with {@link SpecParser}; its
  * {@link #toJson()} parses back to an equal spec.
  *
- * @param seed {@code simulation.seed}, or {@code null} to reseed every piece from OS entropy
+ * @param seed    {@code simulation.seed}, or {@code null} to reseed every piece from OS entropy
+ * @param retries {@code simulation.retries}: how many times a piece whose simulation failed is run again
  */
-public record JobSpec(String name, SystemModel system, Split split, Simulation simulation, Merge merge, Long seed) {
+public record JobSpec(
+        String name, SystemModel system, Split split, Simulation simulation, Merge merge, Long seed, int retries) {
+    /** Retries of a failed piece unless the spec says otherwise. */
+    public static final int DEFAULT_RETRIES = 2;
+    /** The most retries a spec may ask for (the share group's largest delivery limit, less the first run). */
+    public static final int MAX_RETRIES = 9;
+
+    public JobSpec(String name, SystemModel system, Split split, Simulation simulation, Merge merge, Long seed) {
+        this(name, system, split, simulation, merge, seed, DEFAULT_RETRIES);
+    }
+
     public JobSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(system, "system");
@@ -31,12 +42,20 @@ public record JobSpec(String name, SystemModel system, Split split, Simulation s
         return s;
     }
 
-    /** The simulation in its spec form, {@code {"name": ..., params..., "seed"?}}. */
+    /** How many times a piece of the simulation in spec form {@code simulation} is retried after a failure. */
+    public static int retries(com.fasterxml.jackson.databind.JsonNode simulation) {
+        return simulation.path("retries").asInt(DEFAULT_RETRIES);
+    }
+
+    /** The simulation in its spec form, {@code {"name": ..., params..., "seed"?, "retries"?}}. */
     public ObjectNode simulationJson() {
         ObjectNode s = Codec.object().put("name", simulation.type());
         s.setAll(simulation.params());
         if (seed != null) {
             s.put("seed", seed);
+        }
+        if (retries != DEFAULT_RETRIES) {
+            s.put("retries", retries);
         }
         return s;
     }

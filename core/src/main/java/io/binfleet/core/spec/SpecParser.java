@@ -146,6 +146,7 @@ public final class SpecParser {
         }
         SimulationType simulationType = plugins.simulations().require(simulationParams, "name");
         Long seed = simulationParams.longValue("seed");
+        int retries = simulationParams.integer("retries", 0, JobSpec.MAX_RETRIES, JobSpec.DEFAULT_RETRIES);
         Simulation simulation = null;
         if (simulationType != null) {
             checkCompatible(simulationType, simulationParams, system, split);
@@ -159,7 +160,7 @@ public final class SpecParser {
         }
         Merge merge = merge(mergeParams, system);
         problems.throwIfAny();
-        return new JobSpec(name, system, split, simulation, merge, seed);
+        return new JobSpec(name, system, split, simulation, merge, seed, retries);
     }
 
     /**
@@ -228,6 +229,7 @@ public final class SpecParser {
         Params params = Params.of(node, path, problems);
         SimulationType type = plugins.simulations().require(params, "name");
         params.longValue("seed");
+        params.integer("retries", 0, JobSpec.MAX_RETRIES, JobSpec.DEFAULT_RETRIES);
         Simulation simulation = type == null ? null : type.configure(params, system);
         if (type != null) {
             params.finish();

@@ -9,6 +9,7 @@ import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.spi.PieceOutput;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +79,31 @@ class CodecTest {
                 new PieceOutput(new double[] {1, 2}, new double[] {3, 4}, new double[] {1, 0.5}, series),
                 1_700_000_000_000L);
         assertThat(roundTrip(ok, PieceResult.class)).isEqualTo(ok);
+        // gaps (NaN, and infinities, which become gaps) travel as null; meta as any JSON
+        series.put("C", new double[] {Double.POSITIVE_INFINITY, 0.25});
+        PieceResult gappy = PieceResult.ok(
+                "job-1",
+                1,
+                4,
+                -99L,
+                "w1",
+                1.5,
+                2,
+                new PieceOutput(
+                        new double[] {1, 2},
+                        new double[] {Double.NaN, 4},
+                        null,
+                        series,
+                        Codec.readTree("{\"steps\": 12, \"m\": [[1, 0], [0, 1]]}")),
+                1L);
+        String json = Codec.writeString(gappy);
+        assertThat(json)
+                .contains("\"y\":[null,4.0]")
+                .contains("\"C\":[null,0.25]")
+                .contains("\"m\":[[1,0],[0,1]]");
+        PieceResult back = Codec.read(json.getBytes(StandardCharsets.UTF_8), PieceResult.class);
+        assertThat(back).isEqualTo(gappy);
+        assertThat(back.output().gaps()).isEqualTo(2);
         PieceResult failed = PieceResult.failed("job-1", 3, 4, 1L, "w2", 0.1, 5, "boom", 1L);
         assertThat(roundTrip(failed, PieceResult.class)).isEqualTo(failed);
     }
@@ -100,7 +126,10 @@ class CodecTest {
                 List.of(1.0, 2.0, 3.0),
                 Arrays.asList(0.5, null, 1.5),
                 Map.of("C", Arrays.asList(null, 1.0, 2.0)),
-                List.of(new JobResult.PieceInfo(0, 7L, "w1", 0.25, 1, List.of(1.0, 3.0))),
+                List.of(
+                        new JobResult.PieceInfo(0, 7L, "w1", 0.25, 1, List.of(1.0, 3.0)),
+                        new JobResult.PieceInfo(
+                                1, 8L, "w1", 0.5, 1, List.of(1.0, 3.0), 3, Codec.readTree("{\"steps\": 1}"))),
                 (ObjectNode) Codec.readTree("{\"name\": \"demo\"}"),
                 "ab12",
                 1L,

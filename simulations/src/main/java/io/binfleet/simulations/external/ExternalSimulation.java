@@ -2,6 +2,7 @@ package io.binfleet.simulations.external;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.spec.Limits;
@@ -47,7 +48,11 @@ public final class ExternalSimulation implements SimulationType {
     /** One process kept per worker thread, one JSON line per piece each way (the line protocol). */
     static final String LINES = "lines";
 
-    private static final List<String> OWN_FIELDS = List.of("name", "seed", "command", "timeoutSeconds", "protocol");
+    /** The fields of a piece result. */
+    static final List<String> FIELDS = List.of("x", "y", "w", "series", "meta");
+
+    private static final List<String> OWN_FIELDS =
+            List.of("name", "seed", "retries", "command", "timeoutSeconds", "protocol");
 
     @Override
     public String name() {
@@ -191,7 +196,8 @@ public final class ExternalSimulation implements SimulationType {
         }
 
         /**
-         * A piece result as a program prints it: {@code {"x": [...], "y": [...], "w": [...]?, "series": {...}?}}.
+         * A piece result as a program prints it: {@code {"x": [...], "y": [...], "w": [...]?, "series": {...}?,
+         * "meta": any?}}. In y and the series, {@code null}, {@code NaN} and {@code ±Infinity} are gaps.
          *
          * @throws IllegalArgumentException saying what is wrong with it
          */
@@ -201,45 +207,80 @@ public final class ExternalSimulation implements SimulationType {
             }
             for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!List.of("x", "y", "w", "series").contains(f)) {
-                    throw new IllegalArgumentException("unknown field \"" + f + "\" (known: series, w, x, y)");
+                if (!FIELDS.contains(f)) {
+                    throw new IllegalArgumentException(
+                            "unknown field \"" + f + "\" (known: " + FIELDS + "; anything else goes into \"meta\")");
                 }
             }
             Map<String, double[]> series = new LinkedHashMap<>();
             JsonNode s = root.get("series");
             if (s != null) {
+                if (!s.isObject()) {
+                    throw new IllegalArgumentException("series must be an object of arrays of numbers");
+                }
                 for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    series.put(e.getKey(), numbers(e.getValue(), "series." + e.getKey()));
+                    series.put(e.getKey(), numbers(e.getValue(), "series." + e.getKey(), true));
                 }
             }
+            JsonNode meta = root.get("meta");
             return new PieceOutput(
-                    numbers(root.get("x"), "x"),
-                    numbers(root.get("y"), "y"),
-                    root.has("w") ? numbers(root.get("w"), "w") : null,
-                    series);
+                    numbers(root.get("x"), "x", false),
+                    numbers(root.get("y"), "y", true),
+                    root.has("w") ? numbers(root.get("w"), "w", false) : null,
+                    series,
+                    meta == null || meta.isNull() ? null : finite(meta));
         }
 
-        private static PieceOutput parse(byte[] out, String program, Capture stderr) throws ExternalFailure {
+        /** {@code node} with every NaN and ±Infinity in it as {@code null}: JSON has no such numbers. */
+        private static JsonNode finite(JsonNode node) {
+            if (node.isNumber() && !Double.isFinite(node.asDouble())) {
+                return NullNode.getInstance();
+            }
+            if (node instanceof ObjectNode o) {
+                o.fields().forEachRemaining(e -> e.setValue(finite(e.getValue())));
+            } else if (node instanceof ArrayNode a) {
+                for (int i = 0; i < a.size(); i++) {
+                    a.set(i, finite(a.get(i)));
+                }
+            }
+            return node;
+        }
+
+        private static PieceOutput parse(byte[] out, String program, Capture stderr) throws PieceFailedException {
             try {
-                return output(Codec.readTree(out, "output"));
+                return output(Codec.readOutput(out, "output"));
             } catch (RuntimeException e) {
+                // the same program on the same task would print the same: not retried
                 String text = new String(out, 0, Math.min(out.length, 200), StandardCharsets.UTF_8);
-                throw new ExternalFailure(program + " printed no piece result (" + e.getMessage()
+                throw new PieceFailedException(program + " printed no piece result (" + e.getMessage()
                         + "); its output began: " + text + tail(stderr));
             }
         }
 
-        private static double[] numbers(JsonNode node, String field) {
+        /** An array of numbers; with {@code gaps}, {@code null} and non-finite numbers are NaN (a gap). */
+        private static double[] numbers(JsonNode node, String field, boolean gaps) {
             if (node == null || !node.isArray()) {
                 throw new IllegalArgumentException(field + " must be an array of numbers");
             }
             double[] v = new double[node.size()];
             for (int i = 0; i < v.length; i++) {
-                if (!node.get(i).isNumber()) {
-                    throw new IllegalArgumentException(field + "[" + i + "] must be a number, got " + node.get(i));
+                JsonNode n = node.get(i);
+                if (gaps && n.isNull()) {
+                    v[i] = Double.NaN;
+                    continue;
                 }
-                v[i] = node.get(i).asDouble();
+                if (!n.isNumber()) {
+                    String what = n.isArray() ? "an array (" + field + " must be 1-D)" : n.toString();
+                    throw new IllegalArgumentException(field + "[" + i + "] must be a number, got " + what);
+                }
+                v[i] = n.asDouble();
+                if (!Double.isFinite(v[i])) {
+                    if (!gaps) {
+                        throw new IllegalArgumentException(field + "[" + i + "] must be a finite number, got " + v[i]);
+                    }
+                    v[i] = Double.NaN;
+                }
             }
             return v;
         }

@@ -123,7 +123,7 @@ final class LineProcess implements AutoCloseable {
             String line = (String) next;
             JsonNode message;
             try {
-                message = Codec.readTree(line.getBytes(StandardCharsets.UTF_8), "output");
+                message = Codec.readOutput(line.getBytes(StandardCharsets.UTF_8), "output");
             } catch (RuntimeException e) {
                 throw protocolError(line, "not JSON");
             }

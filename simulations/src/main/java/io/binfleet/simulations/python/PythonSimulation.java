@@ -35,7 +35,7 @@ public final class PythonSimulation implements SimulationType {
     private static final Pattern MODULE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
     private static final Pattern FUNCTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> OWN_FIELDS =
-            List.of("name", "seed", "function", "systems", "python", "timeoutSeconds");
+            List.of("name", "seed", "retries", "function", "systems", "python", "timeoutSeconds");
 
     @Override
     public String name() {

@@ -72,6 +72,24 @@ class ExternalSimulationTest {
     }
 
     @Test
+    void pythonsNanAndInfinity_areGaps_metaIsKept_andAnUnknownFieldIsRefusedForGood() throws Exception {
+        PieceOutput out = run(spec(
+                "cat > /dev/null; echo '{\"x\": [0, 1, 2, 3], \"y\": [NaN, 1, Infinity, null], "
+                        + "\"meta\": {\"steps\": 3, \"m\": [[1, 2], [3, -Infinity]]}}'",
+                10));
+        assertThat(out.y()).containsExactly(Double.NaN, 1.0, Double.NaN, Double.NaN);
+        assertThat(out.gaps()).isEqualTo(3);
+        assertThat(out.meta().toString()).isEqualTo("{\"steps\":3,\"m\":[[1,2],[3,null]]}");
+        assertThatThrownBy(() -> run(spec("cat > /dev/null; echo '{\"x\": [NaN], \"y\": [1]}'", 10)))
+                .isInstanceOf(PieceFailedException.class)
+                .hasMessageContaining("x[0] must be a finite number, got NaN");
+        assertThatThrownBy(() -> run(spec("cat > /dev/null; echo '{\"x\": [0], \"y\": [1], \"steps\": 3}'", 10)))
+                .isInstanceOf(PieceFailedException.class)
+                .hasMessageContaining("unknown field \"steps\"")
+                .hasMessageContaining("\"meta\"");
+    }
+
+    @Test
     void nonZeroExit_failsWithTheStderrTail() {
         assertThatThrownBy(() -> run(spec("cat > /dev/null; echo 'something broke' >&2; exit 3", 10)))
                 .isInstanceOf(ExternalSimulation.ExternalFailure.class)
@@ -79,9 +97,10 @@ class ExternalSimulationTest {
     }
 
     @Test
-    void garbageOnStdout_failsSayingWhatItPrinted() {
+    void garbageOnStdout_failsForGood_sayingWhatItPrinted() {
+        // the same program would print the same again: not a failure to retry
         assertThatThrownBy(() -> run(spec("cat > /dev/null; echo 'not json at all'", 10)))
-                .isInstanceOf(ExternalSimulation.ExternalFailure.class)
+                .isInstanceOf(PieceFailedException.class)
                 .hasMessageStartingWith("sh printed no piece result (")
                 .hasMessageEndingWith("its output began: not json at all\n");
         assertThatThrownBy(() -> run(spec("cat > /dev/null; echo '{\"x\": [1], \"y\": [1, 2]}'", 10)))

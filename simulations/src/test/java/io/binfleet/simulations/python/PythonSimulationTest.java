@@ -67,6 +67,11 @@ class PythonSimulationTest {
 
             def two_d(system, **kw):
                 return [[0, 1]], [[1, 2]]
+
+            def with_gaps(system, replica, retries_seen=None):
+                y = np.array([np.nan, 1.0, np.inf])
+                return {"x": [0, 1, 2], "y": y, "series": {"s": [-np.inf, 2.0, 3.0]},
+                        "meta": {"steps": np.int64(12), "m": np.eye(2), "bad": float("nan")}}
             """;
 
     @TempDir
@@ -215,6 +220,15 @@ class PythonSimulationTest {
         JobSpec spec = spec("hang", "");
         assertThatThrownBy(() -> spec.simulation().run(context(spec, 0, 1, true), Seeds.generator(1)))
                 .isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void nanAndInfinities_areGaps_andMetaIsKept() throws Exception {
+        PieceOutput out = run(spec("with_gaps", ", \"retries\": 4"), 0, 1);
+        assertThat(out.y()).containsExactly(Double.NaN, 1.0, Double.NaN);
+        assertThat(out.series().get("s")).containsExactly(Double.NaN, 2.0, 3.0);
+        assertThat(out.gaps()).isEqualTo(3);
+        assertThat(out.meta().toString()).isEqualTo("{\"steps\":12,\"m\":[[1.0,0.0],[0.0,1.0]],\"bad\":null}");
     }
 
     @Test
