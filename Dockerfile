@@ -17,6 +17,9 @@ COPY benchmarks/pom.xml benchmarks/pom.xml
 RUN mvn -B -q -DskipTests -DskipChecks package -pl app -am
 
 FROM eclipse-temurin:17-jre
+# workers run users' own Python models (the python simulation, with numpy)
+RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-numpy \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/binfleet
 COPY --from=build /src/app/target/binfleet-app-0.1.0-SNAPSHOT.jar app.jar
 COPY --from=build /src/app/target/lib lib

@@ -60,7 +60,8 @@ public final class LocalFleet implements AutoCloseable {
                 String id = b.workers == 1 ? b.workerId : b.workerId + i;
                 Worker w = closer.add(new Worker(
                         settings,
-                        new WorkerConfig(id, b.threads, b.renewEvery, b.allowedCommands, b.baseDir),
+                        new WorkerConfig(id, b.threads, b.renewEvery, b.allowedCommands, b.baseDir)
+                                .withJobCode(true, b.codeCache),
                         b.parser,
                         b.registry));
                 workers.add(w);
@@ -139,6 +140,11 @@ public final class LocalFleet implements AutoCloseable {
         return submitter.submit(spec);
     }
 
+    /** Submits {@code spec} with the code it needs from {@code folder} (see {@link JobSubmitter#submit(JobSpec, Path)}). */
+    public JobSubmitter.Submitted submit(JobSpec spec, Path folder) {
+        return submitter.submit(spec, folder);
+    }
+
     /** Validates and submits a spec document; returns the job id. */
     public String submit(String spec) {
         return submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
@@ -169,6 +175,7 @@ public final class LocalFleet implements AutoCloseable {
         private Duration stallTimeout = Reducer.Config.DEFAULT_STALL;
         private Set<String> allowedCommands = Set.of();
         private Path baseDir = Path.of("");
+        private Path codeCache = WorkerConfig.defaultCodeCache();
         private SpecParser parser = SpecParser.builtin();
         private MeterRegistry registry = new SimpleMeterRegistry();
 

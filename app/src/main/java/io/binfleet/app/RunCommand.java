@@ -3,6 +3,7 @@ package io.binfleet.app;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.SpecException;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.ResultFiles;
@@ -94,7 +95,14 @@ final class RunCommand implements Callable<Integer> {
                 err.println("warning: the workers have not joined the share group yet; the job may wait for them");
             }
             double startup = (System.nanoTime() - start) / 1e9;
-            JobSubmitter.Submitted submitted = local.submit(spec);
+            JobSubmitter.Submitted submitted;
+            try {
+                // on a Kafka of its own, other workers may take pieces: the job's code goes with it
+                submitted = kafka.hasBootstrap() ? local.submit(spec, folder) : local.submit(spec);
+            } catch (SpecException e) {
+                err.println(job + ": " + e.getMessage());
+                return 1;
+            }
             err.printf(
                     "%s: %d pieces on %d workers (%s in %.1f s)%n",
                     submitted.jobId(),

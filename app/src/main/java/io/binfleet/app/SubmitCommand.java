@@ -2,6 +2,7 @@ package io.binfleet.app;
 
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.SpecException;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
@@ -47,9 +48,16 @@ final class SubmitCommand implements Callable<Integer> {
         KafkaSettings settings = kafka.connect();
         try (Closer closer = new Closer()) {
             JobWatcher watcher = await ? closer.add(new JobWatcher(settings).start()) : null;
-            JobSubmitter.Submitted s = closer.add(
-                            new JobSubmitter(settings, SpecParser.builtin(), kafka.metrics(closer, "producer")))
-                    .submit(spec);
+            JobSubmitter submitter =
+                    closer.add(new JobSubmitter(settings, SpecParser.builtin(), kafka.metrics(closer, "producer")));
+            JobSubmitter.Submitted s;
+            try {
+                // the job's code travels with it: fleet workers do not have the job's folder
+                s = submitter.submit(spec, job.toAbsolutePath().getParent());
+            } catch (SpecException e) {
+                System.err.println(job + ": " + e.getMessage());
+                return 1;
+            }
             System.out.println(s.jobId());
             if (watcher == null) {
                 return 0;

@@ -57,8 +57,22 @@ final class WorkerCommand implements Callable<Integer> {
             names = "--work-dir",
             paramLabel = "DIR",
             defaultValue = ".",
-            description = "The folder external programs run in (default: the current one).")
+            description = "The folder external programs run in for jobs that ship no code (default: the current one).")
     Path workDir;
+
+    @Option(
+            names = "--allow-job-code",
+            description =
+                    "Run the code a job ships with it (the Python modules and programs of the job's folder, packed"
+                            + " at submit). Off by default: turn it on for a fleet that runs its users' own models.")
+    boolean allowJobCode;
+
+    @Option(
+            names = "--code-cache",
+            paramLabel = "DIR",
+            description = "Where shipped code is unpacked, once per distinct folder (default: binfleet-code-USER in the"
+                    + " system's temporary folder).")
+    Path codeCache;
 
     @Mixin
     KafkaOptions kafka;
@@ -72,11 +86,12 @@ final class WorkerCommand implements Callable<Integer> {
             Worker worker = closer.add(new Worker(
                     kafka.connect(),
                     new WorkerConfig(
-                            name,
-                            threads,
-                            Duration.ofMillis((long) (renewSeconds * 1000)),
-                            Set.copyOf(allowCommands),
-                            workDir),
+                                    name,
+                                    threads,
+                                    Duration.ofMillis((long) (renewSeconds * 1000)),
+                                    Set.copyOf(allowCommands),
+                                    workDir)
+                            .withJobCode(allowJobCode, codeCache != null ? codeCache : WorkerConfig.defaultCodeCache()),
                     SpecParser.builtin(),
                     metrics));
             worker.start();

@@ -39,6 +39,8 @@ public record Topics(String prefix, int deliveryLimit) {
     public static final int TASK_PARTITIONS = 1;
 
     static final int PARTITIONS = 4;
+    /** How long a code bundle is kept after it was last shipped. */
+    public static final java.time.Duration CODE_RETENTION = java.time.Duration.ofDays(30);
 
     public Topics {
         if (deliveryLimit < MIN_DELIVERY_LIMIT || deliveryLimit > MAX_DELIVERY_LIMIT) {
@@ -76,8 +78,13 @@ public record Topics(String prefix, int deliveryLimit) {
         return prefix + "dlq";
     }
 
+    /** The code jobs ship with them, keyed by the bundle's SHA-256. */
+    public String code() {
+        return prefix + "code";
+    }
+
     public List<String> all() {
-        return List.of(tasks(), pieces(), jobs(), results(), dlq());
+        return List.of(tasks(), pieces(), jobs(), results(), dlq(), code());
     }
 
     /** The share group of this prefix's workers. */
@@ -104,6 +111,15 @@ public record Topics(String prefix, int deliveryLimit) {
         topics.add(new NewTopic(jobs(), PARTITIONS, (short) -1).configs(compacted));
         topics.add(new NewTopic(results(), PARTITIONS, (short) -1).configs(compacted));
         topics.add(new NewTopic(dlq(), 1, (short) -1).configs(plain));
+        // one copy of each bundle is kept (compaction); one not shipped again for CODE_RETENTION goes
+        topics.add(new NewTopic(code(), 1, (short) -1)
+                .configs(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        Long.toString(CODE_RETENTION.toMillis()),
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(Limits.MAX_MESSAGE_BYTES))));
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing =

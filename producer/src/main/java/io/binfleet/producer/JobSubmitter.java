@@ -1,6 +1,8 @@
 package io.binfleet.producer;
 
+import io.binfleet.core.code.CodeBundle;
 import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.CodeRef;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.spec.JobSpec;
@@ -15,6 +17,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -22,12 +25,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Validates a spec, splits it, and publishes its tasks and its SUBMITTED event in one Kafka transaction: a job
@@ -125,28 +131,71 @@ public final class JobSubmitter implements AutoCloseable {
 
     /** Publishes a validated spec under a new job id. */
     public Submitted submit(JobSpec spec) {
+        return submit(spec, null);
+    }
+
+    /**
+     * Publishes a validated spec under a new job id, with the code it needs from {@code folder} (the job file's) if
+     * its simulation uses files there ({@link io.binfleet.core.spi.Simulation#usesJobFolder}): the folder is packed
+     * into a bundle on the code topic in the same transaction, and every task names it.
+     *
+     * @param folder the job file's folder, or {@code null} to ship no code
+     * @throws SpecException if the folder is too big to ship (nothing is published)
+     */
+    public Submitted submit(JobSpec spec, Path folder) {
+        CodeBundle code = folder != null && spec.simulation().usesJobFolder(folder)
+                ? CodeBundle.pack(folder, Limits.MAX_CODE_BYTES)
+                : null;
         String jobId = newJobId(spec.name());
         List<TaskMessage> tasks = Plan.tasks(spec, jobId);
         long now = System.currentTimeMillis();
         JobEvent submitted = JobEvent.submitted(jobId, spec.name(), tasks.size(), spec.toJson(), now);
         try {
             producer.beginTransaction();
+            if (code != null) {
+                RecordMetadata at = producer.send(
+                                new ProducerRecord<>(settings.topics().code(), code.sha256(), code.zip()))
+                        .get(2, TimeUnit.MINUTES);
+                CodeRef ref = new CodeRef(code.sha256(), at.partition(), at.offset());
+                tasks = tasks.stream().map(t -> t.withCode(ref)).toList();
+                LOGGER.info(
+                        "job code packed jobId={} folder={} files={} bytes={} sha256={}",
+                        jobId,
+                        folder,
+                        code.files(),
+                        code.zip().length,
+                        code.sha256());
+            }
             for (TaskMessage t : tasks) {
                 producer.send(new ProducerRecord<>(settings.topics().tasks(), jobId, t));
             }
             producer.send(new ProducerRecord<>(settings.topics().jobs(), jobId, submitted));
             producer.commitTransaction();
         } catch (KafkaException e) {
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException abort) {
-                e.addSuppressed(abort);
-            }
+            abort(e);
             throw e;
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            KafkaException failure = new KafkaException(
+                    "cannot publish the job's code: " + (e.getCause() == null ? e : e.getCause()), e);
+            abort(failure);
+            throw failure;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            KafkaException failure = new KafkaException("interrupted while publishing the job's code", e);
+            abort(failure);
+            throw failure;
         }
         metrics.tasksPublished(tasks.size());
         LOGGER.info("job submitted jobId={} name={} pieces={}", jobId, spec.name(), tasks.size());
         return new Submitted(jobId, spec, tasks.size(), now);
+    }
+
+    private void abort(KafkaException e) {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException abort) {
+            e.addSuppressed(abort);
+        }
     }
 
     /** A job that was published. */
@@ -164,6 +213,9 @@ public final class JobSubmitter implements AutoCloseable {
 
         @Override
         public byte[] serialize(String topic, Object data) {
+            if (data instanceof byte[] raw) {
+                return raw; // a code bundle, as it is
+            }
             return serde.serialize(topic, data);
         }
     }

@@ -1,9 +1,11 @@
 package io.binfleet.worker;
 
 import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.CodeRef;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.spec.Limits;
+import io.binfleet.core.spi.PieceFailedException;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.kafka.Topics;
@@ -11,11 +13,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -36,6 +41,9 @@ final class KafkaWorkerClients implements WorkerClients {
     private final KafkaSettings settings;
     private final KafkaProducer<String, byte[]> producer;
     private final JobWatcher watcher;
+    private static final Duration CODE_TIMEOUT = Duration.ofSeconds(60);
+    private final Object codeLock = new Object();
+    private KafkaConsumer<String, byte[]> codeConsumer;
 
     KafkaWorkerClients(KafkaSettings settings, JobWatcher watcher) {
         this.settings = settings;
@@ -80,6 +88,49 @@ final class KafkaWorkerClients implements WorkerClients {
                 new KafkaShareConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(settings.topics().tasks()));
         return consumer;
+    }
+
+    @Override
+    public JobCode.Source code() {
+        return this::fetchCode;
+    }
+
+    /**
+     * A code bundle from the code topic: the record at its offset, or (compaction keeps the latest copy of a bundle)
+     * the first one after it with its key. One fetch at a time, on one consumer of no group.
+     */
+    private byte[] fetchCode(CodeRef ref) throws Exception {
+        synchronized (codeLock) {
+            if (codeConsumer == null) {
+                Properties p = settings.client();
+                p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+                p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
+                p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
+                p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "4");
+                codeConsumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+            }
+            TopicPartition tp = new TopicPartition(settings.topics().code(), ref.partition());
+            codeConsumer.assign(List.of(tp));
+            codeConsumer.seek(tp, ref.offset());
+            long end = codeConsumer.endOffsets(List.of(tp), CODE_TIMEOUT).get(tp);
+            long deadline = System.nanoTime() + CODE_TIMEOUT.toNanos();
+            while (codeConsumer.position(tp, CODE_TIMEOUT) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new java.util.concurrent.TimeoutException(
+                            "the job's code could not be read from " + tp + " in " + CODE_TIMEOUT.toSeconds() + " s");
+                }
+                for (ConsumerRecord<String, byte[]> r : codeConsumer.poll(Duration.ofMillis(500))) {
+                    if (ref.sha256().equals(r.key()) && r.value() != null) {
+                        return r.value();
+                    }
+                }
+            }
+            throw new PieceFailedException("the job's code (bundle " + ref.sha256() + ") is no longer on "
+                    + settings.topics().code() + " (kept " + Topics.CODE_RETENTION.toDays()
+                    + " days after it was last shipped); submit the job again");
+        }
     }
 
     @Override
@@ -133,6 +184,11 @@ final class KafkaWorkerClients implements WorkerClients {
 
     @Override
     public void close() {
+        synchronized (codeLock) {
+            if (codeConsumer != null) {
+                codeConsumer.close(Duration.ofSeconds(5));
+            }
+        }
         producer.close(Duration.ofSeconds(10));
         watcher.close();
     }

@@ -50,6 +50,7 @@ final class PieceRunner {
     private final int deliveryLimit;
     private final ResultPublisher publisher;
     private final WorkerMetrics metrics;
+    private final JobCode code;
 
     /** @param deliveryLimit the share group's delivery count limit: the attempt that reaches it is the last */
     PieceRunner(
@@ -59,8 +60,10 @@ final class PieceRunner {
             WorkerConfig config,
             int deliveryLimit,
             ResultPublisher publisher,
-            WorkerMetrics metrics) {
+            WorkerMetrics metrics,
+            JobCode code) {
         this.parser = parser;
+        this.code = code;
         this.jobs = jobs;
         this.running = running;
         this.config = config;
@@ -129,8 +132,10 @@ final class PieceRunner {
                 SystemModel system = parser.system(task.system(), "system", parser.runsUserCode(task.simulation()));
                 Simulation simulation = parser.simulation(task.simulation(), system, "simulation");
                 ObjectNode json = task.withAttempt(attempt, seed).toJson();
-                Future<PieceOutput> future =
-                        executor.submit(() -> simulation.run(new Context(json, task.jobId()), Seeds.generator(seed)));
+                // a job that ships its code runs in the folder it was unpacked into; any other in the worker's own
+                Path dir = task.code() == null ? config.baseDir() : code.folder(task.code());
+                Future<PieceOutput> future = executor.submit(
+                        () -> simulation.run(new Context(json, task.jobId(), dir), Seeds.generator(seed)));
                 PieceOutput output = wait.await(future);
                 int gaps = output.gaps();
                 if (gaps > 0) {
@@ -229,10 +234,12 @@ final class PieceRunner {
     private final class Context implements PieceContext {
         private final ObjectNode task;
         private final String jobId;
+        private final Path dir;
 
-        Context(ObjectNode task, String jobId) {
+        Context(ObjectNode task, String jobId, Path dir) {
             this.task = task;
             this.jobId = jobId;
+            this.dir = dir;
         }
 
         @Override
@@ -252,7 +259,7 @@ final class PieceRunner {
 
         @Override
         public Path baseDir() {
-            return config.baseDir();
+            return dir;
         }
     }
 }

@@ -73,8 +73,15 @@ public final class Worker implements AutoCloseable {
         clients.start();
         int deliveryLimit = clients.topics().deliveryLimit();
         ResultPublisher publisher = new ResultPublisher(clients.producer(), clients.topics());
-        PieceRunner runner =
-                new PieceRunner(parser, clients.jobs(), running::get, config, deliveryLimit, publisher, metrics);
+        PieceRunner runner = new PieceRunner(
+                parser,
+                clients.jobs(),
+                running::get,
+                config,
+                deliveryLimit,
+                publisher,
+                metrics,
+                new JobCode(config, clients.code()));
         LockRenewer renewer = new LockRenewer(config.renewEvery(), thresholds.shortPiece());
         for (int i = 0; i < config.threads(); i++) {
             String name = config.workerId() + "-" + i;

@@ -21,6 +21,13 @@ interface WorkerClients extends AutoCloseable {
 
     JobStatus jobs();
 
+    /** Where the code jobs ship with them is read from. The default has none. */
+    default JobCode.Source code() {
+        return ref -> {
+            throw new io.binfleet.core.spi.PieceFailedException("this worker cannot read shipped code");
+        };
+    }
+
     /** Called once when the worker starts, before any thread polls. */
     default void start() {}
 

@@ -1,6 +1,7 @@
 package io.binfleet.worker;
 
 import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.CodeRef;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.spec.Plan;
@@ -191,6 +192,26 @@ class WorkerTest {
             assertThat(r.error()).contains("rm").contains("--allow-command");
         });
         assertThat(deadLetters()).hasSize(1);
+    }
+
+    @Test
+    void aJobThatShipsItsCode_isRefusedForGood_byAWorkerNotAllowedToRunIt() {
+        String spec =
+                "{\"name\": \"t\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": {\"split\": \"replicas\", "
+                        + "\"count\": 1}, \"simulation\": {\"name\": \"synthetic\"}}";
+        for (TaskMessage t : Plan.tasks(PARSER.parse(spec.getBytes(StandardCharsets.UTF_8)), "j")) {
+            group.add("j", Codec.write(t.withCode(new CodeRef("c0de".repeat(16), 0, 0))));
+        }
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(1);
+        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList())
+                .containsExactly(AcknowledgeType.REJECT);
+        assertThat(results())
+                .singleElement()
+                .satisfies(r -> assertThat(r.error())
+                        .isEqualTo(
+                                "this job ships its code with it (its folder, bundle c0dec0dec0de), and this worker runs"
+                                        + " such code only when started with --allow-job-code"));
     }
 
     @Test

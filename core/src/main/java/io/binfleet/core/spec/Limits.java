@@ -12,6 +12,10 @@ public final class Limits {
     public static final int MAX_DEPTH = 64;
     /** Bytes of one message on any topic. */
     public static final int MAX_MESSAGE_BYTES = 64 << 20;
+    /** Bytes of the code a job ships with it (its folder, packed). */
+    public static final int MAX_CODE_BYTES = 16 << 20;
+    /** Files in the code a job ships with it. */
+    public static final int MAX_CODE_FILES = 10_000;
 
     private Limits() {}
 }

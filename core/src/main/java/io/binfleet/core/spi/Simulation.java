@@ -2,6 +2,7 @@ package io.binfleet.core.spi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -29,6 +30,14 @@ public interface Simulation {
      */
     default Set<String> programs() {
         return Set.of();
+    }
+
+    /**
+     * Whether a piece needs files from the job's folder {@code folder} (the user's modules, a program given by a
+     * relative path), so that the folder must travel with the job to workers that do not have it. The default: no.
+     */
+    default boolean usesJobFolder(Path folder) {
+        return false;
     }
 
     /** How its merged result is best drawn. The default: y against x. */

@@ -1,6 +1,7 @@
 package io.binfleet.core.codec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.message.CodeRef;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
@@ -52,6 +53,11 @@ class CodecTest {
         assertThat(roundTrip(t, TaskMessage.class)).isEqualTo(t);
         TaskMessage noSeed = new TaskMessage(Schema.VERSION, "job-1", 0, 1, SYSTEM, Codec.object(), SIM, null, 3);
         assertThat(roundTrip(noSeed, TaskMessage.class)).isEqualTo(noSeed);
+        TaskMessage withCode = noSeed.withCode(new CodeRef("ab".repeat(32), 0, 42));
+        assertThat(roundTrip(withCode, TaskMessage.class)).isEqualTo(withCode);
+        // what a simulation or a program sees has no code field: it runs in the code's folder
+        assertThat(withCode.toJson().has("code")).isFalse();
+        assertThatThrownBy(() -> new CodeRef("not-hex", 0, 0)).hasMessageContaining("64 lower-case hex digits");
     }
 
     @Test

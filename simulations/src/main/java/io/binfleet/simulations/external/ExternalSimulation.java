@@ -17,6 +17,9 @@ import io.binfleet.core.spi.SystemModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -114,6 +117,22 @@ public final class ExternalSimulation implements SimulationType {
         @Override
         public Set<String> programs() {
             return Set.of(command.get(0));
+        }
+
+        /** When a word of the command names a file in the job's folder by a relative path ({@code model.py}). */
+        @Override
+        public boolean usesJobFolder(Path folder) {
+            for (String word : command) {
+                try {
+                    Path p = Path.of(word);
+                    if (!p.isAbsolute() && !word.isBlank() && Files.isRegularFile(folder.resolve(p))) {
+                        return true;
+                    }
+                } catch (InvalidPathException e) {
+                    // not a path (a script given inline, say)
+                }
+            }
+            return false;
         }
 
         @Override

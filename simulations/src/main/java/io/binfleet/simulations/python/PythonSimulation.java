@@ -115,6 +115,12 @@ public final class PythonSimulation implements SimulationType {
             return p;
         }
 
+        /** Always: the function's module is the user's own, found in the job's folder. */
+        @Override
+        public boolean usesJobFolder(Path folder) {
+            return true;
+        }
+
         /** The interpreter, which a fleet worker runs only if it is on its allow-list. */
         @Override
         public Set<String> programs() {
