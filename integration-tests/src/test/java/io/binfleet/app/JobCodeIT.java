@@ -116,29 +116,40 @@ class JobCodeIT {
         return Cli.run(all.toArray(String[]::new));
     }
 
-    @Test
-    void aWorkerElsewhere_runsTheJobFromItsShippedCode() throws Exception {
-        startWorker(true);
-        Cli.Outcome submitted = cli("submit", job().toString(), "--wait");
+    /** Submits {@code job}, waits for it, and checks piece i is 3 * 2 * x + offset + 10 i (merge none: a series each). */
+    private static void runsWithOffset(Path job, double offset) {
+        Cli.Outcome submitted = cli("submit", job.toString(), "--wait");
         assertThat(submitted.exit()).as(submitted.err()).isZero();
         String jobId = submitted.out().trim();
         Cli.Outcome result = cli("result", jobId);
         assertThat(result.exit()).as(result.err()).isZero();
         var r = Codec.readTree(result.out());
         assertThat(r.get("status").asText()).isEqualTo("DONE");
-        // merge none: each piece is a series; piece i is 3 * 2 * x + 0.5 + 10 i
         for (int piece = 0; piece < 3; piece++) {
             var series = r.get("series").get("piece." + piece);
             for (int k = 0; k < 3; k++) {
-                assertThat(series.get(k).asDouble()).isEqualTo(6.0 * k + 0.5 + 10 * piece);
+                assertThat(series.get(k).asDouble()).isEqualTo(6.0 * k + offset + 10 * piece);
             }
         }
-        // it ran from the cache, unpacked once; the worker's own folder was not touched
+    }
+
+    @Test
+    void aWorkerElsewhere_runsTheJobFromItsShippedCode() throws Exception {
+        startWorker(true);
+        Path job = job();
+        runsWithOffset(job, 0.5);
+        // the same job again: the bundle already unpacked; then with a changed data file: a new bundle
+        runsWithOffset(job, 0.5);
+        Files.writeString(job.resolveSibling("data/offset.txt"), "1.5");
+        runsWithOffset(job, 1.5);
+        // it ran from the cache, each bundle unpacked once; the worker's own folder was not touched
         try (Stream<Path> cached = Files.list(dir.resolve("code-cache"))) {
             List<Path> bundles = cached.toList();
-            assertThat(bundles).hasSize(1);
-            assertThat(bundles.get(0).resolve("model.py")).exists();
-            assertThat(bundles.get(0).resolve("data/offset.txt")).exists();
+            assertThat(bundles).hasSize(2);
+            for (Path b : bundles) {
+                assertThat(b.resolve("model.py")).exists();
+                assertThat(b.resolve("data/offset.txt")).exists();
+            }
         }
         try (Stream<Path> home = Files.list(dir.resolve("worker-home"))) {
             assertThat(home).isEmpty();

@@ -114,18 +114,30 @@ final class KafkaWorkerClients implements WorkerClients {
             TopicPartition tp = new TopicPartition(settings.topics().code(), ref.partition());
             codeConsumer.assign(List.of(tp));
             codeConsumer.seek(tp, ref.offset());
-            long end = codeConsumer.endOffsets(List.of(tp), CODE_TIMEOUT).get(tp);
             long deadline = System.nanoTime() + CODE_TIMEOUT.toNanos();
-            while (codeConsumer.position(tp, CODE_TIMEOUT) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new java.util.concurrent.TimeoutException(
-                            "the job's code could not be read from " + tp + " in " + CODE_TIMEOUT.toSeconds() + " s");
-                }
-                for (ConsumerRecord<String, byte[]> r : codeConsumer.poll(Duration.ofMillis(500))) {
-                    if (ref.sha256().equals(r.key()) && r.value() != null) {
-                        return r.value();
+            while (true) {
+                // committed records only: the commit marker of the job's transaction may reach the code topic a
+                // moment after the task was handed out, so the bundle may not be readable yet
+                long end = codeConsumer.endOffsets(List.of(tp), CODE_TIMEOUT).get(tp);
+                while (codeConsumer.position(tp, CODE_TIMEOUT) < end) {
+                    for (ConsumerRecord<String, byte[]> r : codeConsumer.poll(Duration.ofMillis(500))) {
+                        if (ref.sha256().equals(r.key()) && r.value() != null) {
+                            return r.value();
+                        }
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new TimeoutException("the job's code could not be read from " + tp + " in "
+                                + CODE_TIMEOUT.toSeconds() + " s");
                     }
                 }
+                if (end > ref.offset()) {
+                    break; // read past where it was published: not there any more
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("the job's code at " + tp + " offset " + ref.offset()
+                            + " was not committed within " + CODE_TIMEOUT.toSeconds() + " s");
+                }
+                Thread.sleep(20);
             }
             throw new PieceFailedException("the job's code (bundle " + ref.sha256() + ") is no longer on "
                     + settings.topics().code() + " (kept " + Topics.CODE_RETENTION.toDays()
