@@ -115,6 +115,33 @@ public final class ExactCheck {
             }
         }
         System.out.printf("max |d ln g(E)| = %.4f (at E = %.0f) over %d levels%n", maxErr, worstE, count);
+        JsonNode err = r.path("series").path("y.err");
+        if (err.isArray()) {
+            // how often the exact value lies within the reported error bars (levels with an error bar: not the
+            // normalization point, whose value is fixed)
+            int with = 0;
+            int inside1 = 0;
+            int inside2 = 0;
+            double sumErr = 0;
+            for (int k = 0; k < count; k++) {
+                double s = err.get(k).asDouble(Double.NaN);
+                if (!(s > 0)) {
+                    continue;
+                }
+                int j = (int) Math.rint((e[k] / J + 2.0 * n) / 4);
+                double d = Math.abs(lnG[k] - exact[j]);
+                with++;
+                sumErr += s;
+                inside1 += d <= s ? 1 : 0;
+                inside2 += d <= 2 * s ? 1 : 0;
+            }
+            System.out.printf(
+                    "error bars: mean %.4f; exact within 1 sigma at %.1f%%, within 2 sigma at %.1f%% of %d levels%n",
+                    sumErr / Math.max(1, with),
+                    100.0 * inside1 / Math.max(1, with),
+                    100.0 * inside2 / Math.max(1, with),
+                    with);
+        }
         double maxRel = 0;
         double worstT = 0;
         for (double t = 1.5; t <= 3.5 + 1e-9; t += 0.05) {

@@ -2,11 +2,13 @@ package io.binfleet.reducer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
-import io.binfleet.core.merge.Gaps;
+import io.binfleet.core.merge.Boundaries;
+import io.binfleet.core.merge.Walkers;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.message.Schema;
 import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spi.Boundary;
 import io.binfleet.core.spi.Piece;
 import io.binfleet.core.spi.Series;
 
@@ -39,7 +41,12 @@ public final class ResultBuilder {
         sorted.sort(Comparator.comparingInt(PieceResult::piece));
         List<Piece> input =
                 sorted.stream().map(r -> new Piece(r.piece(), r.output())).toList();
-        Series merged = Gaps.merge(spec.merge(), input);
+        int walkers = spec.split().walkers();
+        Series merged = Walkers.merge(spec.merge(), input, walkers);
+        // how well neighbouring windows agree where they overlap, for merges that join them
+        List<Boundary> boundaries = spec.merge().upToAConstant()
+                ? Boundaries.of(walkers > 1 ? Walkers.averages(Walkers.windows(input, walkers, true), -1) : input)
+                : List.of();
         Map<String, List<Double>> series = new LinkedHashMap<>();
         merged.series().forEach((k, v) -> series.put(k, withGaps(v)));
         List<JobResult.PieceInfo> info = sorted.stream()
@@ -65,6 +72,7 @@ public final class ResultBuilder {
                 withGaps(merged.y()),
                 series,
                 info,
+                boundaries,
                 specJson,
                 sha256(specJson),
                 submittedAt,

@@ -119,10 +119,18 @@ public final class ResultFiles {
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    /** ln g(E) with each window's extent drawn as a bar under the curve. */
+    /**
+     * ln g(E) with each window's extent drawn as a bar under the curve; below it, when the job has error bars
+     * (walkers), the standard error of ln g(E) along E (too small to see on ln g itself) with each boundary's join
+     * spread marked, the suspect ones apart.
+     */
     private static void densityOfStates(Path file, JobResult r) throws IOException {
+        int walkers =
+                r.spec() == null ? 1 : r.spec().path("parallel").path("walkers").asInt(1);
+        int windows = r.pieces().size() / Math.max(1, walkers);
         XYChart chart = chart(
-                r.name() + ": ln g(E), " + r.pieces().size() + " windows joined (" + r.merge() + ")",
+                r.name() + ": ln g(E), " + windows + " windows joined (" + r.merge() + ")"
+                        + (walkers > 1 ? ", " + walkers + " walkers each" : ""),
                 "E",
                 "ln g(E)",
                 1000,
@@ -134,14 +142,57 @@ public final class ResultFiles {
                 .max()
                 .orElse(1);
         for (JobResult.PieceInfo p : r.pieces()) {
-            double level = -top * (0.04 + 0.035 * (p.index() % 4));
+            if (p.index() % walkers != 0) {
+                continue; // one bar per window
+            }
+            int window = p.index() / walkers;
+            double level = -top * (0.04 + 0.035 * (window % 4));
             XYSeries bar = chart.addSeries(
-                    "window " + p.index(), new double[] {p.x().get(0), p.x().get(1)}, new double[] {level, level});
+                    "window " + window, new double[] {p.x().get(0), p.x().get(1)}, new double[] {level, level});
             bar.setMarker(SeriesMarkers.NONE);
             bar.setLineWidth(5);
-            bar.setShowInLegend(r.pieces().size() <= 12);
+            bar.setShowInLegend(windows <= 12);
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        List<Double> err = r.series().get("y.err");
+        if (err == null) {
+            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+            return;
+        }
+        XYChart errors = chart(
+                "standard error of ln g(E) (" + walkers + " walkers per window) and the windows' join spread",
+                "E",
+                "error",
+                1000,
+                400);
+        addSeries(errors, "standard error of ln g(E)", r.x(), err);
+        List<Double> ok = new ArrayList<>();
+        List<Double> okSpread = new ArrayList<>();
+        List<Double> bad = new ArrayList<>();
+        List<Double> badSpread = new ArrayList<>();
+        for (var b : r.boundaries()) {
+            (b.suspect() ? bad : ok).add(b.at());
+            (b.suspect() ? badSpread : okSpread).add(b.spread());
+        }
+        if (!ok.isEmpty()) {
+            XYSeries s = errors.addSeries("join spread", ok, okSpread);
+            s.setLineWidth(0);
+            s.setMarker(SeriesMarkers.DIAMOND);
+        }
+        if (!bad.isEmpty()) {
+            XYSeries s = errors.addSeries("join spread, suspect", bad, badSpread);
+            s.setLineWidth(0);
+            s.setMarker(SeriesMarkers.CROSS);
+            s.setMarkerColor(Color.RED);
+        }
+        BufferedImage upper = BitmapEncoder.getBufferedImage(chart);
+        BufferedImage lower = BitmapEncoder.getBufferedImage(errors);
+        BufferedImage all =
+                new BufferedImage(upper.getWidth(), upper.getHeight() + lower.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = all.createGraphics();
+        g.drawImage(upper, 0, 0, null);
+        g.drawImage(lower, 0, upper.getHeight(), null);
+        g.dispose();
+        ImageIO.write(all, "png", file.toFile());
     }
 
     /** U/N, C/N and |m|/N against T with their error bars, side by side. */

@@ -31,6 +31,32 @@ class PlanTest {
     }
 
     @Test
+    void walkers_runEachWindowSeveralTimes_withSeedsOfTheirOwn_andTheSpecRoundTrips() {
+        String json = "{\"name\": \"w\", \"system\": {\"Ising2D\": {\"L\": 4}}, \"parallel\": {\"split\":"
+                + " \"energy-windows\", \"bins\": 2, \"walkers\": 3}, \"simulation\": {\"name\": \"wang-landau\","
+                + " \"seed\": 1}, \"merge\": {\"method\": \"join\"}}";
+        JobSpec spec = SpecParser.builtin().parse(json);
+        assertThat(spec.split().walkers()).isEqualTo(3);
+        List<Plan.PlannedPiece> plan = Plan.of(spec);
+        assertThat(plan).hasSize(6);
+        // pieces 0-2 are window 0's walkers, 3-5 window 1's
+        assertThat(plan.get(0).args().get("window"))
+                .isEqualTo(plan.get(2).args().get("window"));
+        assertThat(plan.get(3).args().get("window"))
+                .isNotEqualTo(plan.get(2).args().get("window"));
+        assertThat(plan).extracting(p -> p.args().get("walker").asInt()).containsExactly(0, 1, 2, 0, 1, 2);
+        assertThat(plan).extracting(Plan.PlannedPiece::seed).doesNotHaveDuplicates();
+        JobSpec again = SpecParser.builtin().parse(spec.toJson());
+        assertThat(again.toJson()).isEqualTo(spec.toJson());
+        assertThat(again.split().walkers()).isEqualTo(3);
+        // replicas are walkers already
+        String replicas = json.replace("\"energy-windows\", \"bins\": 2", "\"replicas\", \"count\": 2");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SpecParser.builtin().parse(replicas))
+                .hasMessageContaining("parallel.walkers: unknown field");
+    }
+
+    @Test
     void withoutASeed_piecesAreSeededWhenTheyStart() {
         JobSpec spec = SpecParser.builtin()
                 .parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "

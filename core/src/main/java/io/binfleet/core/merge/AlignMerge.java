@@ -59,6 +59,11 @@ public final class AlignMerge implements MergeType {
         }
 
         @Override
+        public boolean upToAConstant() {
+            return true;
+        }
+
+        @Override
         public Series merge(List<Piece> pieces) {
             PointGrid grid = PointGrid.of(pieces);
             double[] offsets = offsets(grid);

@@ -56,6 +56,11 @@ public final class JoinMerge implements MergeType {
         }
 
         @Override
+        public boolean upToAConstant() {
+            return true;
+        }
+
+        @Override
         public Series merge(List<Piece> pieces) {
             Chain chain = Chain.of(pieces);
             Series merged = chain != null ? chained(chain) : general(pieces);

@@ -11,7 +11,11 @@ import io.binfleet.core.spi.SystemModel;
 
 import java.util.List;
 
-/** {@code mean}: the plain average of the pieces covering each point (repeated experiments); no parameters. */
+/**
+ * {@code mean}: the plain average of the pieces covering each point (repeated experiments); no parameters. Where two
+ * or more pieces cover a point, {@code y.err} is the standard error of their mean (s/√n), unless the pieces carry
+ * errors of their own, which are then combined.
+ */
 public final class MeanMerge implements MergeType {
     public static final String NAME = "mean";
 
@@ -39,7 +43,46 @@ public final class MeanMerge implements MergeType {
         @Override
         public Series merge(List<Piece> pieces) {
             Chain chain = Chain.of(pieces);
-            return chain != null ? chain.weighted(new Weights.Uniform(), null) : general(pieces);
+            Series mean = chain != null ? chain.weighted(new Weights.Uniform(), null) : general(pieces);
+            return withStandardError(mean, pieces);
+        }
+
+        /** {@code mean} with y.err = s/√n where n ≥ 2 pieces cover a point (NaN elsewhere); as it is if none does. */
+        static Series withStandardError(Series mean, List<Piece> pieces) {
+            String name = Walkers.err("y");
+            if (mean.series().containsKey(name) || pieces.size() < 2) {
+                return mean;
+            }
+            PointGrid grid = PointGrid.of(pieces);
+            double[] err = new double[mean.x().length];
+            java.util.Arrays.fill(err, Double.NaN);
+            boolean any = false;
+            for (int g = 0; g < grid.size(); g++) {
+                int n = 0;
+                double sum = 0;
+                double sumSq = 0;
+                for (int e = grid.start[g]; e < grid.start[g + 1]; e++) {
+                    double v = grid.pieces.get(grid.entryPiece[e]).y()[grid.entryPoint[e]];
+                    if (!Double.isNaN(v)) {
+                        n++;
+                        sum += v;
+                        sumSq += v * v;
+                    }
+                }
+                int at = PointGrid.find(mean.x(), grid.x[g]);
+                if (n >= 2 && at >= 0) {
+                    double m = sum / n;
+                    double variance = Math.max(0, (sumSq - n * m * m) / (n - 1));
+                    err[at] = Math.sqrt(variance / n);
+                    any = true;
+                }
+            }
+            if (!any) {
+                return mean;
+            }
+            java.util.Map<String, double[]> series = new java.util.LinkedHashMap<>(mean.series());
+            series.put(name, err);
+            return new Series(mean.x(), mean.y(), series);
         }
 
         /** The merge on a {@link PointGrid}, for pieces of any shape. */

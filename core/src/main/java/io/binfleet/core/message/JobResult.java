@@ -2,6 +2,7 @@ package io.binfleet.core.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.spi.Boundary;
 
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ public record JobResult(
         List<Double> y,
         Map<String, List<Double>> series,
         List<PieceInfo> pieces,
+        List<Boundary> boundaries,
         ObjectNode spec,
         String specSha256,
         long submittedAt,
@@ -55,5 +57,6 @@ public record JobResult(
         }
         series = series == null ? Map.of() : series;
         pieces = pieces == null ? List.of() : pieces;
+        boundaries = boundaries == null ? List.of() : boundaries;
     }
 }

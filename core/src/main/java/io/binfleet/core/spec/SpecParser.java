@@ -13,6 +13,9 @@ import io.binfleet.core.spi.Split;
 import io.binfleet.core.spi.SplitType;
 import io.binfleet.core.spi.SystemModel;
 import io.binfleet.core.spi.SystemType;
+import io.binfleet.core.split.EnergyWindowsSplit;
+import io.binfleet.core.split.GridSplit;
+import io.binfleet.core.split.WalkersSplit;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -273,8 +276,23 @@ public final class SpecParser {
         if (type == null) {
             return null;
         }
+        // several independent walkers per window, for the splits that make windows
+        boolean windows =
+                type.name().equals(EnergyWindowsSplit.NAME) || type.name().equals(GridSplit.NAME);
+        int walkers = windows ? parallel.integer("walkers", 1, WalkersSplit.MAX_WALKERS, 1) : 1;
         Split split = type.configure(parallel, system, baseDir);
         parallel.finish();
+        if (split != null && walkers > 1) {
+            long pieces = (long) split.pieces().size() * walkers;
+            if (pieces > Limits.MAX_PIECES) {
+                parallel.problem(
+                        "walkers",
+                        walkers + " walkers per window make " + pieces + " pieces, more than the limit of "
+                                + Limits.MAX_PIECES);
+                return null;
+            }
+            split = new WalkersSplit(split, walkers);
+        }
         return split;
     }
 

@@ -18,4 +18,12 @@ public interface Merge {
      * @throws MergeException if the pieces cannot be merged this way (e.g. neighbours that do not overlap)
      */
     Series merge(List<Piece> pieces);
+
+    /**
+     * Whether pieces are known only up to an additive constant (ln g(E)), so that walkers of one window are matched to
+     * each other before they are averaged. The default: no, they are averaged as they are.
+     */
+    default boolean upToAConstant() {
+        return false;
+    }
 }

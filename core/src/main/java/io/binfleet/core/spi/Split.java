@@ -22,4 +22,12 @@ public interface Split {
     default List<ObjectNode> systems() {
         return List.of();
     }
+
+    /**
+     * Independent pieces per window or bin ({@code parallel.walkers}): pieces {@code w·m} to {@code w·m + m − 1} run
+     * window {@code w}, each with a seed of its own. 1 (the default) for one piece per window.
+     */
+    default int walkers() {
+        return 1;
+    }
 }

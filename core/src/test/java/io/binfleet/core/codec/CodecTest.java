@@ -136,6 +136,7 @@ class CodecTest {
                         new JobResult.PieceInfo(0, 7L, "w1", 0.25, 1, List.of(1.0, 3.0)),
                         new JobResult.PieceInfo(
                                 1, 8L, "w1", 0.5, 1, List.of(1.0, 3.0), 3, Codec.readTree("{\"steps\": 1}"))),
+                List.of(new io.binfleet.core.spi.Boundary(List.of(0, 1), 2.0, 0.25, false)),
                 (ObjectNode) Codec.readTree("{\"name\": \"demo\"}"),
                 "ab12",
                 1L,
