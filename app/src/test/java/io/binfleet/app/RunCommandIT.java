@@ -38,7 +38,8 @@ class RunCommandIT {
         assertThat(result.get("spec").get("simulation").get("seed").asLong()).isEqualTo(4);
         List<String> csv = Files.readAllLines(out.resolve("result.csv"));
         assertThat(csv).hasSize(8);
-        assertThat(csv.get(0)).isEqualTo("x,y");
+        // 8 replicas averaged: the standard error of their mean comes with it
+        assertThat(csv.get(0)).isEqualTo("x,y,y.err");
         byte[] png = Files.readAllBytes(out.resolve("plot.png"));
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     }

@@ -3,6 +3,7 @@ package io.binfleet.reducer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.merge.Boundaries;
+import io.binfleet.core.merge.JobMerge;
 import io.binfleet.core.merge.Walkers;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
@@ -42,7 +43,7 @@ public final class ResultBuilder {
         List<Piece> input =
                 sorted.stream().map(r -> new Piece(r.piece(), r.output())).toList();
         int walkers = spec.split().walkers();
-        Series merged = Walkers.merge(spec.merge(), input, walkers);
+        Series merged = JobMerge.of(spec, input);
         // how well neighbouring windows agree where they overlap, for merges that join them
         List<Boundary> boundaries = spec.merge().upToAConstant()
                 ? Boundaries.of(walkers > 1 ? Walkers.averages(Walkers.windows(input, walkers, true), -1) : input)

@@ -70,18 +70,23 @@ public final class ResultFiles {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("result.json"), Codec.writePretty(result) + "\n", StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("result.csv"), csv(result), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("result.csv"), csv(result, chart), StandardCharsets.UTF_8);
             plot(dir.resolve("plot.png"), result, chart);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the result files to " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    /** A header row, then one row per x: x, y, then each series; gaps are empty cells. */
-    static String csv(JobResult r) {
-        StringBuilder sb = new StringBuilder("x,y");
+    /**
+     * A header row (what x and y are, as the simulation's chart names them: {@code E,ln g(E)}, {@code T,U/N} or
+     * {@code x,y}; then each series, {@code y.err} as y's), then one row per x: x, y, then each series; gaps are empty
+     * cells.
+     */
+    static String csv(JobResult r, Chart chart) {
+        StringBuilder sb = new StringBuilder(chart.x() + "," + chart.y());
         for (String name : r.series().keySet()) {
-            sb.append(',').append(name.contains(",") ? "\"" + name + "\"" : name);
+            String header = name.equals("y.err") ? chart.y() + ".err" : name;
+            sb.append(',').append(header.contains(",") ? "\"" + header + "\"" : header);
         }
         sb.append('\n');
         for (int i = 0; i < r.x().size(); i++) {
@@ -128,8 +133,11 @@ public final class ResultFiles {
         int walkers =
                 r.spec() == null ? 1 : r.spec().path("parallel").path("walkers").asInt(1);
         int windows = r.pieces().size() / Math.max(1, walkers);
+        boolean replicas = r.spec() != null
+                && "replicas".equals(r.spec().path("parallel").path("split").asText());
         XYChart chart = chart(
-                r.name() + ": ln g(E), " + windows + " windows joined (" + r.merge() + ")"
+                r.name() + ": ln g(E), " + windows + (replicas ? " replicas averaged" : " windows joined") + " ("
+                        + r.merge() + ")"
                         + (walkers > 1 ? ", " + walkers + " walkers each" : ""),
                 "E",
                 "ln g(E)",

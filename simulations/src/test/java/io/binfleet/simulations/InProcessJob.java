@@ -1,5 +1,6 @@
 package io.binfleet.simulations;
 
+import io.binfleet.core.merge.JobMerge;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.seed.Seeds;
 import io.binfleet.core.spec.JobSpec;
@@ -31,6 +32,6 @@ public final class InProcessJob {
     /** The merged result of the job {@code json}; its pieces need fixed seeds ({@code simulation.seed}). */
     public static Series merge(String json) throws Exception {
         JobSpec spec = SpecParser.builtin().parse(json);
-        return spec.merge().merge(pieces(spec));
+        return JobMerge.of(spec, pieces(spec));
     }
 }

@@ -30,4 +30,12 @@ public interface Split {
     default int walkers() {
         return 1;
     }
+
+    /**
+     * Whether the pieces cover only x ≤ 0 (and a little past it) of a system symmetric about 0, the result to be
+     * completed by its mirror image ({@code parallel.symmetric}). False by default.
+     */
+    default boolean mirrored() {
+        return false;
+    }
 }

@@ -20,6 +20,14 @@ public interface SystemModel {
         return null;
     }
 
+    /**
+     * Whether the density over its levels is symmetric about 0, g(E) = g(−E) (the Ising model on a bipartite lattice),
+     * so that {@code energy-windows} may run only E ≤ 0 and mirror the rest ({@code symmetric: true}).
+     */
+    default boolean mirrorSymmetric() {
+        return false;
+    }
+
     /** The normalization a join or align merge applies unless the spec sets one. */
     default Optional<Normalization> normalization() {
         return Optional.empty();

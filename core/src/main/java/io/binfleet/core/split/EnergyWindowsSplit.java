@@ -33,6 +33,7 @@ public final class EnergyWindowsSplit implements SplitType {
     public Split configure(Params params, SystemModel system) {
         JsonNode bins = params.raw("bins");
         double extend = params.number("extend", DEFAULT_EXTEND);
+        boolean symmetric = params.bool("symmetric", false);
         Params levelsParams = params.optionalObject("levels");
         LevelRange range = levelsParams == null ? null : LevelRange.of(levelsParams);
         if (system == null) {
@@ -59,8 +60,13 @@ public final class EnergyWindowsSplit implements SplitType {
                             + " has none of its own: give them as \"levels\": {\"from\": E0, \"to\": E1, \"step\": dE}");
             return null;
         }
+        if (symmetric && !system.mirrorSymmetric()) {
+            params.problem("symmetric", system.type() + " is not known to have g(E) = g(-E); leave \"symmetric\" out");
+            return null;
+        }
         double lo = levels[0];
-        double hi = levels[levels.length - 1];
+        // symmetric: the bins cover E <= 0 only; the rest is the mirror image
+        double hi = symmetric ? 0 : levels[levels.length - 1];
         double[] edges = null;
         Integer count = null;
         if (bins == null) {
@@ -87,6 +93,13 @@ public final class EnergyWindowsSplit implements SplitType {
             return null;
         }
         List<double[]> windows = windows(edges, extend, levels);
+        if (symmetric) {
+            // the last window reaches past 0 as if its mirror image were its neighbour, so that no window ends at 0
+            double[] last = windows.get(windows.size() - 1);
+            double width = edges[edges.length - 1] - edges[edges.length - 2];
+            last[1] = Math.max(
+                    last[1], snapUp(levels, edges[edges.length - 1] + Math.min(1, Math.max(0, extend)) * width));
+        }
         for (int i = 0; i < windows.size(); i++) {
             int n = levelsIn(levels, windows.get(i)[0], windows.get(i)[1]);
             if (n < 2) {
@@ -110,7 +123,7 @@ public final class EnergyWindowsSplit implements SplitType {
                 return null;
             }
         }
-        return new EnergyWindows(count, count == null ? toList(edges) : null, extend, range, windows);
+        return new EnergyWindows(count, count == null ? toList(edges) : null, extend, range, symmetric, windows);
     }
 
     /**
@@ -246,8 +259,19 @@ public final class EnergyWindowsSplit implements SplitType {
     }
 
     /** A configured energy-windows split. Exactly one of {@code count} and {@code edges} is set. */
-    record EnergyWindows(Integer count, List<Double> edges, double extend, LevelRange levels, List<double[]> windows)
+    record EnergyWindows(
+            Integer count,
+            List<Double> edges,
+            double extend,
+            LevelRange levels,
+            boolean symmetric,
+            List<double[]> windows)
             implements Split {
+        @Override
+        public boolean mirrored() {
+            return symmetric;
+        }
+
         @Override
         public String type() {
             return NAME;
@@ -267,6 +291,9 @@ public final class EnergyWindowsSplit implements SplitType {
             p.put("extend", extend);
             if (levels != null) {
                 p.set("levels", levels.toJson());
+            }
+            if (symmetric) {
+                p.put("symmetric", true);
             }
             return p;
         }

@@ -42,4 +42,9 @@ public record WalkersSplit(Split inner, int walkers) implements Split {
     public int walkers() {
         return walkers;
     }
+
+    @Override
+    public boolean mirrored() {
+        return inner.mirrored();
+    }
 }

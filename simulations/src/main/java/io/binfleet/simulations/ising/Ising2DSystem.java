@@ -86,6 +86,11 @@ public final class Ising2DSystem implements SystemType {
 
         /** ln g(E_ground) = ln 2: the two fully aligned states. */
         @Override
+        public boolean mirrorSymmetric() {
+            return true; // L is even: the lattice is bipartite, and flipping one sublattice maps E to -E
+        }
+
+        @Override
         public Optional<Normalization> normalization() {
             return Optional.of(new Normalization(-2.0 * spins() * J, Math.log(2)));
         }

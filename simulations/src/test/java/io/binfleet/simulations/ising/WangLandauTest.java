@@ -84,6 +84,28 @@ class WangLandauTest {
     }
 
     @Test
+    void sixBySix_symmetric_runsHalfTheRange_andItsMirrorMatchesTheExactDos() throws Exception {
+        String json = spec(
+                6,
+                "{\"split\": \"energy-windows\", \"bins\": 2, \"extend\": 0.5, \"symmetric\": true}",
+                "{\"name\": \"wang-landau\", \"lnfFinal\": 1e-6, \"seed\": 4}",
+                "{\"method\": \"join\"}");
+        var spec = InProcess.spec(json);
+        // E = -72..72 by 4; the bins cover [-72, 0], the last window reaching past 0 by half its width
+        assertThat(spec.split().pieces())
+                .extracting(a -> a.get("window").toString())
+                .containsExactly("[-72,-16]", "[-56,20]");
+        Series s = InProcess.run(json);
+        assertThat(s.x()).hasSize(35);
+        for (int k = 0; k < s.x().length; k++) {
+            assertThat(s.y()[k]).isEqualTo(s.y()[s.x().length - 1 - k]); // g(E) = g(-E)
+        }
+        double error = InProcess.maxError(s, ExactDos.transferMatrix(6), 6);
+        System.out.printf("WL L=6 symmetric, 2 windows on E <= 0: max |d ln g| = %.4f%n", error);
+        assertThat(error).isLessThan(0.03);
+    }
+
+    @Test
     void theWalkerNeverLeavesItsWindow() {
         IsingLattice lattice = new IsingLattice(6);
         WangLandau wl = new WangLandau(lattice, 7, 20);
