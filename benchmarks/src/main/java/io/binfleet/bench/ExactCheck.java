@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
+import io.binfleet.core.merge.JobMerge;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.core.spi.Piece;
 import io.binfleet.core.spi.Series;
@@ -83,13 +84,19 @@ public final class ExactCheck {
             "{\"method\": \"align\", \"weights\": \"tukey\", \"alpha\": 0.5}"
         }) {
             spec.set("merge", Codec.readTree(merge));
-            Series s = SpecParser.builtin().parse(spec).merge().merge(pieces);
+            // as the reducer would: walkers (with their error bars), gaps, mirror
+            Series s = JobMerge.of(SpecParser.builtin().parse(spec), pieces);
             ObjectNode merged = Codec.object();
             ArrayNode x = merged.putArray("x");
             ArrayNode y = merged.putArray("y");
+            double[] err = s.series().get("y.err");
+            ArrayNode e = err == null ? null : merged.putObject("series").putArray("y.err");
             for (int k = 0; k < s.x().length; k++) {
                 x.add(s.x()[k]);
                 y.add(s.y()[k]);
+                if (e != null) {
+                    e.add(Double.isNaN(err[k]) ? 0 : err[k]);
+                }
             }
             System.out.println("merge " + merge + ":");
             dos(merged, L, J);

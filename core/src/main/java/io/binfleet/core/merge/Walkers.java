@@ -35,8 +35,8 @@ public final class Walkers {
 
     /** {@code merge} of {@code pieces} run by {@code walkers} walkers per window (gaps handled as {@link Gaps} does). */
     public static Series merge(Merge merge, List<Piece> pieces, int walkers) {
-        if (walkers <= 1) {
-            return Gaps.merge(merge, pieces);
+        if (walkers <= 1 || merge.type().equals(NoneMerge.NAME)) {
+            return Gaps.merge(merge, pieces); // none keeps every piece as it is, walkers too
         }
         List<List<Piece>> windows = windows(pieces, walkers, false);
         List<Series> chains = new ArrayList<>();
