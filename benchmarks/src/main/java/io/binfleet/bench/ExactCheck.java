@@ -45,9 +45,13 @@ public final class ExactCheck {
         double J = ising.path("J").asDouble(1);
         String simulation = r.path("spec").path("simulation").path("name").asText();
         double wall = (r.get("completedAt").asLong() - r.get("submittedAt").asLong()) / 1000.0;
+        double cpu = 0;
+        for (JsonNode p : r.get("pieces")) {
+            cpu += p.get("seconds").asDouble();
+        }
         System.out.printf(
-                "%s: L=%d %s, %d pieces, submit→result %.2f s%n",
-                r.get("jobId").asText(), L, simulation, r.get("pieces").size(), wall);
+                "%s: L=%d %s, %d pieces, submit→result %.2f s, pieces' seconds %.2f s in all%n",
+                r.get("jobId").asText(), L, simulation, r.get("pieces").size(), wall, cpu);
         if ("wang-landau".equals(simulation) && "none".equals(r.get("merge").asText())) {
             remerge(r, L, J);
         } else if ("wang-landau".equals(simulation)) {

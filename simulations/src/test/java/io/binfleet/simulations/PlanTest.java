@@ -57,6 +57,22 @@ class PlanTest {
     }
 
     @Test
+    void balancedBins_giveWindowsOfEqualLevels_andTheSpecRoundTrips() {
+        String json = "{\"name\": \"b\", \"system\": {\"Ising2D\": {\"L\": 16}}, \"parallel\": {\"split\":"
+                + " \"energy-windows\", \"bins\": {\"count\": 2, \"balance\": \"work\"}, \"symmetric\": true},"
+                + " \"simulation\": {\"name\": \"wang-landau\"}, \"merge\": {\"method\": \"join\"}}";
+        JobSpec spec = SpecParser.builtin().parse(json);
+        // uniform bins would give windows of 97 and 129 levels
+        assertThat(spec.split().pieces())
+                .extracting(a -> a.get("window").toString())
+                .containsExactly("[-512,-84]", "[-344,88]");
+        JobSpec again = SpecParser.builtin().parse(spec.toJson());
+        assertThat(again.toJson()).isEqualTo(spec.toJson());
+        assertThat(spec.toJson().get("parallel").get("bins").toString())
+                .isEqualTo("{\"count\":2,\"balance\":\"work\"}");
+    }
+
+    @Test
     void withoutASeed_piecesAreSeededWhenTheyStart() {
         JobSpec spec = SpecParser.builtin()
                 .parse("{\"name\": \"p\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "

@@ -62,6 +62,60 @@ public final class Bins {
         return edges;
     }
 
+    /**
+     * Edges of {@code n} bins over [lo, hi] placed so that the bins, once extended by k ({@link #extendBin}), are as
+     * nearly equal in width as the rule allows: the end bins, extended on one side only, get wider. With
+     * {@code mirrored}, the last bin's right side counts as extended by k times its own width (its mirror image is its
+     * neighbour). Equal widths are equal work for Wang-Landau over evenly spaced levels of even difficulty: a window's
+     * cost grows with its number of levels alone (measured: see BENCHMARKS.md). Where exact equality would need a bin of
+     * no width (k = 0.5 and 5 bins, say), each bin keeps at least a tenth of an equal share.
+     */
+    public static double[] balancedEdges(double lo, double hi, int n, double k, boolean mirrored) {
+        double kk = Double.isNaN(k) ? 0 : Math.max(0, Math.min(1, k));
+        double total = hi - lo;
+        double[] w = new double[n];
+        java.util.Arrays.fill(w, total / n);
+        double floor = total / n / 10;
+        for (int iter = 0; iter < 5000 && n > 1; iter++) {
+            double[] ext = extendedWidths(w, kk, mirrored);
+            double mean = java.util.Arrays.stream(ext).average().orElse(1);
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                w[i] = Math.max(floor, w[i] * Math.sqrt(mean / ext[i]));
+                sum += w[i];
+            }
+            for (int i = 0; i < n; i++) {
+                w[i] *= total / sum;
+            }
+        }
+        double[] edges = new double[n + 1];
+        edges[0] = lo;
+        for (int i = 0; i < n; i++) {
+            edges[i + 1] = edges[i] + w[i];
+        }
+        edges[n] = hi;
+        return edges;
+    }
+
+    /** The widths of bins of widths {@code w} once extended by k (mirrored: the last one also by k times itself). */
+    static double[] extendedWidths(double[] w, double k, boolean mirrored) {
+        int n = w.length;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = w[i];
+            if (n > 1 && i > 0) {
+                out[i] += k * w[i - 1];
+            }
+            if (n > 1 && i < n - 1) {
+                out[i] += k * w[i + 1];
+            }
+            if (mirrored && i == n - 1) {
+                out[i] += k * w[i];
+            }
+        }
+        return out;
+    }
+
     private static double width(double[] bin) {
         return bin[1] - bin[0];
     }

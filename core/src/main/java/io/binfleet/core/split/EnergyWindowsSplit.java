@@ -69,13 +69,26 @@ public final class EnergyWindowsSplit implements SplitType {
         double hi = symmetric ? 0 : levels[levels.length - 1];
         double[] edges = null;
         Integer count = null;
+        String balance = null;
         if (bins == null) {
             params.problem("bins", "is required");
+        } else if (bins.isObject()) {
+            // {"count": n, "balance": "work"}: edges placed so that every window costs about the same
+            Params b = params.optionalObject("bins");
+            count = b.integer("count", 1, Limits.MAX_PIECES);
+            balance = b.choice("balance", List.of("uniform", "work"), "uniform");
+            b.finish();
+            if (count != null) {
+                edges = "work".equals(balance)
+                        ? Bins.balancedEdges(lo, hi, count, extend, symmetric)
+                        : Bins.equalEdges(lo, hi, count);
+            }
         } else if (Params.isWhole(bins)) {
             if (!bins.canConvertToInt() || bins.asInt() < 1 || bins.asInt() > Limits.MAX_PIECES) {
                 params.problem(
                         "bins",
-                        "must be an integer in 1.." + Limits.MAX_PIECES + " or an array of edges, got "
+                        "must be an integer in 1.." + Limits.MAX_PIECES
+                                + ", an array of edges or {\"count\": n, \"balance\": \"work\"}, got "
                                 + Params.describe(bins));
             } else {
                 count = bins.asInt();
@@ -86,7 +99,8 @@ public final class EnergyWindowsSplit implements SplitType {
         } else {
             params.problem(
                     "bins",
-                    "must be an integer in 1.." + Limits.MAX_PIECES + " or an array of edges, got "
+                    "must be an integer in 1.." + Limits.MAX_PIECES
+                            + ", an array of edges or {\"count\": n, \"balance\": \"work\"}, got "
                             + Params.describe(bins));
         }
         if (edges == null) {
@@ -123,7 +137,8 @@ public final class EnergyWindowsSplit implements SplitType {
                 return null;
             }
         }
-        return new EnergyWindows(count, count == null ? toList(edges) : null, extend, range, symmetric, windows);
+        return new EnergyWindows(
+                count, count == null ? toList(edges) : null, balance, extend, range, symmetric, windows);
     }
 
     /**
@@ -262,6 +277,7 @@ public final class EnergyWindowsSplit implements SplitType {
     record EnergyWindows(
             Integer count,
             List<Double> edges,
+            String balance,
             double extend,
             LevelRange levels,
             boolean symmetric,
@@ -280,7 +296,9 @@ public final class EnergyWindowsSplit implements SplitType {
         @Override
         public ObjectNode params() {
             ObjectNode p = Codec.object();
-            if (count != null) {
+            if (count != null && balance != null) {
+                p.putObject("bins").put("count", count).put("balance", balance);
+            } else if (count != null) {
                 p.put("bins", count);
             } else {
                 p.set(

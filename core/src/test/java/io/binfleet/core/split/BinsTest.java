@@ -63,4 +63,55 @@ class BinsTest {
         assertThat(e[3]).isEqualTo(32);
         assertThat(e[1]).isCloseTo(-32 + 64.0 / 3, within(1e-12));
     }
+
+    /** The extended windows' widths of the bins between {@code edges}, mirrored as the symmetric split extends them. */
+    private static double[] windowWidths(double[] edges, double k, boolean mirrored) {
+        List<double[]> windows = Bins.extendAll(Bins.fromEdges(edges), k);
+        double[] w = new double[windows.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = windows.get(i)[1] - windows.get(i)[0];
+        }
+        if (mirrored) {
+            w[w.length - 1] += k * (edges[edges.length - 1] - edges[edges.length - 2]);
+        }
+        return w;
+    }
+
+    @Test
+    void balancedEdges_giveWindowsOfEqualWidth_whereTheRuleAllowsIt() {
+        // L = 16's energies, whole and mirrored half; extend 0.25 and 0.5; 2 to 16 bins
+        for (boolean mirrored : new boolean[] {false, true}) {
+            for (double k : new double[] {0.25, 0.5}) {
+                for (int n = 2; n <= 16; n++) {
+                    double[] edges = Bins.balancedEdges(-512, mirrored ? 0 : 512, n, k, mirrored);
+                    assertThat(edges[0]).isEqualTo(-512);
+                    assertThat(edges[n]).isEqualTo(mirrored ? 0 : 512);
+                    double[] w = windowWidths(edges, k, mirrored);
+                    double mean = java.util.Arrays.stream(w).average().orElseThrow();
+                    double worst = java.util.Arrays.stream(w)
+                            .map(v -> Math.abs(v - mean) / mean)
+                            .max()
+                            .orElseThrow();
+                    // with k = 0.5 and an odd count of 3 or more, exact equality needs a bin of no width
+                    boolean exact = k < 0.5 || n % 2 == 0 || mirrored;
+                    assertThat(worst)
+                            .as("n = %d, k = %s, mirrored = %s: %s", n, k, mirrored, java.util.Arrays.toString(w))
+                            .isLessThan(exact ? 0.01 : 0.10);
+                    // and every bin keeps a width
+                    for (int i = 0; i < n; i++) {
+                        assertThat(edges[i + 1] - edges[i]).isPositive();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void balancedEdges_widenTheEndBins_thatAreExtendedOnOneSideOnly() {
+        // four bins, k = 0.5: widths in the ratio 2 : 1 : 1 : 2, every window then 5/12 of the range
+        double[] edges = Bins.balancedEdges(0, 12, 4, 0.5, false);
+        assertThat(edges).containsExactly(new double[] {0, 4, 6, 8, 12}, within(1e-6));
+        // the mirrored half, two bins: 2 : 1, both windows 2/3 of the half
+        assertThat(Bins.balancedEdges(-3, 0, 2, 0.5, true)).containsExactly(new double[] {-3, -1, 0}, within(1e-6));
+    }
 }
