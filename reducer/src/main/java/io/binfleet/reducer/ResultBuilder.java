@@ -46,7 +46,7 @@ public final class ResultBuilder {
         Series merged = JobMerge.of(spec, input);
         // how well neighbouring windows agree where they overlap, for merges that join them
         List<Boundary> boundaries = spec.merge().upToAConstant()
-                ? Boundaries.of(walkers > 1 ? Walkers.averages(Walkers.windows(input, walkers, true), -1) : input)
+                ? Boundaries.of(walkers > 1 ? Walkers.averages(Walkers.windows(input, walkers, true)) : input)
                 : List.of();
         Map<String, List<Double>> series = new LinkedHashMap<>();
         merged.series().forEach((k, v) -> series.put(k, withGaps(v)));

@@ -237,17 +237,13 @@ public final class Walkers {
     }
 
     /**
-     * One piece per window: the point-by-point mean of its walkers (of those that have a value there), leaving out
-     * walker {@code leaveOut} of every window ({@code -1}: none). The piece takes its window's number as its index.
+     * One piece per window: the point-by-point mean of its walkers (of those that have a value there), for the join
+     * quality of the windows. The piece takes its window's number as its index.
      */
-    public static List<Piece> averages(List<List<Piece>> windows, int leaveOut) {
+    public static List<Piece> averages(List<List<Piece>> windows) {
         List<Piece> out = new ArrayList<>();
         for (int w = 0; w < windows.size(); w++) {
-            List<Piece> group = new ArrayList<>(windows.get(w));
-            if (leaveOut >= 0 && group.size() > 1) {
-                group.remove(Math.min(leaveOut, group.size() - 1));
-            }
-            out.add(new Piece(w, average(group)));
+            out.add(new Piece(w, average(windows.get(w))));
         }
         return out;
     }
