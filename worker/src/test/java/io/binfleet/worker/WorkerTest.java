@@ -123,13 +123,18 @@ class WorkerTest {
         assertThat(results()).extracting(PieceResult::worker).containsAnyOf("w-0", "w-1");
     }
 
-    @Test
-    void aRetryableFailure_isReleased_forItsRetries_thenRejectedWithAFailureAndADeadLetter() {
-        addJob("j", "{\"name\": \"synthetic\", \"fail\": 1}", 1);
+    /** Runs one piece of {@code simulation} on a worker of one thread until it ends; the acknowledgements given. */
+    private List<AcknowledgeType> runOnePiece(String jobId, String simulation) {
+        addJob(jobId, simulation, 1);
         start(1, Duration.ofSeconds(10));
         awaitEnded(1);
+        return group.acks.stream().map(FakeShareConsumer.Ack::type).toList();
+    }
+
+    @Test
+    void aRetryableFailure_isReleased_forItsRetries_thenRejectedWithAFailureAndADeadLetter() {
         // simulation.retries defaults to 2: three runs in all
-        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList())
+        assertThat(runOnePiece("j", "{\"name\": \"synthetic\", \"fail\": 1}"))
                 .containsExactly(AcknowledgeType.RELEASE, AcknowledgeType.RELEASE, AcknowledgeType.REJECT);
         assertThat(results()).singleElement().satisfies(r -> {
             assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.FAILED);
@@ -148,10 +153,7 @@ class WorkerTest {
 
     @Test
     void noRetries_rejectsAtTheFirstFailure() {
-        addJob("none", "{\"name\": \"synthetic\", \"fail\": 1, \"retries\": 0}", 1);
-        start(1, Duration.ofSeconds(10));
-        awaitEnded(1);
-        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList())
+        assertThat(runOnePiece("none", "{\"name\": \"synthetic\", \"fail\": 1, \"retries\": 0}"))
                 .containsExactly(AcknowledgeType.REJECT);
         assertThat(results())
                 .singleElement()
@@ -160,11 +162,8 @@ class WorkerTest {
 
     @Test
     void moreRetriesThanTheDeliveryLimitAllows_endAtTheLimit() {
-        addJob("many", "{\"name\": \"synthetic\", \"fail\": 1, \"retries\": 9}", 1);
-        start(1, Duration.ofSeconds(10));
-        awaitEnded(1);
         // the group's delivery limit (5 here) ends it first
-        assertThat(group.acks.stream().map(FakeShareConsumer.Ack::type).toList())
+        assertThat(runOnePiece("many", "{\"name\": \"synthetic\", \"fail\": 1, \"retries\": 9}"))
                 .containsExactly(
                         AcknowledgeType.RELEASE,
                         AcknowledgeType.RELEASE,

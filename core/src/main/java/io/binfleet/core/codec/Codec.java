@@ -134,17 +134,7 @@ public final class Codec {
 
     /** Reads one JSON document; {@code root} names the document itself in errors (e.g. "spec"). */
     public static JsonNode readTree(byte[] json, String root) {
-        try {
-            JsonNode node = MAPPER.readTree(json);
-            if (node == null || node.isMissingNode()) {
-                throw new CodecException(root, "is empty, expected a JSON object", null);
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw failure(e, root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return tree(MAPPER, json, root);
     }
 
     /**
@@ -153,8 +143,12 @@ public final class Codec {
      * for the caller to treat as gaps.
      */
     public static JsonNode readOutput(byte[] json, String root) {
+        return tree(LENIENT, json, root);
+    }
+
+    private static JsonNode tree(ObjectMapper mapper, byte[] json, String root) {
         try {
-            JsonNode node = LENIENT.readTree(json);
+            JsonNode node = mapper.readTree(json);
             if (node == null || node.isMissingNode()) {
                 throw new CodecException(root, "is empty, expected a JSON object", null);
             }
