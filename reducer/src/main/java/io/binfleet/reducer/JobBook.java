@@ -154,6 +154,7 @@ final class JobBook {
                 state.total(),
                 (result.completedAt() - state.submittedAt()) / 1000.0);
         metrics.jobEnded("DONE", Duration.ofMillis(Math.max(0, result.completedAt() - state.submittedAt())));
+        metrics.boundaries(result.boundaries());
         onResult.accept(result);
     }
 

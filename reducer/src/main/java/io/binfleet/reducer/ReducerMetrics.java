@@ -1,13 +1,16 @@
 package io.binfleet.reducer;
 
+import io.binfleet.core.spi.Boundary;
 import io.binfleet.kafka.metrics.MeterNames;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -52,6 +55,22 @@ public final class ReducerMetrics {
                 .tag("outcome", outcome)
                 .register(registry)
                 .record(took);
+    }
+
+    /** A merged job's window boundaries: counted by quality (ok, suspect), their spreads recorded. */
+    void boundaries(List<Boundary> boundaries) {
+        for (Boundary b : boundaries) {
+            Counter.builder(MeterNames.MERGE_BOUNDARIES)
+                    .description("Window boundaries of merged jobs, by quality: suspect when a boundary's spread is"
+                            + " more than three times its job's median")
+                    .tag("quality", b.suspect() ? "suspect" : "ok")
+                    .register(registry)
+                    .increment();
+            DistributionSummary.builder(MeterNames.MERGE_BOUNDARY_SPREAD)
+                    .description("Spread over the overlap of the difference of two neighbouring windows")
+                    .register(registry)
+                    .record(b.spread());
+        }
     }
 
     /** The reducer task {@code task} (one per partition) holds {@code count} jobs that have not ended. */

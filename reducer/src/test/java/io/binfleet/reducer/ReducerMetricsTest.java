@@ -19,6 +19,16 @@ class ReducerMetricsTest {
         m.jobsActive("0_1", 3);
         m.jobsActive("0_0", 1);
         m.piecesPending("0_0", 7);
+        m.boundaries(java.util.List.of(
+                new io.binfleet.core.spi.Boundary(java.util.List.of(0, 1), -4, 0.01, false),
+                new io.binfleet.core.spi.Boundary(java.util.List.of(1, 2), 0, 0.2, true)));
+        assertThat(registry.get(MeterNames.MERGE_BOUNDARIES)
+                        .tag("quality", "suspect")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get(MeterNames.MERGE_BOUNDARY_SPREAD).summary().max())
+                .isEqualTo(0.2);
         assertThat(registry.get(MeterNames.JOBS_ACTIVE).gauge().value()).isEqualTo(4);
         assertThat(registry.get(MeterNames.PIECES_PENDING).gauge().value()).isEqualTo(7);
         assertThat(registry.get(MeterNames.JOBS_COMPLETED)
@@ -28,7 +38,7 @@ class ReducerMetricsTest {
                 .isEqualTo(1);
         for (Meter meter : registry.getMeters()) {
             assertThat(meter.getId().getTags())
-                    .allSatisfy(tag -> assertThat(tag.getKey()).isEqualTo("outcome"));
+                    .allSatisfy(tag -> assertThat(tag.getKey()).isIn("outcome", "quality"));
         }
         assertThat(registry.find(MeterNames.PIECES_ACTIVE).meter()).isNull();
     }

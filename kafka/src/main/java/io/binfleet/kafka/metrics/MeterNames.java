@@ -16,6 +16,11 @@ public final class MeterNames {
     public static final String JOB_DURATION = "binfleet.job.duration";
     public static final String JOBS_ACTIVE = "binfleet.jobs.active";
     public static final String PIECES_PENDING = "binfleet.pieces.pending";
+    /** Window boundaries of merged jobs (join, align), by quality: ok or suspect. */
+    public static final String MERGE_BOUNDARIES = "binfleet.merge.boundaries";
+    /** The spread of each boundary's difference over its overlap. */
+    public static final String MERGE_BOUNDARY_SPREAD = "binfleet.merge.boundary.spread";
+
     public static final String PIECES_BATCHED = "binfleet.pieces.batched";
     public static final String PIECES_RELEASED = "binfleet.pieces.released";
 
