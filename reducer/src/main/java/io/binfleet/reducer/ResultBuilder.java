@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.merge.Boundaries;
 import io.binfleet.core.merge.JobMerge;
+import io.binfleet.core.merge.Thermodynamics;
 import io.binfleet.core.merge.Walkers;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.message.Schema;
 import io.binfleet.core.spec.JobSpec;
 import io.binfleet.core.spi.Boundary;
+import io.binfleet.core.spi.Chart;
 import io.binfleet.core.spi.Piece;
 import io.binfleet.core.spi.Series;
 
@@ -43,7 +45,8 @@ public final class ResultBuilder {
         List<Piece> input =
                 sorted.stream().map(r -> new Piece(r.piece(), r.output())).toList();
         int walkers = spec.split().walkers();
-        Series merged = JobMerge.of(spec, input);
+        Walkers.Merged all = JobMerge.withChains(spec, input);
+        Series merged = all.series();
         // how well neighbouring windows agree where they overlap, for merges that join them
         List<Boundary> boundaries = spec.merge().upToAConstant()
                 ? Boundaries.of(walkers > 1 ? Walkers.averages(Walkers.windows(input, walkers, true)) : input)
@@ -74,11 +77,60 @@ public final class ResultBuilder {
                 series,
                 info,
                 boundaries,
+                thermodynamics(spec, merged, all.chains()),
                 specJson,
                 sha256(specJson),
                 submittedAt,
                 completedAt,
                 Schema.VERSION);
+    }
+
+    /**
+     * For a density of states, on the system's temperatures: U, C, F and S per unit from the merged ln g, their
+     * standard errors from the walker chains' spread (s/√m), and the exact values where the system knows them; empty
+     * for any other result.
+     */
+    static Map<String, List<Double>> thermodynamics(JobSpec spec, Series merged, List<Series> chains) {
+        double[] t = spec.system().temperatures();
+        if (t == null || spec.simulation().chart() != Chart.DENSITY_OF_STATES || merged.x().length < 2) {
+            return Map.of();
+        }
+        double units = spec.system().units();
+        Map<String, List<Double>> out = new LinkedHashMap<>();
+        out.put("T", withGaps(t));
+        Map<String, double[]> value = Thermodynamics.of(merged.x(), merged.y(), t, units);
+        List<Map<String, double[]>> perChain = chains.stream()
+                .map(c -> Thermodynamics.of(c.x(), c.y(), t, units))
+                .toList();
+        for (String q : Thermodynamics.NAMES) {
+            out.put(q, withGaps(value.get(q)));
+            if (perChain.size() >= 2) {
+                double[] err = new double[t.length];
+                int m = perChain.size();
+                for (int i = 0; i < t.length; i++) {
+                    double mean = 0;
+                    for (Map<String, double[]> c : perChain) {
+                        mean += c.get(q)[i] / m;
+                    }
+                    double ss = 0;
+                    for (Map<String, double[]> c : perChain) {
+                        ss += (c.get(q)[i] - mean) * (c.get(q)[i] - mean);
+                    }
+                    err[i] = Math.sqrt(ss / (m - 1) / m);
+                }
+                out.put(q + ".err", withGaps(err));
+            }
+        }
+        if (spec.system().exactThermodynamics(t[0]).isPresent()) {
+            for (int q = 0; q < Thermodynamics.NAMES.length; q++) {
+                double[] exact = new double[t.length];
+                for (int i = 0; i < t.length; i++) {
+                    exact[i] = spec.system().exactThermodynamics(t[i]).orElseThrow()[q];
+                }
+                out.put(Thermodynamics.NAMES[q] + ".exact", withGaps(exact));
+            }
+        }
+        return out;
     }
 
     /** NaN (a gap) becomes null. */

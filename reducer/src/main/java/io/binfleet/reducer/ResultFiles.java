@@ -161,11 +161,36 @@ public final class ResultFiles {
             bar.setLineWidth(5);
             bar.setShowInLegend(windows <= 12);
         }
+        List<BufferedImage> panels = new ArrayList<>();
+        panels.add(BitmapEncoder.getBufferedImage(chart));
         List<Double> err = r.series().get("y.err");
-        if (err == null) {
+        if (err != null) {
+            panels.add(BitmapEncoder.getBufferedImage(errorPanel(r, err, walkers)));
+        }
+        List<Double> c = r.thermodynamics().get("C");
+        if (c != null) {
+            panels.add(BitmapEncoder.getBufferedImage(specificHeatPanel(r, c)));
+        }
+        if (panels.size() == 1) {
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
             return;
         }
+        int height = panels.stream().mapToInt(BufferedImage::getHeight).sum();
+        BufferedImage all = new BufferedImage(panels.get(0).getWidth(), height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = all.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, all.getWidth(), height);
+        int at = 0;
+        for (BufferedImage p : panels) {
+            g.drawImage(p, 0, at, null);
+            at += p.getHeight();
+        }
+        g.dispose();
+        ImageIO.write(all, "png", file.toFile());
+    }
+
+    /** ln g's standard error along E, with each boundary's join spread (the suspect ones as red crosses). */
+    private static XYChart errorPanel(JobResult r, List<Double> err, int walkers) {
         XYChart errors = chart(
                 "standard error of ln g(E) (" + walkers + " walkers per window) and the windows' join spread",
                 "E",
@@ -192,15 +217,28 @@ public final class ResultFiles {
             s.setMarker(SeriesMarkers.CROSS);
             s.setMarkerColor(Color.RED);
         }
-        BufferedImage upper = BitmapEncoder.getBufferedImage(chart);
-        BufferedImage lower = BitmapEncoder.getBufferedImage(errors);
-        BufferedImage all =
-                new BufferedImage(upper.getWidth(), upper.getHeight() + lower.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = all.createGraphics();
-        g.drawImage(upper, 0, 0, null);
-        g.drawImage(lower, 0, upper.getHeight(), null);
-        g.dispose();
-        ImageIO.write(all, "png", file.toFile());
+        return errors;
+    }
+
+    /** C(T) per spin from ln g, with its error bars, and the exact curve where the system knows it. */
+    private static XYChart specificHeatPanel(JobResult r, List<Double> c) {
+        List<Double> t = r.thermodynamics().get("T");
+        List<Double> cErr = r.thermodynamics().get("C.err");
+        XYChart chart = chart("specific heat from ln g(E)", "T", "C/N", 1000, 450);
+        List<Double> errs = new ArrayList<>();
+        for (int i = 0; i < t.size(); i++) {
+            errs.add(cErr == null || cErr.get(i) == null ? 0.0 : cErr.get(i));
+        }
+        XYSeries s = chart.addSeries("C/N" + (cErr == null ? "" : " ± standard error"), t, c, errs);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        List<Double> exact = r.thermodynamics().get("C.exact");
+        if (exact != null) {
+            XYSeries e = chart.addSeries("exact", t, exact);
+            e.setMarker(SeriesMarkers.NONE);
+            e.setLineColor(Color.BLACK);
+        }
+        chart.getStyler().setMarkerSize(3);
+        return chart;
     }
 
     /** U/N, C/N and |m|/N against T with their error bars, side by side. */

@@ -23,6 +23,10 @@ class ResultFilesTest {
     Path dir;
 
     private static JobResult dos(String parallel) {
+        return dos(parallel, Map.of());
+    }
+
+    private static JobResult dos(String parallel, Map<String, List<Double>> thermodynamics) {
         return new JobResult(
                 "dos-1",
                 "dos",
@@ -37,6 +41,7 @@ class ResultFilesTest {
                         new JobResult.PieceInfo(2, 3, "w", 1, 1, List.of(-4.0, 8.0)),
                         new JobResult.PieceInfo(3, 4, "w", 1, 1, List.of(-4.0, 8.0))),
                 List.of(new Boundary(List.of(0, 1), -4, 0.01, false)),
+                thermodynamics,
                 (ObjectNode) Codec.readTree("{\"name\": \"dos\", \"parallel\": " + parallel + "}"),
                 "ab",
                 1,
@@ -58,5 +63,18 @@ class ResultFilesTest {
         assertThat(png.getWidth()).isEqualTo(1000);
         assertThat(png.getHeight()).isEqualTo(650 + 400);
         assertThat(Files.readString(dir.resolve("result.json"))).contains("\"boundaries\"");
+        // with thermodynamics, C(T) with its error bars and the exact curve below that
+        ResultFiles.write(
+                dir,
+                dos(
+                        "{\"split\": \"energy-windows\", \"walkers\": 2}",
+                        Map.of(
+                                "T", List.of(1.0, 2.0, 3.0),
+                                "C", List.of(0.1, 0.8, 0.3),
+                                "C.err", List.of(0.01, 0.02, 0.01),
+                                "C.exact", List.of(0.11, 0.79, 0.3))),
+                Chart.DENSITY_OF_STATES);
+        assertThat(ImageIO.read(dir.resolve("plot.png").toFile()).getHeight()).isEqualTo(650 + 400 + 450);
+        assertThat(Files.readString(dir.resolve("result.json"))).contains("\"C.exact\"");
     }
 }

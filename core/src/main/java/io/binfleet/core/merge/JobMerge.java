@@ -16,7 +16,18 @@ public final class JobMerge {
 
     /** The merged result of {@code spec}'s {@code pieces} (one per piece index, in any order). */
     public static Series of(JobSpec spec, List<Piece> pieces) {
-        Series merged = Walkers.merge(spec.merge(), pieces, spec.split().walkers());
-        return spec.split().mirrored() ? Symmetry.mirror(merged) : merged;
+        return withChains(spec, pieces).series();
+    }
+
+    /** The same, with each walker chain's own result (empty with one walker per window). */
+    public static Walkers.Merged withChains(JobSpec spec, List<Piece> pieces) {
+        Walkers.Merged merged =
+                Walkers.mergeWithChains(spec.merge(), pieces, spec.split().walkers());
+        if (!spec.split().mirrored()) {
+            return merged;
+        }
+        return new Walkers.Merged(
+                Symmetry.mirror(merged.series()),
+                merged.chains().stream().map(Symmetry::mirror).toList());
     }
 }

@@ -33,10 +33,20 @@ public final class Walkers {
 
     private Walkers() {}
 
+    /**
+     * A merge with walkers: the result, and each chain's own (empty for one walker per window), on the result's x.
+     */
+    public record Merged(Series series, List<Series> chains) {}
+
     /** {@code merge} of {@code pieces} run by {@code walkers} walkers per window (gaps handled as {@link Gaps} does). */
     public static Series merge(Merge merge, List<Piece> pieces, int walkers) {
+        return mergeWithChains(merge, pieces, walkers).series();
+    }
+
+    /** The same, with each chain's merged result (for quantities derived from each, their errors). */
+    public static Merged mergeWithChains(Merge merge, List<Piece> pieces, int walkers) {
         if (walkers <= 1 || merge.type().equals(NoneMerge.NAME)) {
-            return Gaps.merge(merge, pieces); // none keeps every piece as it is, walkers too
+            return new Merged(Gaps.merge(merge, pieces), List.of()); // none keeps every piece as it is, walkers too
         }
         List<List<Piece>> windows = windows(pieces, walkers, false);
         List<Series> chains = new ArrayList<>();
@@ -75,7 +85,11 @@ public final class Walkers {
             errors.put(err(name), s[1]);
         }
         series.putAll(errors);
-        return new Series(x, stats[0], series);
+        List<Series> aligned = new ArrayList<>();
+        for (int k = 0; k < chains.size(); k++) {
+            aligned.add(new Series(x, y[k]));
+        }
+        return new Merged(new Series(x, stats[0], series), aligned);
     }
 
     /** Every x of any chain, ascending (one point for values within the merges' tolerance). */

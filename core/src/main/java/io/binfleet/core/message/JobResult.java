@@ -22,6 +22,7 @@ public record JobResult(
         Map<String, List<Double>> series,
         List<PieceInfo> pieces,
         List<Boundary> boundaries,
+        Map<String, List<Double>> thermodynamics,
         ObjectNode spec,
         String specSha256,
         long submittedAt,
@@ -58,5 +59,6 @@ public record JobResult(
         series = series == null ? Map.of() : series;
         pieces = pieces == null ? List.of() : pieces;
         boundaries = boundaries == null ? List.of() : boundaries;
+        thermodynamics = thermodynamics == null ? Map.of() : thermodynamics;
     }
 }

@@ -28,6 +28,27 @@ public interface SystemModel {
         return false;
     }
 
+    /** How many units (spins, sites) it has: thermodynamics from its density of states are given per unit. */
+    default double units() {
+        return 1;
+    }
+
+    /**
+     * The temperatures (k_B = 1, ascending) at which thermodynamics are computed from its density of states, or
+     * {@code null} for none.
+     */
+    default double[] temperatures() {
+        return null;
+    }
+
+    /**
+     * Its exact thermodynamics per unit at temperature {@code t}, where known: {U, C, F, S}, to draw and score a
+     * result against; empty (the default) where not.
+     */
+    default Optional<double[]> exactThermodynamics(double t) {
+        return Optional.empty();
+    }
+
     /** The normalization a join or align merge applies unless the spec sets one. */
     default Optional<Normalization> normalization() {
         return Optional.empty();

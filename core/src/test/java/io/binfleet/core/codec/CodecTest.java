@@ -137,6 +137,7 @@ class CodecTest {
                         new JobResult.PieceInfo(
                                 1, 8L, "w1", 0.5, 1, List.of(1.0, 3.0), 3, Codec.readTree("{\"steps\": 1}"))),
                 List.of(new io.binfleet.core.spi.Boundary(List.of(0, 1), 2.0, 0.25, false)),
+                Map.of("T", List.of(1.0, 2.0), "C", Arrays.asList(0.5, null)),
                 (ObjectNode) Codec.readTree("{\"name\": \"demo\"}"),
                 "ab12",
                 1L,

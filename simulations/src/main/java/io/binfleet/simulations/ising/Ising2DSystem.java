@@ -84,12 +84,36 @@ public final class Ising2DSystem implements SystemType {
             return levels;
         }
 
-        /** ln g(E_ground) = ln 2: the two fully aligned states. */
         @Override
         public boolean mirrorSymmetric() {
             return true; // L is even: the lattice is bipartite, and flipping one sublattice maps E to -E
         }
 
+        @Override
+        public double units() {
+            return spins();
+        }
+
+        /** T = 1.0 to 4.0 (in units of J) by 0.02: both sides of T_c = 2.269 J. */
+        @Override
+        public double[] temperatures() {
+            double[] t = new double[151];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = J * (1.0 + 0.02 * i);
+            }
+            return t;
+        }
+
+        /** Kaufman's exact solution of the finite periodic lattice, per spin. */
+        @Override
+        public Optional<double[]> exactThermodynamics(double t) {
+            double u = Kaufman.energyPerSpin(L, t, J);
+            double c = Kaufman.specificHeatPerSpin(L, t, J);
+            double f = -t * Kaufman.lnZ(L, 1 / t, J) / spins();
+            return Optional.of(new double[] {u, c, f, (u - f) / t});
+        }
+
+        /** ln g(E_ground) = ln 2: the two fully aligned states. */
         @Override
         public Optional<Normalization> normalization() {
             return Optional.of(new Normalization(-2.0 * spins() * J, Math.log(2)));
