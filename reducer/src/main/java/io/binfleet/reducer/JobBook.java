@@ -36,6 +36,8 @@ final class JobBook {
     private final String task;
     /** When each running job's last RUNNING event went out (not stored: after a restart the next piece reports). */
     private final Map<String, Long> lastReported = new HashMap<>();
+    /** Running jobs with progress held back by the throttle, sent by {@link #checkStalled} once it allows. */
+    private final Map<String, JobState> unreported = new HashMap<>();
 
     /**
      * @param onResult called with every merged result after it is sent (e.g. to write files); it may be called again
@@ -122,8 +124,10 @@ final class JobBook {
             if (last == null || now - last >= PROGRESS_EVERY.toMillis()) {
                 // progress for watchers and progress bars, at most every PROGRESS_EVERY per job: a job of 20,000
                 // short pieces would otherwise write (and read back) 20,000 events
-                lastReported.put(state.jobId(), now);
-                out.event(state.event(now));
+                report(state, now);
+            } else {
+                // held back, not dropped: the periodic check sends it if no later piece does
+                unreported.put(state.jobId(), state);
             }
             return;
         }
@@ -173,10 +177,31 @@ final class JobBook {
         jobs.deleteSpec(ended.jobId());
         pieces.deleteAll(ended.jobId());
         lastReported.remove(ended.jobId());
+        unreported.remove(ended.jobId());
     }
 
-    /** Fails the jobs that have stalled, and updates the gauges of jobs active and pieces pending. */
+    private void report(JobState state, long now) {
+        lastReported.put(state.jobId(), now);
+        unreported.remove(state.jobId());
+        out.event(state.event(now));
+    }
+
+    /** Sends the progress the throttle held back, for the jobs whose last report is old enough now. */
+    void flushProgress(long now) {
+        for (JobState held : List.copyOf(unreported.values())) {
+            Long last = lastReported.get(held.jobId());
+            if (last == null || now - last >= PROGRESS_EVERY.toMillis()) {
+                report(held, now);
+            }
+        }
+    }
+
+    /**
+     * Sends the progress held back, fails the jobs that have stalled, and updates the gauges of jobs active and pieces
+     * pending.
+     */
     void checkStalled(long now) {
+        flushProgress(now);
         List<JobState> running = jobs.running();
         List<JobState> stalled = stall.stalled(running, now);
         metrics.jobsActive(task, running.size() - stalled.size());

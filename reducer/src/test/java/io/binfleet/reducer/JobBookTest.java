@@ -93,6 +93,21 @@ class JobBookTest {
     }
 
     @Test
+    void progressHeldBackByTheThrottle_goesOutWithTheNextCheck_soCountsNeverStayBehind() {
+        submit("j", 4, 0);
+        piece(ok("j", 0, 4, 1), 1_000);
+        piece(ok("j", 1, 4, 2), 1_050); // held back
+        book.checkStalled(1_060); // still within the throttle: nothing yet
+        assertThat(out.events).extracting(JobEvent::done).containsExactly(1);
+        book.checkStalled(1_100);
+        assertThat(out.events)
+                .extracting(JobEvent::state, JobEvent::done)
+                .containsExactly(Tuple.tuple(JobEvent.State.RUNNING, 1), Tuple.tuple(JobEvent.State.RUNNING, 2));
+        book.checkStalled(5_000); // nothing new: nothing sent
+        assertThat(out.events).hasSize(2);
+    }
+
+    @Test
     void theSpecIsWrittenOnce_notPerPiece() {
         submit("j", 4, 0);
         for (int i = 0; i < 4; i++) {
