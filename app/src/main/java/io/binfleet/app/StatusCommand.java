@@ -59,15 +59,31 @@ final class StatusCommand implements Callable<Integer> {
             System.err.println("no job " + jobId);
             return 1;
         }
-        out.printf(
-                "job       %s (%s)%nstate     %s%npieces    %d/%d%nelapsed   %s%neta       %s%n",
-                e.jobId(), e.name(), e.state(), e.done(), e.total(), seconds(elapsed(e, now)), eta(e, now));
-        if (e.reason() != null) {
-            out.printf("reason    %s%n", e.reason());
-        }
         Map<Integer, PieceResult> pieces = new TreeMap<>();
         for (PieceResult p : ResultReader.pieces(settings, jobId)) {
             pieces.putIfAbsent(p.piece(), p);
+        }
+        // counted from the pieces listed below, so that the two always agree (the job's own count may be a moment
+        // behind, or frozen when it ended while pieces were still running)
+        long ok = pieces.values().stream()
+                .filter(p -> p.outcome() == PieceResult.Outcome.OK)
+                .count();
+        long failed = pieces.size() - ok;
+        out.printf(
+                "job       %s (%s)%nstate     %s%npieces    %d/%d in (%d ok, %d failed), %d pending%nelapsed   %s%n"
+                        + "eta       %s%n",
+                e.jobId(),
+                e.name(),
+                e.state(),
+                pieces.size(),
+                e.total(),
+                ok,
+                failed,
+                e.total() - pieces.size(),
+                seconds(elapsed(e, now)),
+                eta(e, now));
+        if (e.reason() != null) {
+            out.printf("reason    %s%n", e.reason());
         }
         out.printf(
                 "%n%6s  %-7s %-20s %9s %8s  %s%n", "piece", "outcome", "worker", "seconds", "attempt", "seed / error");

@@ -78,7 +78,9 @@ class ClientCommandsIT {
         Cli.Outcome list = cli("status");
         assertThat(list.out()).containsPattern(jobId + " +DONE +3/3");
         Cli.Outcome one = cli("status", jobId);
-        assertThat(one.out()).contains("state     DONE", "pieces    3/3").containsPattern("\\n +2  OK +cli-0 ");
+        assertThat(one.out())
+                .contains("state     DONE", "pieces    3/3 in (3 ok, 0 failed), 0 pending")
+                .containsPattern("\\n +2  OK +cli-0 ");
 
         Path out = dir.resolve("res");
         assertThat(cli("result", jobId, "--out", out.toString()).exit()).isZero();
@@ -112,6 +114,9 @@ class ClientCommandsIT {
         Cli.Outcome status = cli("status", jobId);
         assertThat(status.out()).contains("state     CANCELLED");
         long ran = piecesOk(status);
+        // the count shown is the pieces listed, even those that ended after the cancel
+        assertThat(status.out())
+                .contains("pieces    " + ran + "/10 in (" + ran + " ok, 0 failed), " + (10 - ran) + " pending");
         // the one worker thread may finish the piece it was running when the cancel came; nothing after it starts
         assertThat(ran).isLessThanOrEqualTo(atCancel + 1);
         assertThat(cli("cancel", jobId).exit()).isEqualTo(1);
