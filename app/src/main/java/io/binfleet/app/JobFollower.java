@@ -105,4 +105,21 @@ final class JobFollower {
                     pieces, pieces == 1 ? "" : "s", values, values == 1 ? "" : "s");
         }
     }
+
+    /** Piece indices as ranges: 0-2, 7. */
+    static String ranges(java.util.List<Integer> indices) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < indices.size(); ) {
+            int j = i;
+            while (j + 1 < indices.size() && indices.get(j + 1) == indices.get(j) + 1) {
+                j++;
+            }
+            sb.append(sb.length() == 0 ? "" : ", ").append(indices.get(i));
+            if (j > i) {
+                sb.append('-').append(indices.get(j));
+            }
+            i = j + 1;
+        }
+        return sb.toString();
+    }
 }

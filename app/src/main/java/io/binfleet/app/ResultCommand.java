@@ -38,6 +38,11 @@ final class ResultCommand implements Callable<Integer> {
             return 1;
         }
         JobFollower.gaps(System.err, result.get());
+        if (result.get().partial()) {
+            System.err.println(jobId + " ended " + result.get().status() + ": this is the partial result of the "
+                    + result.get().pieces().size() + " pieces that finished (missing: "
+                    + JobFollower.ranges(result.get().missing()) + ")");
+        }
         if (out == null) {
             System.out.println(Codec.writePretty(result.get()));
         } else {

@@ -128,6 +128,18 @@ final class RunCommand implements Callable<Integer> {
             }
             if (end.state() != JobEvent.State.DONE) {
                 JobFollower.summary(err, end, (end.at() - submitted.submittedAt()));
+                // the pieces it had finished, merged, if they merge: finished work is not thrown away
+                Optional<JobResult> partial = local.result(submitted.jobId(), Duration.ofSeconds(5));
+                if (partial.isPresent() && partial.get().partial()) {
+                    Path dir = out != null ? out : ResultFiles.folder(Path.of("out"), submitted.jobId());
+                    ResultFiles.write(dir, partial.get(), spec.simulation().chart());
+                    err.printf(
+                            "wrote the partial result of the %d pieces that finished (missing: %s) to"
+                                    + " %s/{result.json,result.csv,plot.png}%n",
+                            partial.get().pieces().size(),
+                            JobFollower.ranges(partial.get().missing()),
+                            dir);
+                }
                 return 2;
             }
             Optional<JobResult> result = local.result(submitted.jobId(), Duration.ofMinutes(2));

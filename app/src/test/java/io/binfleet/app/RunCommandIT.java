@@ -68,6 +68,27 @@ class RunCommandIT {
     }
 
     @Test
+    void run_aJobThatFailsAfterSomePiecesFinished_keepsThemAsAPartialResult() throws Exception {
+        // seed 1: pieces 0-2 succeed, piece 3 fails (fail = 0.3 drawn from each piece's seed); no retries
+        Path job = dir.resolve("partial.json");
+        Files.writeString(
+                job,
+                "{\"name\": \"partial\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\":"
+                        + " \"replicas\", \"count\": 6}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.2,"
+                        + " \"fail\": 0.3, \"seed\": 1, \"retries\": 0}}");
+        Path out = dir.resolve("p");
+        Cli.Outcome o = Cli.run("run", job.toString(), "--workers", "1", "--out", out.toString(), "--no-progress");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err()).contains("piece 3 failed: failed once").contains("wrote the partial result of the");
+        JsonNode r = Codec.readTree(Files.readAllBytes(out.resolve("result.json")));
+        assertThat(r.get("status").asText()).isEqualTo("FAILED");
+        assertThat(r.get("partial").asBoolean()).isTrue();
+        assertThat(r.get("missing").toString()).contains("3");
+        assertThat(r.get("pieces").size()).isGreaterThanOrEqualTo(3);
+        assertThat(r.get("y")).hasSize(3);
+    }
+
+    @Test
     void run_aBadSpec_startsNothing_andExitsOne() throws Exception {
         Path job = dir.resolve("bad.json");
         Files.writeString(job, "{\"name\": \"bad\"}");

@@ -82,7 +82,10 @@ final class JobBook {
         if (current == null || current.terminal()) {
             return;
         }
-        end(current.end(JobEvent.State.CANCELLED, event.reason() == null ? "cancelled" : event.reason()));
+        JobState cancelled =
+                current.end(JobEvent.State.CANCELLED, event.reason() == null ? "cancelled" : event.reason());
+        partialResult(cancelled, event.at());
+        end(cancelled);
         metrics.jobEnded("CANCELLED", Duration.ofMillis(Math.max(0, event.at() - current.submittedAt())));
         LOGGER.info("job cancelled jobId={}", event.jobId());
     }
@@ -164,11 +167,49 @@ final class JobBook {
 
     private void fail(JobState state, String reason, long now) {
         JobState failed = state.end(JobEvent.State.FAILED, reason);
+        partialResult(failed, now);
         end(failed);
         out.event(failed.event(now));
         out.commit();
         metrics.jobEnded("FAILED", Duration.ofMillis(Math.max(0, now - state.submittedAt())));
         LOGGER.warn("job failed jobId={} reason={}", state.jobId(), reason);
+    }
+
+    /**
+     * For a job that ends FAILED or CANCELLED: the merge of the pieces it had finished, published as its result marked
+     * partial (with the pieces it lacks), before the job's end event, so that an hour of finished work is not lost to
+     * one bad piece. Nothing if no piece had finished, or if they cannot be merged (a join missing a window).
+     */
+    private void partialResult(JobState ended, long now) {
+        List<PieceResult> finished = pieces.load(ended.jobId()).stream()
+                .filter(p -> p.outcome() == PieceResult.Outcome.OK)
+                .toList();
+        var specJson = jobs.spec(ended.jobId());
+        if (finished.isEmpty() || specJson == null) {
+            return;
+        }
+        try {
+            JobResult partial = ResultBuilder.partial(
+                    ended.jobId(),
+                    ended.state().name(),
+                    parser.parse(specJson),
+                    specJson,
+                    finished,
+                    ended.total(),
+                    ended.submittedAt(),
+                    now);
+            out.result(partial);
+            LOGGER.info(
+                    "partial result jobId={} state={} pieces={}/{}",
+                    ended.jobId(),
+                    ended.state(),
+                    finished.size(),
+                    ended.total());
+            onResult.accept(partial);
+        } catch (RuntimeException e) {
+            LOGGER.info(
+                    "no partial result jobId={}: the finished pieces do not merge: {}", ended.jobId(), e.getMessage());
+        }
     }
 
     /** Stores an ended job's final state and forgets its pieces and spec. */

@@ -40,6 +40,42 @@ public final class ResultBuilder {
             List<PieceResult> pieces,
             long submittedAt,
             long completedAt) {
+        return build(jobId, spec, specJson, pieces, submittedAt, completedAt, "DONE", List.of());
+    }
+
+    /**
+     * The merge of the pieces a FAILED or CANCELLED job had finished: its result marked partial, with the pieces it
+     * lacks, so that finished work is not lost to one bad piece.
+     *
+     * @throws io.binfleet.core.spi.MergeException if those pieces cannot be merged (a join missing a window)
+     */
+    public static JobResult partial(
+            String jobId,
+            String status,
+            JobSpec spec,
+            ObjectNode specJson,
+            List<PieceResult> finished,
+            int total,
+            long submittedAt,
+            long completedAt) {
+        java.util.Set<Integer> have = new java.util.HashSet<>();
+        finished.forEach(p -> have.add(p.piece()));
+        List<Integer> missing = java.util.stream.IntStream.range(0, total)
+                .filter(i -> !have.contains(i))
+                .boxed()
+                .toList();
+        return build(jobId, spec, specJson, finished, submittedAt, completedAt, status, missing);
+    }
+
+    private static JobResult build(
+            String jobId,
+            JobSpec spec,
+            ObjectNode specJson,
+            List<PieceResult> pieces,
+            long submittedAt,
+            long completedAt,
+            String status,
+            List<Integer> missing) {
         List<PieceResult> sorted = new ArrayList<>(pieces);
         sorted.sort(Comparator.comparingInt(PieceResult::piece));
         List<Piece> input =
@@ -70,7 +106,9 @@ public final class ResultBuilder {
         return new JobResult(
                 jobId,
                 spec.name(),
-                "DONE",
+                status,
+                !missing.isEmpty(),
+                missing,
                 spec.merge().type(),
                 withGaps(merged.x()),
                 withGaps(merged.y()),

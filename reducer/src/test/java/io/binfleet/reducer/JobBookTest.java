@@ -151,7 +151,23 @@ class JobBookTest {
     }
 
     @Test
-    void aCancelledJob_endsCancelled_dropsItsPieces_andNeverMerges() {
+    void aFailedJob_keepsThePiecesItFinished_asAPartialResult() {
+        submit("j", 3, 0);
+        piece(ok("j", 0, 3, 4), 1_000);
+        piece(PieceResult.failed("j", 1, 3, 7, "w", 0.1, 3, "boom", 1L), 2_000);
+        assertThat(out.results).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo("FAILED");
+            assertThat(r.partial()).isTrue();
+            assertThat(r.missing()).containsExactly(1, 2);
+            assertThat(r.y()).containsExactly(4.0, 4.0, 4.0);
+            assertThat(r.pieces()).extracting(JobResult.PieceInfo::index).containsExactly(0);
+        });
+        assertThat(written).isEqualTo(out.results);
+        assertThat(out.events).last().satisfies(e -> assertThat(e.state()).isEqualTo(JobEvent.State.FAILED));
+    }
+
+    @Test
+    void aCancelledJob_endsCancelled_dropsItsPieces_andKeepsAPartialResult() {
         submit("j", 2, 0);
         piece(ok("j", 0, 2, 1), 1_000);
         book.cancelled(
@@ -160,7 +176,11 @@ class JobBookTest {
         assertThat(jobs.get("j").state()).isEqualTo(JobEvent.State.CANCELLED);
         assertThat(jobs.get("j").reason()).isEqualTo("by user");
         assertThat(pieces.count("j")).isZero();
-        assertThat(out.results).isEmpty();
+        assertThat(out.results).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo("CANCELLED");
+            assertThat(r.partial()).isTrue();
+            assertThat(r.missing()).containsExactly(1);
+        });
         // a second cancel, or one of an unknown job, changes nothing
         book.cancelled(new JobEvent(Schema.VERSION, "j", "t", JobEvent.State.CANCELLED, 1, 2, "again", null, 0, 3_000));
         book.cancelled(new JobEvent(Schema.VERSION, "nope", "t", JobEvent.State.CANCELLED, 0, 0, "x", null, 0, 3_000));

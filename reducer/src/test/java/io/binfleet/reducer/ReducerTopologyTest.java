@@ -169,7 +169,13 @@ class ReducerTopologyTest {
             assertThat(e.state()).isEqualTo(JobEvent.State.FAILED);
             assertThat(e.reason()).isEqualTo("piece 3 failed: boom");
         });
-        assertThat(resultsOut.isEmpty()).isTrue();
+        // the piece that finished is kept: a partial result, missing the others
+        assertThat(resultsOut.readValuesToList()).singleElement().satisfies(bytes -> {
+            JobResult partial = Codec.read(bytes, JobResult.class);
+            assertThat(partial.status()).isEqualTo("FAILED");
+            assertThat(partial.partial()).isTrue();
+            assertThat(partial.missing()).containsExactly(1, 2, 3);
+        });
     }
 
     @Test
@@ -230,6 +236,10 @@ class ReducerTopologyTest {
         send(pieces.get(1));
         send(pieces.get(2));
         assertThat(events()).extracting(JobEvent::state).containsExactly(JobEvent.State.RUNNING);
-        assertThat(resultsOut.isEmpty()).isTrue();
+        assertThat(resultsOut.readValuesToList()).singleElement().satisfies(bytes -> {
+            JobResult partial = Codec.read(bytes, JobResult.class);
+            assertThat(partial.status()).isEqualTo("CANCELLED");
+            assertThat(partial.missing()).containsExactly(1, 2);
+        });
     }
 }

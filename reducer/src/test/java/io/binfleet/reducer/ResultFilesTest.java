@@ -31,6 +31,8 @@ class ResultFilesTest {
                 "dos-1",
                 "dos",
                 "DONE",
+                false,
+                List.of(),
                 "join",
                 List.of(-8.0, -4.0, 0.0, 4.0, 8.0),
                 List.of(0.693, 2.1, 3.0, 2.1, 0.693),

@@ -196,7 +196,8 @@ final class PieceRunner {
             String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
             // the job's retries, within the group's delivery limit (a run lost with its worker counts as one too)
             if (attempt > JobSpec.retries(task.simulation()) || attempt >= deliveryLimit) {
-                return failForGood("failed " + attempt + " times, last: " + reason);
+                return failForGood(
+                        (attempt == 1 ? "failed once" : "failed " + attempt + " times") + ", last: " + reason);
             }
             LOGGER.info(
                     "piece failed, released for retry jobId={} piece={} worker={} attempt={} error={}",

@@ -157,7 +157,7 @@ class WorkerTest {
                 .containsExactly(AcknowledgeType.REJECT);
         assertThat(results())
                 .singleElement()
-                .satisfies(r -> assertThat(r.error()).startsWith("failed 1 times"));
+                .satisfies(r -> assertThat(r.error()).startsWith("failed once, last: SyntheticFailure"));
     }
 
     @Test

@@ -16,6 +16,8 @@ public record JobResult(
         String jobId,
         String name,
         String status,
+        boolean partial,
+        List<Integer> missing,
         String merge,
         List<Double> x,
         List<Double> y,
@@ -59,6 +61,7 @@ public record JobResult(
         series = series == null ? Map.of() : series;
         pieces = pieces == null ? List.of() : pieces;
         boundaries = boundaries == null ? List.of() : boundaries;
+        missing = missing == null ? List.of() : missing;
         thermodynamics = thermodynamics == null ? Map.of() : thermodynamics;
     }
 }

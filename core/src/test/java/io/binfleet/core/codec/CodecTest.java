@@ -128,6 +128,8 @@ class CodecTest {
                 "job-1",
                 "demo",
                 "DONE",
+                false,
+                List.of(),
                 "join",
                 List.of(1.0, 2.0, 3.0),
                 Arrays.asList(0.5, null, 1.5),
