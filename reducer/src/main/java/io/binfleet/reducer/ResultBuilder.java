@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Merges a complete job's pieces and builds its {@code result.json}. Pure. */
 public final class ResultBuilder {
@@ -143,30 +144,23 @@ public final class ResultBuilder {
         for (String q : Thermodynamics.NAMES) {
             out.put(q, withGaps(value.get(q)));
             if (perChain.size() >= 2) {
-                double[] err = new double[t.length];
-                int m = perChain.size();
-                for (int i = 0; i < t.length; i++) {
-                    double mean = 0;
-                    for (Map<String, double[]> c : perChain) {
-                        mean += c.get(q)[i] / m;
-                    }
-                    double ss = 0;
-                    for (Map<String, double[]> c : perChain) {
-                        ss += (c.get(q)[i] - mean) * (c.get(q)[i] - mean);
-                    }
-                    err[i] = Math.sqrt(ss / (m - 1) / m);
-                }
-                out.put(q + ".err", withGaps(err));
+                double[][] values = perChain.stream().map(c -> c.get(q)).toArray(double[][]::new);
+                out.put(q + ".err", withGaps(Walkers.meanAndError(values)[1]));
             }
         }
-        if (spec.system().exactThermodynamics(t[0]).isPresent()) {
-            for (int q = 0; q < Thermodynamics.NAMES.length; q++) {
-                double[] exact = new double[t.length];
-                for (int i = 0; i < t.length; i++) {
-                    exact[i] = spec.system().exactThermodynamics(t[i]).orElseThrow()[q];
-                }
-                out.put(Thermodynamics.NAMES[q] + ".exact", withGaps(exact));
+        // each temperature's exact values once (all four come from one evaluation)
+        double[][] exact = new double[Thermodynamics.NAMES.length][t.length];
+        for (int i = 0; i < t.length; i++) {
+            Optional<double[]> at = spec.system().exactThermodynamics(t[i]);
+            if (at.isEmpty()) {
+                return out;
             }
+            for (int q = 0; q < exact.length; q++) {
+                exact[q][i] = at.get()[q];
+            }
+        }
+        for (int q = 0; q < exact.length; q++) {
+            out.put(Thermodynamics.NAMES[q] + ".exact", withGaps(exact[q]));
         }
         return out;
     }

@@ -43,17 +43,23 @@ public final class MeanMerge implements MergeType {
         @Override
         public Series merge(List<Piece> pieces) {
             Chain chain = Chain.of(pieces);
-            Series mean = chain != null ? chain.weighted(new Weights.Uniform(), null) : general(pieces);
-            return withStandardError(mean, pieces);
+            if (chain == null) {
+                // one point grid for the mean and its error
+                PointGrid grid = PointGrid.of(pieces);
+                return withStandardError(general(grid), grid);
+            }
+            Series mean = chain.weighted(new Weights.Uniform(), null);
+            return pieces.size() < 2 || mean.series().containsKey(Walkers.err("y"))
+                    ? mean
+                    : withStandardError(mean, PointGrid.of(pieces));
         }
 
         /** {@code mean} with y.err = s/√n where n ≥ 2 pieces cover a point (NaN elsewhere); as it is if none does. */
-        static Series withStandardError(Series mean, List<Piece> pieces) {
+        static Series withStandardError(Series mean, PointGrid grid) {
             String name = Walkers.err("y");
-            if (mean.series().containsKey(name) || pieces.size() < 2) {
+            if (mean.series().containsKey(name) || grid.pieceCount() < 2) {
                 return mean;
             }
-            PointGrid grid = PointGrid.of(pieces);
             double[] err = new double[mean.x().length];
             java.util.Arrays.fill(err, Double.NaN);
             boolean any = false;
@@ -87,7 +93,10 @@ public final class MeanMerge implements MergeType {
 
         /** The merge on a {@link PointGrid}, for pieces of any shape. */
         Series general(List<Piece> pieces) {
-            PointGrid grid = PointGrid.of(pieces);
+            return general(PointGrid.of(pieces));
+        }
+
+        private static Series general(PointGrid grid) {
             double[][] w = Combine.ones(grid);
             double[] y = Combine.weighted(grid, w, null, p -> grid.pieces.get(p).y());
             return new Series(grid.x, y, Combine.series(grid, w));

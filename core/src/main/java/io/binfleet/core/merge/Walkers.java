@@ -160,8 +160,11 @@ public final class Walkers {
         }
     }
 
-    /** Point by point over the chains that have a value: the mean, and the standard error of the mean (NaN below 2). */
-    private static double[][] meanAndError(double[][] values) {
+    /**
+     * Point by point over the chains that have a value: the mean, and the standard error of the mean (NaN below 2):
+     * {@code values[chain][point]} in, {@code {mean, error}} out.
+     */
+    public static double[][] meanAndError(double[][] values) {
         int n = values[0].length;
         double[] mean = new double[n];
         double[] err = new double[n];

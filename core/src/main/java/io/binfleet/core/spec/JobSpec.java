@@ -7,6 +7,7 @@ import io.binfleet.core.spi.Simulation;
 import io.binfleet.core.spi.Split;
 import io.binfleet.core.spi.SystemModel;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,12 @@ import java.util.Objects;
  */
 public record JobSpec(
         String name, SystemModel system, Split split, Simulation simulation, Merge merge, Long seed, int retries) {
+    /**
+     * The simulation fields every simulation has, which binfleet reads itself ({@link SpecParser}); a simulation that
+     * passes its other fields on to user code leaves these out.
+     */
+    public static final List<String> SIMULATION_FIELDS = List.of("name", "seed", "retries");
+
     /** Retries of a failed piece unless the spec says otherwise. */
     public static final int DEFAULT_RETRIES = 2;
     /** The most retries a spec may ask for (the share group's largest delivery limit, less the first run). */

@@ -36,7 +36,7 @@ class ChainTest {
             same(sum.merge(pieces), sum.general(pieces), "sum " + json);
         }
         MeanMerge.Mean mean = (MeanMerge.Mean) MergeFixtures.merge(new MeanMerge(), "{}");
-        same(mean.merge(pieces), MeanMerge.Mean.withStandardError(mean.general(pieces), pieces), "mean");
+        same(mean.merge(pieces), MeanMerge.Mean.withStandardError(mean.general(pieces), PointGrid.of(pieces)), "mean");
         for (String at : List.of("middle", "slope")) {
             JoinMerge.Join join = (JoinMerge.Join) MergeFixtures.merge(new JoinMerge(), "{\"at\": \"" + at + "\"}");
             same(join.merge(pieces), join.general(pieces), "join " + at);

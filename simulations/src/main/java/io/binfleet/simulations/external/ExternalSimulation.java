@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spec.JobSpec;
 import io.binfleet.core.spec.Limits;
 import io.binfleet.core.spec.Params;
 import io.binfleet.core.spi.PieceContext;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 
 /**
  * {@code external {command: [program, args...], timeoutSeconds: 600, ...}}: runs a program in any language in the job's
@@ -54,8 +56,9 @@ public final class ExternalSimulation implements SimulationType {
     /** The fields of a piece result. */
     static final List<String> FIELDS = List.of("x", "y", "w", "series", "meta");
 
-    private static final List<String> OWN_FIELDS =
-            List.of("name", "seed", "retries", "command", "timeoutSeconds", "protocol");
+    private static final List<String> OWN_FIELDS = Stream.concat(
+                    JobSpec.SIMULATION_FIELDS.stream(), Stream.of("command", "timeoutSeconds", "protocol"))
+            .toList();
 
     @Override
     public String name() {

@@ -2,6 +2,7 @@ package io.binfleet.simulations.python;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spec.JobSpec;
 import io.binfleet.core.spec.Params;
 import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.PieceFailedException;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * {@code python {function: "MODULE:FUNCTION", systems: "MODULE"?, python: "python3", timeoutSeconds: 600, ...kwargs}}:
@@ -34,8 +36,9 @@ public final class PythonSimulation implements SimulationType {
     static final String DEFAULT_PYTHON = "python3";
     private static final Pattern MODULE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
     private static final Pattern FUNCTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final List<String> OWN_FIELDS =
-            List.of("name", "seed", "retries", "function", "systems", "python", "timeoutSeconds");
+    private static final List<String> OWN_FIELDS = Stream.concat(
+                    JobSpec.SIMULATION_FIELDS.stream(), Stream.of("function", "systems", "python", "timeoutSeconds"))
+            .toList();
 
     @Override
     public String name() {
