@@ -13,11 +13,11 @@ import os
 import subprocess
 import tempfile
 
-__all__ = ["rng", "progress", "seed", "params_to_system", "system_to_params", "run", "result", "Result"]
+__all__ = ["rng", "progress", "checkpoint", "seed", "params_to_system", "system_to_params", "run", "result", "Result"]
 
 _MASK64 = (1 << 64) - 1
 # set by the runner around each piece
-_piece = {"seed": None, "progress": None}
+_piece = {"seed": None, "progress": None, "checkpoint": None}
 
 
 def seed():
@@ -38,6 +38,17 @@ def progress(fraction):
     report = _piece["progress"]
     if report is not None:
         report(min(1.0, max(0.0, float(fraction))))
+
+
+def checkpoint(state):
+    """Offers the piece's state (anything JSON-like: dicts, lists, numbers, strings, numpy arrays) to be saved.
+
+    Call it at natural points, as often as you like: binfleet keeps one every ``checkpointSeconds`` (default 60). If
+    the piece's worker dies, the piece resumes on another worker: your function is called again with
+    ``checkpoint=`` the last state saved (give it a ``checkpoint=None`` parameter to use it)."""
+    save = _piece["checkpoint"]
+    if save is not None:
+        save(state)
 
 
 def params_to_system(systems, params):

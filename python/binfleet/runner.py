@@ -9,6 +9,7 @@ Python's global generators from the piece's seed, calls ``FUNCTION(system, *args
 The runner exits when stdin closes.
 """
 import importlib
+import inspect
 import json
 import math
 import os
@@ -19,7 +20,8 @@ import traceback
 import binfleet
 
 # simulation fields that are binfleet's own, not the function's keyword arguments
-OWN = {"name", "seed", "retries", "function", "systems", "python", "timeoutSeconds"}
+OWN = {"name", "seed", "retries", "checkpointSeconds", "function", "systems", "python", "timeoutSeconds",
+       "silenceSeconds"}
 TRACEBACK_TAIL = 3000
 
 
@@ -116,6 +118,15 @@ def output(value):
     return result
 
 
+def takes_checkpoint(function):
+    """Whether the function can be handed ``checkpoint=`` (it names it, or takes ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "checkpoint" or p.kind == p.VAR_KEYWORD for p in parameters)
+
+
 def call(task):
     """Runs one piece: the task's system, args and keyword arguments into the user's function."""
     sim = task["simulation"]
@@ -132,6 +143,9 @@ def call(task):
         raise ValueError("the task carries no seed")
     seed_globals(seed)
     binfleet._piece["seed"] = seed
+    if task.get("checkpoint") is not None and takes_checkpoint(function):
+        # resuming: the state the function last gave binfleet.checkpoint()
+        kwargs["checkpoint"] = task["checkpoint"]
     try:
         if positional is not None:
             return function(system, *positional, **kwargs)
@@ -149,6 +163,7 @@ def main():
         protocol.flush()
 
     binfleet._piece["progress"] = lambda f: send({"progress": f})
+    binfleet._piece["checkpoint"] = lambda state: send({"checkpoint": jsonable(state, "checkpoint")})
     cwd = os.getcwd()
     if cwd not in sys.path:
         sys.path.insert(0, cwd)

@@ -2,6 +2,7 @@ package io.binfleet.app;
 
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
+import io.binfleet.core.message.PieceProgress;
 import io.binfleet.kafka.JobWatcher;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -13,8 +14,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** Waits for a job to end, showing a progress bar (pieces done/total, elapsed, ETA) on a terminal. */
+/**
+ * Waits for a job to end, showing a progress bar (pieces done/total, counting running pieces' reported fractions,
+ * elapsed, ETA) on a terminal.
+ */
 final class JobFollower {
+    /** Steps of the bar per piece: it moves by hundredths of a piece. */
+    private static final int STEPS = 100;
+
     private JobFollower() {}
 
     /** The fleet that was to finish the job stopped working; the job cannot end. */
@@ -45,23 +52,34 @@ final class JobFollower {
         ProgressBar progress = bar
                 ? new ProgressBarBuilder()
                         .setTaskName(title)
-                        .setInitialMax(total)
+                        .setInitialMax((long) total * STEPS)
                         .setStyle(ProgressBarStyle.ASCII)
                         .setUpdateIntervalMillis(200)
-                        .setUnit(" pieces", 1)
+                        .setUnit(" pieces", STEPS)
                         .setSpeedUnit(ChronoUnit.SECONDS)
                         .showSpeed()
                         .continuousUpdate()
                         .setMaxRenderedLength(100)
                         .build()
                 : null;
+        long shown = 0;
         try {
             while (true) {
                 JobEvent e = watcher.await(jobId, ev -> ev.state().terminal(), Duration.ofMillis(200))
                         .orElse(null);
                 JobEvent latest = watcher.latest(jobId).orElse(null);
                 if (progress != null && latest != null) {
-                    progress.stepTo(latest.state() == JobEvent.State.DONE ? total : latest.done());
+                    // pieces in, plus how far the running ones say they are: a job of a few long pieces moves (and
+                    // gets an ETA) before the first one ends; never backwards (a piece's last report may go a moment
+                    // before its count comes in)
+                    double done = latest.state() == JobEvent.State.DONE
+                            ? total
+                            : Math.min(total, latest.done() + running(watcher, jobId));
+                    long step = Math.round(done * STEPS);
+                    if (step > shown) {
+                        shown = step;
+                        progress.stepTo(step);
+                    }
                 }
                 if (e != null) {
                     return e;
@@ -79,6 +97,15 @@ final class JobFollower {
                 progress.close();
             }
         }
+    }
+
+    /** The sum of the fractions the job's running pieces report. */
+    private static double running(JobWatcher watcher, String jobId) {
+        double sum = 0;
+        for (PieceProgress p : watcher.running(jobId).values()) {
+            sum += p.fraction() == null ? 0 : p.fraction();
+        }
+        return sum;
     }
 
     static void summary(PrintStream out, JobEvent end, long wallMillis) {

@@ -1,6 +1,7 @@
 package io.binfleet.app;
 
 import io.binfleet.core.message.JobEvent;
+import io.binfleet.core.message.PieceProgress;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -31,12 +33,16 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KafkaSettings settings = kafka.connect();
         Map<String, JobEvent> jobs;
+        Map<String, Map<Integer, PieceProgress>> running = new HashMap<>();
         try (JobWatcher watcher = new JobWatcher(settings).start()) {
             if (!watcher.awaitCaughtUp(Duration.ofSeconds(30))) {
                 System.err.println("could not read the jobs topic within 30 s");
                 return 1;
             }
             jobs = watcher.all();
+            for (String id : jobs.keySet()) {
+                running.put(id, watcher.running(id));
+            }
         }
         PrintStream out = System.out;
         long now = System.currentTimeMillis();
@@ -50,7 +56,7 @@ final class StatusCommand implements Callable<Integer> {
                             e.state(),
                             e.done() + "/" + e.total(),
                             seconds(elapsed(e, now)),
-                            eta(e, now),
+                            eta(e, e.done() + fractions(running.get(e.jobId()), Map.of()), now),
                             e.reason() == null ? "" : e.reason()));
             return 0;
         }
@@ -69,9 +75,11 @@ final class StatusCommand implements Callable<Integer> {
                 .filter(p -> p.outcome() == PieceResult.Outcome.OK)
                 .count();
         long failed = pieces.size() - ok;
+        Map<Integer, PieceProgress> reporting = new TreeMap<>(running.getOrDefault(jobId, Map.of()));
+        reporting.keySet().removeAll(pieces.keySet());
         out.printf(
-                "job       %s (%s)%nstate     %s%npieces    %d/%d in (%d ok, %d failed), %d pending%nelapsed   %s%n"
-                        + "eta       %s%n",
+                "job       %s (%s)%nstate     %s%npieces    %d/%d in (%d ok, %d failed), %d running, %d pending%n"
+                        + "elapsed   %s%neta       %s%n",
                 e.jobId(),
                 e.name(),
                 e.state(),
@@ -79,9 +87,10 @@ final class StatusCommand implements Callable<Integer> {
                 e.total(),
                 ok,
                 failed,
-                e.total() - pieces.size(),
+                reporting.size(),
+                e.total() - pieces.size() - reporting.size(),
                 seconds(elapsed(e, now)),
-                eta(e, now));
+                eta(e, pieces.size() + fractions(reporting, pieces), now));
         if (e.reason() != null) {
             out.printf("reason    %s%n", e.reason());
         }
@@ -89,7 +98,19 @@ final class StatusCommand implements Callable<Integer> {
                 "%n%6s  %-7s %-20s %9s %8s  %s%n", "piece", "outcome", "worker", "seconds", "attempt", "seed / error");
         for (int i = 0; i < e.total(); i++) {
             PieceResult p = pieces.get(i);
-            if (p == null) {
+            PieceProgress r = reporting.get(i);
+            if (p == null && r != null) {
+                out.printf(
+                        "%6d  %-7s %-20s %9.2f %8s  %s%n",
+                        i,
+                        "running",
+                        r.worker(),
+                        r.seconds(),
+                        "",
+                        r.fraction() == null
+                                ? "no progress reported"
+                                : String.format("%.0f%% done", 100 * r.fraction()));
+            } else if (p == null) {
                 out.printf("%6d  %-7s%n", i, "pending");
             } else {
                 out.printf(
@@ -99,7 +120,15 @@ final class StatusCommand implements Callable<Integer> {
                         p.worker(),
                         p.seconds(),
                         p.attempts(),
-                        p.error() != null ? p.error() : Long.toString(p.seed()));
+                        p.error() != null
+                                ? p.error()
+                                : p.seed()
+                                        + (p.resumed() == null
+                                                ? ""
+                                                : String.format(
+                                                        " (resumed at %.0f%%, %.1f s)",
+                                                        100 * p.resumed().fromFraction(),
+                                                        p.resumed().fromSeconds())));
             }
         }
         return 0;
@@ -109,12 +138,29 @@ final class StatusCommand implements Callable<Integer> {
         return (e.state().terminal() ? e.at() : now) - e.submittedAt();
     }
 
-    private static String eta(JobEvent e, long now) {
-        if (e.state().terminal() || e.done() == 0) {
+    /** The fractions done of the running pieces that report one, less those already in. */
+    private static double fractions(Map<Integer, PieceProgress> reporting, Map<Integer, PieceResult> in) {
+        double sum = 0;
+        if (reporting != null) {
+            for (PieceProgress p : reporting.values()) {
+                if (p.fraction() != null && !in.containsKey(p.piece())) {
+                    sum += p.fraction();
+                }
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The time left if the rest goes as fast as what is done: pieces in plus the running pieces' fractions, so that a
+     * job of a few long pieces has an ETA before the first one ends.
+     */
+    private static String eta(JobEvent e, double done, long now) {
+        if (e.state().terminal() || done <= 0) {
             return e.state().terminal() ? "-" : "?";
         }
         long spent = now - e.submittedAt();
-        return seconds(spent * (e.total() - e.done()) / e.done());
+        return seconds((long) (spent * Math.max(0, e.total() - done) / done));
     }
 
     private static String seconds(long millis) {

@@ -2,6 +2,7 @@ package io.binfleet.kafka;
 
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
+import io.binfleet.core.message.PieceProgress;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,7 +26,7 @@ import java.util.function.Predicate;
 
 /**
  * Follows the compacted jobs topic from its start and keeps the latest event of every job (committed records
- * only). Used by workers (skip cancelled and ended jobs), by the clients ({@code run}, {@code submit --wait},
+ * only), and the latest progress report of each of its running pieces (keys {@code jobId/piece}). Used by workers (skip cancelled and ended jobs), by the clients ({@code run}, {@code submit --wait},
  * {@code status}). Thread-safe; one background thread.
  */
 public final class JobWatcher implements AutoCloseable {
@@ -34,6 +35,7 @@ public final class JobWatcher implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final Map<String, JobEvent> latest = new ConcurrentHashMap<>();
+    private final Map<String, Map<Integer, PieceProgress>> runningPieces = new ConcurrentHashMap<>();
     private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean caughtUp;
@@ -89,6 +91,10 @@ public final class JobWatcher implements AutoCloseable {
     }
 
     private void accept(ConsumerRecord<String, byte[]> r) {
+        if (PieceProgress.isPieceKey(r.key())) {
+            progress(r);
+            return;
+        }
         if (r.key() == null || r.value() == null) {
             return;
         }
@@ -100,6 +106,9 @@ public final class JobWatcher implements AutoCloseable {
             return;
         }
         JobEvent merged = latest.merge(event.jobId(), event, JobWatcher::merge);
+        if (merged.state().terminal()) {
+            runningPieces.remove(event.jobId());
+        }
         synchronized (this) {
             notifyAll();
         }
@@ -110,6 +119,39 @@ public final class JobWatcher implements AutoCloseable {
                 LOGGER.warn("job listener failed", e);
             }
         }
+    }
+
+    /** A running piece's report, or (a tombstone) the end of its reports. */
+    private void progress(ConsumerRecord<String, byte[]> r) {
+        String jobId = PieceProgress.jobIdOf(r.key());
+        if (r.value() == null) {
+            Map<Integer, PieceProgress> pieces = runningPieces.get(jobId);
+            if (pieces != null) {
+                try {
+                    pieces.remove(Integer.parseInt(r.key().substring(jobId.length() + 1)));
+                } catch (NumberFormatException e) {
+                    LOGGER.debug("progress tombstone with a bad key skipped key={}", r.key());
+                }
+            }
+            return;
+        }
+        try {
+            PieceProgress p = Codec.read(r.value(), PieceProgress.class);
+            if (!ended(p.jobId())) {
+                runningPieces.computeIfAbsent(p.jobId(), k -> new ConcurrentHashMap<>()).put(p.piece(), p);
+            }
+        } catch (RuntimeException e) {
+            LOGGER.debug("unreadable piece progress skipped offset={} error={}", r.offset(), e.getMessage());
+        }
+    }
+
+    /**
+     * The running pieces of a job that report how far they are, by index: each one's latest report (a piece's reports
+     * end, and it leaves this map, when it finishes). Empty for an ended job.
+     */
+    public Map<Integer, PieceProgress> running(String jobId) {
+        Map<Integer, PieceProgress> pieces = runningPieces.get(jobId);
+        return pieces == null ? Map.of() : Map.copyOf(pieces);
     }
 
     /** A later event keeps what an earlier one knew and it does not (a cancel knows only the job id). */

@@ -83,8 +83,13 @@ public record Topics(String prefix, int deliveryLimit) {
         return prefix + "code";
     }
 
+    /** Running pieces' saved states, keyed {@code jobId/piece}; tombstoned once a piece's result is in. */
+    public String checkpoints() {
+        return prefix + "checkpoints";
+    }
+
     public List<String> all() {
-        return List.of(tasks(), pieces(), jobs(), results(), dlq(), code());
+        return List.of(tasks(), pieces(), jobs(), results(), dlq(), code(), checkpoints());
     }
 
     /** The share group of this prefix's workers. */
@@ -93,7 +98,7 @@ public record Topics(String prefix, int deliveryLimit) {
     }
 
     /**
-     * Creates the topics that do not exist yet (jobs and results compacted) and configures the worker share group:
+     * Creates the topics that do not exist yet (jobs, results, code and checkpoints compacted) and configures the worker share group:
      * start from the earliest record, committed records only, lock renewal, and the delivery limit. Safe to call from
      * every service at every start.
      */
@@ -120,6 +125,8 @@ public record Topics(String prefix, int deliveryLimit) {
                         Long.toString(CODE_RETENTION.toMillis()),
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         Integer.toString(Limits.MAX_MESSAGE_BYTES))));
+        // the latest state of each running piece (compaction); tombstones go after a day (Kafka's default)
+        topics.add(new NewTopic(checkpoints(), PARTITIONS, (short) -1).configs(compacted));
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing =

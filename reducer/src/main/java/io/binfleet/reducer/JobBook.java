@@ -25,6 +25,8 @@ final class JobBook {
     private static final Logger LOGGER = LoggerFactory.getLogger(JobBook.class);
     /** The most often a job's RUNNING progress is published. */
     static final Duration PROGRESS_EVERY = Duration.ofMillis(100);
+    /** The finest grain of a job's stall clock moved by running pieces' reports. */
+    static final Duration ALIVE_EVERY = Duration.ofSeconds(1);
 
     private final JobStore jobs;
     private final PieceStore pieces;
@@ -88,6 +90,18 @@ final class JobBook {
         end(cancelled);
         metrics.jobEnded("CANCELLED", Duration.ofMillis(Math.max(0, event.at() - current.submittedAt())));
         LOGGER.info("job cancelled jobId={}", event.jobId());
+    }
+
+    /**
+     * A running piece of {@code jobId} reported (progress or a heartbeat): the job is alive, whatever its pieces' length.
+     * Stored at most every {@link #ALIVE_EVERY}, as the stall clock needs no finer grain.
+     */
+    void alive(String jobId, long now) {
+        JobState state = jobs.get(jobId);
+        if (state == null || state.terminal() || now - state.lastProgressAt() < ALIVE_EVERY.toMillis()) {
+            return;
+        }
+        jobs.put(state.alive(now));
     }
 
     /** {@code bytes}: the piece as it came, already read and checked, stored as it is. */
@@ -212,8 +226,22 @@ final class JobBook {
         }
     }
 
-    /** Stores an ended job's final state and forgets its pieces and spec. */
+    /**
+     * Stores an ended job's final state and forgets its pieces and spec; for a job that did not finish, removes the
+     * progress reports and checkpoints its missing pieces may have left (a finished piece's worker removed its own).
+     */
     private void end(JobState ended) {
+        if (ended.state() != JobEvent.State.DONE) {
+            java.util.Set<Integer> in = new java.util.HashSet<>();
+            for (PieceResult p : pieces.load(ended.jobId())) {
+                in.add(p.piece());
+            }
+            for (int i = 0; i < ended.total(); i++) {
+                if (!in.contains(i)) {
+                    out.forget(ended.jobId(), i);
+                }
+            }
+        }
         jobs.put(ended);
         jobs.deleteSpec(ended.jobId());
         pieces.deleteAll(ended.jobId());

@@ -12,6 +12,9 @@ interface JobOutputs {
 
     void deadLetter(DeadLetter letter);
 
+    /** Removes what a piece of an ended job left behind: its last progress report and its checkpoint (tombstones). */
+    void forget(String jobId, int piece);
+
     /** Makes what was sent visible now (a job's end), not at the next commit interval. */
     void commit();
 }

@@ -8,7 +8,8 @@ import io.binfleet.core.message.Schema;
  * once, apart ({@link JobStore#spec}).
  *
  * @param done           pieces in (for a running job)
- * @param lastProgressAt when a piece last arrived (or the job was submitted), epoch ms
+ * @param lastProgressAt when a piece last arrived or a running piece last reported (or the job was submitted), epoch
+ *     ms
  */
 record JobState(
         String jobId,
@@ -27,6 +28,11 @@ record JobState(
 
     JobState progress(int done, long at) {
         return new JobState(jobId, name, total, done, JobEvent.State.RUNNING, reason, submittedAt, at);
+    }
+
+    /** A sign of life at {@code at} (a running piece reported): the stall clock starts again. */
+    JobState alive(long at) {
+        return new JobState(jobId, name, total, done, state, reason, submittedAt, at);
     }
 
     JobState end(JobEvent.State state, String reason) {

@@ -3,6 +3,7 @@ package io.binfleet.reducer;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
+import io.binfleet.core.message.PieceProgress;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.DeadLetter;
@@ -17,7 +18,8 @@ import java.util.function.Function;
 
 /**
  * The reducer's one Kafka Streams processor: routes each record by its topic, decodes it (an unreadable record, or one
- * keyed by another job, goes to the DLQ), and hands it to the task's {@link JobBook}; schedules the stall check. All
+ * keyed by another job, goes to the DLQ), and hands it to the task's {@link JobBook} (a running piece's progress
+ * report, keyed {@code jobId/piece} on the jobs topic, only as a sign of life); schedules the stall check. All
  * decisions are the book's; this class only adapts the Streams context and stores to it.
  */
 final class ReducerProcessor implements Processor<String, byte[], String, byte[]> {
@@ -64,6 +66,16 @@ final class ReducerProcessor implements Processor<String, byte[], String, byte[]
     public void process(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         boolean piece = topic.equals(piecesTopic);
+        if (!piece && PieceProgress.isPieceKey(record.key())) {
+            if (record.value() != null) { // a tombstone ends a piece's reports
+                PieceProgress p = decode(record, topic, PieceProgress.class, "piece progress", pp -> PieceProgress.key(
+                        pp.jobId(), pp.piece()));
+                if (p != null) {
+                    book.alive(p.jobId(), context.currentSystemTimeMs());
+                }
+            }
+            return;
+        }
         if (record.key() == null || record.value() == null) {
             if (!piece && record.value() == null) {
                 return; // a tombstone on the compacted jobs topic
@@ -123,6 +135,13 @@ final class ReducerProcessor implements Processor<String, byte[], String, byte[]
             context.forward(
                     new Record<>(letter.key(), letter.value(), context.currentSystemTimeMs(), letter.headers()),
                     ReducerTopology.DLQ_SINK);
+        }
+
+        @Override
+        public void forget(String jobId, int piece) {
+            String key = PieceProgress.key(jobId, piece);
+            forward(key, null, ReducerTopology.JOBS_SINK);
+            forward(key, null, ReducerTopology.CHECKPOINTS_SINK);
         }
 
         @Override

@@ -18,6 +18,7 @@ public final class ReducerTopology {
     static final String JOBS_SINK = "jobs-out";
     static final String RESULTS_SINK = "results-out";
     static final String DLQ_SINK = "dlq-out";
+    static final String CHECKPOINTS_SINK = "checkpoints-out";
 
     private ReducerTopology() {}
 
@@ -62,6 +63,12 @@ public final class ReducerTopology {
         t.addSink(
                 RESULTS_SINK,
                 topics.results(),
+                Serdes.String().serializer(),
+                Serdes.ByteArray().serializer(),
+                "tracker");
+        t.addSink(
+                CHECKPOINTS_SINK,
+                topics.checkpoints(),
                 Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(),
                 "tracker");

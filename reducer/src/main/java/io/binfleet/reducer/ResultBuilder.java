@@ -101,7 +101,8 @@ public final class ResultBuilder {
                             r.attempts(),
                             List.of(p.first(), p.last()),
                             p.output().gaps(),
-                            r.meta());
+                            r.meta(),
+                            r.resumed());
                 })
                 .toList();
         return new JobResult(

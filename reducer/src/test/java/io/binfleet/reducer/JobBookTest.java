@@ -229,6 +229,40 @@ class JobBookTest {
     }
 
     @Test
+    void runningPiecesThatReport_keepTheirJobAlive_pastTheStallTimeout_withNoPieceIn() {
+        // two pieces of 100 s each on a 60 s stall timeout: none is in before minute 1, but both report
+        submit("long", 2, 0);
+        for (long t = 5_000; t <= 100_000; t += 5_000) {
+            book.alive("long", t);
+            book.checkStalled(t + 1);
+        }
+        assertThat(out.events).extracting(JobEvent::state).doesNotContain(JobEvent.State.FAILED);
+        // then they fall silent (their worker died): the stall clock runs from their last report
+        book.checkStalled(160_000);
+        assertThat(out.events).extracting(JobEvent::state).doesNotContain(JobEvent.State.FAILED);
+        book.checkStalled(160_002);
+        assertThat(out.events).last().satisfies(e -> {
+            assertThat(e.state()).isEqualTo(JobEvent.State.FAILED);
+            assertThat(e.reason()).startsWith("STALLED");
+        });
+        // a report after the end changes nothing
+        book.alive("long", 170_000);
+        assertThat(jobs.get("long").state()).isEqualTo(JobEvent.State.FAILED);
+    }
+
+    @Test
+    void aJobThatEndsUnfinished_removesWhatItsMissingPiecesLeft_aDoneJobNothing() {
+        submit("c", 3, 0);
+        piece(ok("c", 1, 3, 1), 1_000);
+        book.cancelled(new JobEvent(Schema.VERSION, "c", "t", JobEvent.State.CANCELLED, 0, 0, "by user", null, 0, 2_000));
+        assertThat(out.forgotten).containsExactly("c/0", "c/2");
+        submit("d", 2, 0);
+        piece(ok("d", 0, 2, 1), 1_000);
+        piece(ok("d", 1, 2, 1), 2_000);
+        assertThat(out.forgotten).containsExactly("c/0", "c/2");
+    }
+
+    @Test
     void aMergeThatFails_failsTheJobWithTheReason() {
         submit("j", 2, 0);
         jobs.specs.put("j", (ObjectNode) Codec.readTree("{\"name\": \"t\"}")); // a stored spec that no longer parses
@@ -326,7 +360,13 @@ class JobBookTest {
         final List<JobEvent> events = new ArrayList<>();
         final List<JobResult> results = new ArrayList<>();
         final List<DeadLetter> letters = new ArrayList<>();
+        final List<String> forgotten = new ArrayList<>();
         int commits;
+
+        @Override
+        public void forget(String jobId, int piece) {
+            forgotten.add(jobId + "/" + piece);
+        }
 
         @Override
         public void event(JobEvent event) {

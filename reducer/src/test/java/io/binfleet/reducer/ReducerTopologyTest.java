@@ -2,6 +2,7 @@ package io.binfleet.reducer;
 
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
+import io.binfleet.core.message.PieceProgress;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.message.TaskMessage;
@@ -97,9 +98,11 @@ class ReducerTopologyTest {
         piecesIn.pipeInput(r.jobId(), Codec.write(r));
     }
 
+    /** The job events sent (not the tombstones of pieces' progress keys, {@code jobId/piece}). */
     private List<JobEvent> events() {
-        return jobsOut.readValuesToList().stream()
-                .map(v -> Codec.read(v, JobEvent.class))
+        return jobsOut.readKeyValuesToList().stream()
+                .filter(kv -> !PieceProgress.isPieceKey(kv.key))
+                .map(kv -> Codec.read(kv.value, JobEvent.class))
                 .toList();
     }
 

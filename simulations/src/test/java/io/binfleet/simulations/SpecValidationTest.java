@@ -237,7 +237,7 @@ public class SpecValidationTest {
                 arguments(
                         "unknown simulation field",
                         spec(SYN, REP, "{\"name\": \"synthetic\", \"sconds\": 1}", MEAN),
-                        "simulation.sconds: unknown field (known: fail, name, retries, seconds, seed, spread)"),
+                        "simulation.sconds: unknown field (known: checkpointSeconds, fail, name, retries, seconds, seed, spread)"),
                 arguments(
                         "unknown merge",
                         spec(SYN, REP, SIM, "{\"method\": \"median\"}"),

@@ -20,18 +20,22 @@ import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -44,6 +48,9 @@ final class KafkaWorkerClients implements WorkerClients {
     private static final Duration CODE_TIMEOUT = Duration.ofSeconds(60);
     private final Object codeLock = new Object();
     private KafkaConsumer<String, byte[]> codeConsumer;
+    private final Object checkpointLock = new Object();
+    private KafkaConsumer<String, byte[]> checkpointConsumer;
+    private volatile int checkpointPartitions;
 
     KafkaWorkerClients(KafkaSettings settings, JobWatcher watcher) {
         this.settings = settings;
@@ -146,6 +153,71 @@ final class KafkaWorkerClients implements WorkerClients {
     }
 
     @Override
+    public CheckpointStore checkpoints() {
+        return new CheckpointStore() {
+            @Override
+            public Future<?> save(String key, byte[] value) {
+                return producer.send(new ProducerRecord<>(settings.topics().checkpoints(), partition(key), key, value));
+            }
+
+            @Override
+            public byte[] load(String key) throws Exception {
+                return loadCheckpoint(key);
+            }
+
+            @Override
+            public void remove(String key) {
+                producer.send(new ProducerRecord<>(settings.topics().checkpoints(), partition(key), key, null));
+            }
+        };
+    }
+
+    /**
+     * The partition of a checkpoint key, chosen here (as Kafka's default partitioner would) so that the reader knows
+     * which one partition to read.
+     */
+    private int partition(String key) {
+        if (checkpointPartitions == 0) {
+            checkpointPartitions = producer.partitionsFor(settings.topics().checkpoints()).size();
+        }
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % checkpointPartitions;
+    }
+
+    /**
+     * The latest value of {@code key} on its checkpoints partition, read from the start to the end (the topic is
+     * compacted and holds only running pieces' states, so that is short); null if the last word on it is a tombstone.
+     */
+    private byte[] loadCheckpoint(String key) throws Exception {
+        synchronized (checkpointLock) {
+            if (checkpointConsumer == null) {
+                Properties p = settings.client();
+                p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+                p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
+                p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
+                checkpointConsumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+            }
+            TopicPartition tp = new TopicPartition(settings.topics().checkpoints(), partition(key));
+            checkpointConsumer.assign(List.of(tp));
+            checkpointConsumer.seekToBeginning(List.of(tp));
+            long end = checkpointConsumer.endOffsets(List.of(tp), CODE_TIMEOUT).get(tp);
+            long deadline = System.nanoTime() + CODE_TIMEOUT.toNanos();
+            byte[] latest = null;
+            while (checkpointConsumer.position(tp, CODE_TIMEOUT) < end) {
+                for (ConsumerRecord<String, byte[]> r : checkpointConsumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(r.key())) {
+                        latest = r.value();
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("checkpoints could not be read from " + tp + " in "
+                            + CODE_TIMEOUT.toSeconds() + " s");
+                }
+            }
+            return latest;
+        }
+    }
+
+    @Override
     public void bindMetrics(MeterRegistry registry) {
         try {
             new KafkaClientMetrics(producer).bindTo(registry);
@@ -199,6 +271,11 @@ final class KafkaWorkerClients implements WorkerClients {
         synchronized (codeLock) {
             if (codeConsumer != null) {
                 codeConsumer.close(Duration.ofSeconds(5));
+            }
+        }
+        synchronized (checkpointLock) {
+            if (checkpointConsumer != null) {
+                checkpointConsumer.close(Duration.ofSeconds(5));
             }
         }
         producer.close(Duration.ofSeconds(10));

@@ -1,13 +1,19 @@
 package io.binfleet.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
+import io.binfleet.core.message.Checkpoint;
+import io.binfleet.core.message.PieceProgress;
 import io.binfleet.core.message.PieceResult;
+import io.binfleet.core.message.Schema;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.seed.Seeds;
 import io.binfleet.core.spec.JobSpec;
+import io.binfleet.core.spec.Limits;
 import io.binfleet.core.spec.SpecException;
 import io.binfleet.core.spec.SpecParser;
+import io.binfleet.core.spi.CheckpointException;
 import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.PieceFailedException;
 import io.binfleet.core.spi.PieceOutput;
@@ -25,6 +31,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -51,6 +58,8 @@ final class PieceRunner {
     private final ResultPublisher publisher;
     private final WorkerMetrics metrics;
     private final JobCode code;
+    private final CheckpointStore checkpoints;
+    private final ProgressBoard board;
 
     /** @param deliveryLimit the share group's delivery count limit: the attempt that reaches it is the last */
     PieceRunner(
@@ -61,7 +70,11 @@ final class PieceRunner {
             int deliveryLimit,
             ResultPublisher publisher,
             WorkerMetrics metrics,
-            JobCode code) {
+            JobCode code,
+            CheckpointStore checkpoints,
+            ProgressBoard board) {
+        this.checkpoints = checkpoints;
+        this.board = board;
         this.parser = parser;
         this.code = code;
         this.jobs = jobs;
@@ -128,15 +141,42 @@ final class PieceRunner {
         }
 
         Outcome run(ExecutorService executor, Wait wait) {
+            ProgressBoard.Entry entry = null;
             try {
                 SystemModel system = parser.system(task.system(), "system", parser.runsUserCode(task.simulation()));
                 Simulation simulation = parser.simulation(task.simulation(), system, "simulation");
-                ObjectNode json = task.withAttempt(attempt, seed).toJson();
+                int interval = JobSpec.checkpointSeconds(task.simulation());
+                // a piece delivered again may have saved its state in an earlier run (a first delivery cannot have)
+                Checkpoint resume = attempt > 1 && interval > 0 ? loadCheckpoint() : null;
+                long runSeed = resume != null ? resume.seed() : seed;
+                ObjectNode json = task.withAttempt(attempt, runSeed).toJson();
+                if (resume != null) {
+                    json.set("checkpoint", resume.state());
+                }
                 // a job that ships its code runs in the folder it was unpacked into; any other in the worker's own
                 Path dir = task.code() == null ? config.baseDir() : code.folder(task.code());
-                Future<PieceOutput> future = executor.submit(
-                        () -> simulation.run(new Context(json, task.jobId(), dir), Seeds.generator(seed)));
-                PieceOutput output = wait.await(future);
+                entry = board.started(task.jobId(), task.piece(), worker, resume == null ? 0 : resume.seconds());
+                Context context = new Context(json, task.jobId(), dir, entry, runSeed, interval);
+                PieceOutput output;
+                try {
+                    output = execute(executor, wait, simulation, context, runSeed);
+                } catch (ExecutionException e) {
+                    if (resume == null || !(e.getCause() instanceof CheckpointException)) {
+                        throw e;
+                    }
+                    metrics.checkpointDiscarded("incompatible");
+                    LOGGER.warn(
+                            "checkpoint not usable, piece starts from zero jobId={} piece={} error={}",
+                            task.jobId(),
+                            task.piece(),
+                            e.getCause().getMessage());
+                    resume = null;
+                    json.remove("checkpoint");
+                    board.ended(entry);
+                    entry = board.started(task.jobId(), task.piece(), worker, 0);
+                    context = new Context(json, task.jobId(), dir, entry, runSeed, interval);
+                    output = execute(executor, wait, simulation, context, runSeed);
+                }
                 int gaps = output.gaps();
                 if (gaps > 0) {
                     LOGGER.warn(
@@ -145,17 +185,24 @@ final class PieceRunner {
                             task.piece(),
                             gaps);
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                Future<RecordMetadata> sent = publisher.publish(PieceResult.ok(
+                double seconds = entry.seconds();
+                PieceResult result = PieceResult.ok(
                         task.jobId(),
                         task.piece(),
                         task.pieces(),
-                        seed,
+                        runSeed,
                         worker,
                         seconds,
                         attempt,
                         output,
-                        System.currentTimeMillis()));
+                        System.currentTimeMillis());
+                if (resume != null) {
+                    result = result.resumedFrom(new PieceResult.Resumed(resume.seconds(), resume.fraction()));
+                }
+                Future<RecordMetadata> sent = publisher.publish(result);
+                if (resume != null || context.saved) {
+                    checkpoints.remove(PieceProgress.key(task.jobId(), task.piece()));
+                }
                 LOGGER.debug(
                         "piece done jobId={} piece={} worker={} seconds={}",
                         task.jobId(),
@@ -170,6 +217,55 @@ final class PieceRunner {
                 return Outcome.of(AcknowledgeType.RELEASE);
             } catch (Exception e) {
                 return failed(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+            } finally {
+                if (entry != null) {
+                    board.ended(entry);
+                }
+            }
+        }
+
+        private PieceOutput execute(
+                ExecutorService executor, Wait wait, Simulation simulation, Context context, long runSeed)
+                throws Exception {
+            Future<PieceOutput> future = executor.submit(() -> simulation.run(context, Seeds.generator(runSeed)));
+            return wait.await(future);
+        }
+
+        /** This piece's checkpoint, if an earlier run saved one that can be read; null otherwise (logged, counted). */
+        private Checkpoint loadCheckpoint() {
+            String key = PieceProgress.key(task.jobId(), task.piece());
+            byte[] bytes;
+            try {
+                bytes = checkpoints.load(key);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                metrics.checkpointDiscarded("unavailable");
+                LOGGER.warn("checkpoints not readable, piece starts from zero key={} error={}", key, e.toString());
+                return null;
+            }
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                Checkpoint c = Codec.read(bytes, Checkpoint.class);
+                if (!c.jobId().equals(task.jobId()) || c.piece() != task.piece()) {
+                    throw new IllegalArgumentException("it is of " + PieceProgress.key(c.jobId(), c.piece()));
+                }
+                metrics.checkpointRestored();
+                LOGGER.info(
+                        "piece resumes from its checkpoint jobId={} piece={} worker={} fromSeconds={} fromFraction={}",
+                        task.jobId(),
+                        task.piece(),
+                        worker,
+                        c.seconds(),
+                        c.fraction());
+                return c;
+            } catch (RuntimeException e) {
+                metrics.checkpointDiscarded("unreadable");
+                LOGGER.warn("checkpoint unreadable, piece starts from zero key={} error={}", key, e.getMessage());
+                return null;
             }
         }
 
@@ -232,15 +328,31 @@ final class PieceRunner {
         }
     }
 
+    /** What a running piece sees: its task, cancellation, progress and checkpoints. */
     private final class Context implements PieceContext {
+        /** How long a stopping worker waits for a piece's last checkpoint to be written before it releases the piece. */
+        private static final long STOP_SAVE_SECONDS = 10;
+
         private final ObjectNode task;
         private final String jobId;
         private final Path dir;
+        private final ProgressBoard.Entry entry;
+        private final long seed;
+        private final long intervalNanos;
+        private long nextSave;
+        private boolean savedOnStop;
+        private boolean warnedTooBig;
+        /** Whether this run saved a checkpoint (so it is removed once the result is in). */
+        volatile boolean saved;
 
-        Context(ObjectNode task, String jobId, Path dir) {
+        Context(ObjectNode task, String jobId, Path dir, ProgressBoard.Entry entry, long seed, int intervalSeconds) {
             this.task = task;
             this.jobId = jobId;
             this.dir = dir;
+            this.entry = entry;
+            this.seed = seed;
+            this.intervalNanos = TimeUnit.SECONDS.toNanos(intervalSeconds);
+            this.nextSave = System.nanoTime() + intervalNanos;
         }
 
         @Override
@@ -261,6 +373,74 @@ final class PieceRunner {
         @Override
         public Path baseDir() {
             return dir;
+        }
+
+        @Override
+        public void progress(double fraction) {
+            entry.progress(fraction);
+        }
+
+        @Override
+        public boolean checkpointDue() {
+            if (intervalNanos == 0) {
+                return false;
+            }
+            if (!running.getAsBoolean()) {
+                return !savedOnStop; // the worker is stopping: save once before the piece is given back
+            }
+            return System.nanoTime() - nextSave >= 0;
+        }
+
+        @Override
+        public void checkpoint(JsonNode state) {
+            if (intervalNanos == 0 || state == null || state.isNull() || jobs.ended(jobId)) {
+                return;
+            }
+            boolean stopping = !running.getAsBoolean();
+            nextSave = System.nanoTime() + intervalNanos;
+            Checkpoint c = new Checkpoint(
+                    Schema.VERSION,
+                    jobId,
+                    entry.piece,
+                    seed,
+                    entry.seconds(),
+                    entry.fractionOrZero(),
+                    entry.worker,
+                    state,
+                    System.currentTimeMillis());
+            byte[] bytes = Codec.write(c);
+            if (bytes.length > Limits.MAX_CHECKPOINT_BYTES) {
+                metrics.checkpointDiscarded("too-big");
+                if (!warnedTooBig) {
+                    warnedTooBig = true;
+                    LOGGER.warn(
+                            "checkpoint not saved: {} bytes is more than the limit of {} jobId={} piece={}",
+                            bytes.length,
+                            Limits.MAX_CHECKPOINT_BYTES,
+                            jobId,
+                            entry.piece);
+                }
+                return;
+            }
+            Future<?> write = checkpoints.save(PieceProgress.key(jobId, entry.piece), bytes);
+            saved = true;
+            metrics.checkpointWritten();
+            if (stopping) {
+                savedOnStop = true;
+                try {
+                    write.get(STOP_SAVE_SECONDS, TimeUnit.SECONDS);
+                    LOGGER.info(
+                            "checkpoint saved before the piece is given back jobId={} piece={} seconds={}",
+                            jobId,
+                            entry.piece,
+                            c.seconds());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    LOGGER.warn("checkpoint not written before stopping jobId={} piece={} error={}", jobId,
+                            entry.piece, e.toString());
+                }
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package io.binfleet.worker;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.KafkaSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class Worker implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final BatchPolicy.Thresholds thresholds;
+    private ProgressBoard board;
 
     public Worker(KafkaSettings settings, WorkerConfig config, SpecParser parser) {
         this(WorkerClients.kafka(settings), config, parser, WorkerMetrics.none());
@@ -73,6 +75,15 @@ public final class Worker implements AutoCloseable {
         clients.start();
         int deliveryLimit = clients.topics().deliveryLimit();
         ResultPublisher publisher = new ResultPublisher(clients.producer(), clients.topics());
+        board = new ProgressBoard(
+                (key, value) -> clients.producer()
+                        .send(new ProducerRecord<>(clients.topics().jobs(), key, value), (m, e) -> {
+                            if (e != null) {
+                                LOGGER.debug("progress report not written key={} error={}", key, e.toString());
+                            }
+                        }),
+                metrics.registry());
+        board.start();
         PieceRunner runner = new PieceRunner(
                 parser,
                 clients.jobs(),
@@ -81,7 +92,9 @@ public final class Worker implements AutoCloseable {
                 deliveryLimit,
                 publisher,
                 metrics,
-                new JobCode(config, clients.code()));
+                new JobCode(config, clients.code()),
+                clients.checkpoints(),
+                board);
         LockRenewer renewer = new LockRenewer(config.renewEvery(), thresholds.shortPiece());
         for (int i = 0; i < config.threads(); i++) {
             String name = config.workerId() + "-" + i;
@@ -156,6 +169,9 @@ public final class Worker implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (board != null) {
+            board.close();
         }
         clients.close();
         stopped.countDown();

@@ -28,6 +28,11 @@ interface WorkerClients extends AutoCloseable {
         };
     }
 
+    /** Where running pieces' checkpoints are kept. The default keeps none. */
+    default CheckpointStore checkpoints() {
+        return CheckpointStore.NONE;
+    }
+
     /** Called once when the worker starts, before any thread polls. */
     default void start() {}
 

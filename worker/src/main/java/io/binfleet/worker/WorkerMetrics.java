@@ -76,6 +76,29 @@ public final class WorkerMetrics {
         }
     }
 
+    void checkpointWritten() {
+        Counter.builder(MeterNames.CHECKPOINTS_WRITTEN)
+                .description("Checkpoints saved by running pieces")
+                .register(registry)
+                .increment();
+    }
+
+    void checkpointRestored() {
+        Counter.builder(MeterNames.CHECKPOINTS_RESTORED)
+                .description("Pieces resumed from a checkpoint")
+                .register(registry)
+                .increment();
+    }
+
+    /** A checkpoint not used (unreadable, incompatible, unavailable) or not saved (too-big). */
+    void checkpointDiscarded(String reason) {
+        Counter.builder(MeterNames.CHECKPOINTS_DISCARDED)
+                .description("Checkpoints not used or not saved, by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
     /** A thread took {@code count} pieces in one batch of short pieces. */
     void piecesBatched(int count) {
         batched.increment(count);

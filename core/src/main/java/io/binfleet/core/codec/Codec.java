@@ -1,6 +1,7 @@
 package io.binfleet.core.codec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -48,6 +49,12 @@ public final class Codec {
     /** The same, reading NaN and Infinity as numbers: for what user programs print (see {@link #readOutput}). */
     private static final ObjectMapper LENIENT = build(true);
 
+    /**
+     * Marks a record component that may be absent, the exception to "every field present":
+     * {@code @JsonInclude(NON_NULL) @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE)}.
+     */
+    public static final String OPTIONAL = "binfleet.optional";
+
     private Codec() {}
 
     private static ObjectMapper build(boolean nonNumericNumbers) {
@@ -71,6 +78,8 @@ public final class Codec {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .serializationInclusion(JsonInclude.Include.ALWAYS)
+                // an optional field: written only when set, read as null when absent (see OPTIONAL)
+                .injectableValues(new InjectableValues.Std().addValue(OPTIONAL, null))
                 .addModule(new SimpleModule("binfleet-gaps")
                         .addSerializer(double[].class, new GapsWriter())
                         .addDeserializer(double[].class, new GapsReader()))

@@ -1,6 +1,10 @@
 package io.binfleet.core.message;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.binfleet.core.codec.Codec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.spi.Boundary;
 
@@ -43,13 +47,14 @@ public record JobResult(
             int attempts,
             List<Double> x,
             int gaps,
-            JsonNode meta) {
+            JsonNode meta,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE) PieceResult.Resumed resumed) {
         public PieceInfo {
             meta = meta == null || meta.isNull() ? null : meta;
         }
 
         public PieceInfo(int index, long seed, String worker, double seconds, int attempts, List<Double> x) {
-            this(index, seed, worker, seconds, attempts, x, 0, null);
+            this(index, seed, worker, seconds, attempts, x, 0, null, null);
         }
     }
 

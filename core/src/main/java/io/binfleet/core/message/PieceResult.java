@@ -1,6 +1,10 @@
 package io.binfleet.core.message;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.binfleet.core.codec.Codec;
 import io.binfleet.core.spi.PieceOutput;
 
 import java.util.Arrays;
@@ -15,6 +19,7 @@ import java.util.Objects;
  * @param seconds  how long the simulation ran
  * @param attempts the delivery attempt that produced this result
  * @param meta     what the piece asked to keep with it (any JSON), or {@code null}
+ * @param resumed  where the run that produced it resumed from, or {@code null} if it ran from zero
  */
 public record PieceResult(
         int v,
@@ -32,7 +37,14 @@ public record PieceResult(
         Map<String, double[]> series,
         JsonNode meta,
         String error,
-        long completedAt) {
+        long completedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE) Resumed resumed) {
+
+    /**
+     * A piece resumed from a checkpoint: its own run time restored from it ({@code fromSeconds}) and its progress
+     * fraction then ({@code fromFraction}).
+     */
+    public record Resumed(double fromSeconds, double fromFraction) {}
 
     public enum Outcome {
         OK,
@@ -81,7 +93,8 @@ public record PieceResult(
                 out.series(),
                 out.meta(),
                 null,
-                completedAt);
+                completedAt,
+                null);
     }
 
     public static PieceResult failed(
@@ -110,7 +123,15 @@ public record PieceResult(
                 Map.of(),
                 null,
                 error,
-                completedAt);
+                completedAt,
+                null);
+    }
+
+    /** This result, recording that its run resumed from a checkpoint. */
+    public PieceResult resumedFrom(Resumed from) {
+        return new PieceResult(
+                v, jobId, piece, pieces, outcome, seed, worker, seconds, attempts, x, y, w, series, meta, error,
+                completedAt, from);
     }
 
     /** The output of an OK piece. */
@@ -145,7 +166,8 @@ public record PieceResult(
                 && series.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), r.series.get(e.getKey())))
                 && Objects.equals(meta, r.meta)
                 && Objects.equals(error, r.error)
-                && completedAt == r.completedAt;
+                && completedAt == r.completedAt
+                && Objects.equals(resumed, r.resumed);
     }
 
     @Override

@@ -16,22 +16,34 @@ import java.util.Objects;
  *
  * @param seed    {@code simulation.seed}, or {@code null} to reseed every piece from OS entropy
  * @param retries {@code simulation.retries}: how many times a piece whose simulation failed is run again
+ * @param checkpointSeconds {@code simulation.checkpointSeconds}: how often a running piece saves its state (0: never)
  */
 public record JobSpec(
-        String name, SystemModel system, Split split, Simulation simulation, Merge merge, Long seed, int retries) {
+        String name,
+        SystemModel system,
+        Split split,
+        Simulation simulation,
+        Merge merge,
+        Long seed,
+        int retries,
+        int checkpointSeconds) {
     /**
      * The simulation fields every simulation has, which binfleet reads itself ({@link SpecParser}); a simulation that
      * passes its other fields on to user code leaves these out.
      */
-    public static final List<String> SIMULATION_FIELDS = List.of("name", "seed", "retries");
+    public static final List<String> SIMULATION_FIELDS = List.of("name", "seed", "retries", "checkpointSeconds");
 
     /** Retries of a failed piece unless the spec says otherwise. */
     public static final int DEFAULT_RETRIES = 2;
     /** The most retries a spec may ask for (the share group's largest delivery limit, less the first run). */
     public static final int MAX_RETRIES = 9;
+    /** How often a running piece saves a checkpoint unless the spec says otherwise. */
+    public static final int DEFAULT_CHECKPOINT_SECONDS = 60;
+    /** The longest checkpoint interval a spec may ask for: a day. */
+    public static final int MAX_CHECKPOINT_SECONDS = 86_400;
 
     public JobSpec(String name, SystemModel system, Split split, Simulation simulation, Merge merge, Long seed) {
-        this(name, system, split, simulation, merge, seed, DEFAULT_RETRIES);
+        this(name, system, split, simulation, merge, seed, DEFAULT_RETRIES, DEFAULT_CHECKPOINT_SECONDS);
     }
 
     public JobSpec {
@@ -54,6 +66,11 @@ public record JobSpec(
         return simulation.path("retries").asInt(DEFAULT_RETRIES);
     }
 
+    /** How often a piece of the simulation in spec form {@code simulation} saves a checkpoint, in seconds; 0: never. */
+    public static int checkpointSeconds(com.fasterxml.jackson.databind.JsonNode simulation) {
+        return simulation.path("checkpointSeconds").asInt(DEFAULT_CHECKPOINT_SECONDS);
+    }
+
     /** The simulation in its spec form, {@code {"name": ..., params..., "seed"?, "retries"?}}. */
     public ObjectNode simulationJson() {
         ObjectNode s = Codec.object().put("name", simulation.type());
@@ -63,6 +80,9 @@ public record JobSpec(
         }
         if (retries != DEFAULT_RETRIES) {
             s.put("retries", retries);
+        }
+        if (checkpointSeconds != DEFAULT_CHECKPOINT_SECONDS) {
+            s.put("checkpointSeconds", checkpointSeconds);
         }
         return s;
     }

@@ -17,5 +17,8 @@ public final class Limits {
     /** Files in the code a job ships with it. */
     public static final int MAX_CODE_FILES = 10_000;
 
+    /** Bytes of one saved piece state (a checkpoint); a bigger one is skipped with a warning. */
+    public static final int MAX_CHECKPOINT_BYTES = 16 << 20;
+
     private Limits() {}
 }

@@ -150,6 +150,8 @@ public final class SpecParser {
         SimulationType simulationType = plugins.simulations().require(simulationParams, "name");
         Long seed = simulationParams.longValue("seed");
         int retries = simulationParams.integer("retries", 0, JobSpec.MAX_RETRIES, JobSpec.DEFAULT_RETRIES);
+        int checkpointSeconds = simulationParams.integer(
+                "checkpointSeconds", 0, JobSpec.MAX_CHECKPOINT_SECONDS, JobSpec.DEFAULT_CHECKPOINT_SECONDS);
         Simulation simulation = null;
         if (simulationType != null) {
             checkCompatible(simulationType, simulationParams, system, split);
@@ -163,7 +165,7 @@ public final class SpecParser {
         }
         Merge merge = merge(mergeParams, system);
         problems.throwIfAny();
-        return new JobSpec(name, system, split, simulation, merge, seed, retries);
+        return new JobSpec(name, system, split, simulation, merge, seed, retries, checkpointSeconds);
     }
 
     /**
@@ -233,6 +235,7 @@ public final class SpecParser {
         SimulationType type = plugins.simulations().require(params, "name");
         params.longValue("seed");
         params.integer("retries", 0, JobSpec.MAX_RETRIES, JobSpec.DEFAULT_RETRIES);
+        params.integer("checkpointSeconds", 0, JobSpec.MAX_CHECKPOINT_SECONDS, JobSpec.DEFAULT_CHECKPOINT_SECONDS);
         Simulation simulation = type == null ? null : type.configure(params, system);
         if (type != null) {
             params.finish();

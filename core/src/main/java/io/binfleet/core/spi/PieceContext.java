@@ -1,5 +1,6 @@
 package io.binfleet.core.spi;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
@@ -41,6 +42,31 @@ public interface PieceContext {
 
     /** Reports the fraction of the piece done, in [0, 1]. */
     default void progress(double fraction) {}
+
+    /**
+     * The state an earlier run of this piece saved with {@link #checkpoint(JsonNode)}, to resume from: the task's
+     * {@code "checkpoint"}; null when the piece starts from zero. A simulation that cannot use it throws
+     * {@link CheckpointException}, and the runner starts the piece again from zero.
+     */
+    default JsonNode resumeFrom() {
+        JsonNode c = task().get("checkpoint");
+        return c == null || c.isNull() ? null : c;
+    }
+
+    /**
+     * Whether the piece should save its state now: the job's checkpoint interval has passed since the last save (or
+     * the start), or the runner is stopping (a worker asked to stop saves before it gives the piece back). Cheap enough
+     * to ask between any two chunks of work.
+     */
+    default boolean checkpointDue() {
+        return false;
+    }
+
+    /**
+     * Saves the piece's state (any JSON) so that a later run can resume from it, with the progress reported last.
+     * Returns at once; a state too big to keep is skipped with a warning, never failing the piece.
+     */
+    default void checkpoint(JsonNode state) {}
 
     /** A context for {@code task} with no cancellation and no progress reporting. */
     static PieceContext of(ObjectNode task) {

@@ -33,7 +33,7 @@ public record PieceOutput(double[] x, double[] y, double[] w, Map<String, double
         }
         y = finiteOrGap(y);
         meta = meta == null || meta.isNull() ? null : meta;
-        series = series == null ? Map.of() : new LinkedHashMap<>(series);
+        series = series == null ? new LinkedHashMap<>() : new LinkedHashMap<>(series);
         series.replaceAll((name, values) -> values == null ? null : finiteOrGap(values));
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             if (e.getValue() == null || e.getValue().length != x.length) {

@@ -137,7 +137,15 @@ class CodecTest {
                 List.of(
                         new JobResult.PieceInfo(0, 7L, "w1", 0.25, 1, List.of(1.0, 3.0)),
                         new JobResult.PieceInfo(
-                                1, 8L, "w1", 0.5, 1, List.of(1.0, 3.0), 3, Codec.readTree("{\"steps\": 1}"))),
+                                1,
+                                8L,
+                                "w1",
+                                0.5,
+                                2,
+                                List.of(1.0, 3.0),
+                                3,
+                                Codec.readTree("{\"steps\": 1}"),
+                                new PieceResult.Resumed(12.5, 0.625))),
                 List.of(new io.binfleet.core.spi.Boundary(List.of(0, 1), 2.0, 0.25, false)),
                 Map.of("T", List.of(1.0, 2.0), "C", Arrays.asList(0.5, null)),
                 (ObjectNode) Codec.readTree("{\"name\": \"demo\"}"),
@@ -147,6 +155,9 @@ class CodecTest {
                 1);
         String json = Codec.writeString(r);
         assertThat(json).contains("\"y\":[0.5,null,1.5]");
+        // resumed only on the piece that resumed
+        assertThat(json).contains("\"resumed\":{\"fromSeconds\":12.5,\"fromFraction\":0.625}");
+        assertThat(json.indexOf("\"resumed\"")).isEqualTo(json.lastIndexOf("\"resumed\""));
         assertThat(Codec.read(json.getBytes(), JobResult.class)).isEqualTo(r);
     }
 

@@ -23,6 +23,14 @@ public final class MeterNames {
 
     public static final String PIECES_BATCHED = "binfleet.pieces.batched";
     public static final String PIECES_RELEASED = "binfleet.pieces.released";
+    /** Checkpoints saved by running pieces. */
+    public static final String CHECKPOINTS_WRITTEN = "binfleet.checkpoints.written";
+    /** Pieces resumed from a checkpoint. */
+    public static final String CHECKPOINTS_RESTORED = "binfleet.checkpoints.restored";
+    /** Checkpoints not used or not saved, by reason (unreadable, incompatible, too-big, unavailable). */
+    public static final String CHECKPOINTS_DISCARDED = "binfleet.checkpoints.discarded";
+    /** Pieces running now, by band of their progress fraction (or "none" if they report none). */
+    public static final String PIECES_PROGRESS = "binfleet.pieces.progress";
 
     /** Piece-duration histogram buckets: 10 ms to 24 h. */
     private static final Duration[] PIECE_BUCKETS = {

@@ -19,6 +19,8 @@ final class Capture extends Thread {
     private final boolean tail;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     volatile boolean overflow;
+    /** When output last came (System.nanoTime). */
+    volatile long lastRead = System.nanoTime();
 
     Capture(InputStream in, int limit, boolean tail) {
         super("binfleet-program-output");
@@ -34,6 +36,7 @@ final class Capture extends Thread {
         try {
             int r;
             while ((r = in.read(buf)) >= 0) {
+                lastRead = System.nanoTime();
                 synchronized (this) {
                     kept.write(buf, 0, r);
                     if (kept.size() > limit) {

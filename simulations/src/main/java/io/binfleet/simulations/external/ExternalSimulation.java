@@ -33,12 +33,12 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 
 /**
- * {@code external {command: [program, args...], timeoutSeconds: 600, ...}}: runs a program in any language in the job's
+ * {@code external {command: [program, args...], timeoutSeconds?, silenceSeconds: 1800, ...}}: runs a program in any language in the job's
  * folder, writes the task JSON to its stdin and reads the piece result from its stdout:
  * {@code {"x": [...], "y": [...], "w": [...]?, "series": {name: [...]}?}}. The task carries the piece's seed; the
  * program should seed from it so that a piece rerun with its seed reproduces its result. Any other field of the
  * simulation is passed through in the task for the program. A non-zero exit, output that is not a piece result, or
- * the timeout fails the attempt with the tail of the program's stderr (retried up to the delivery limit); a
+ * a silence or timeout ({@link Watch}) fails the attempt with the tail of the program's stderr (retried up to the delivery limit); a
  * program the runner does not allow fails the piece for good.
  *
  * <p>With {@code "protocol": "lines"} the program is started once per worker thread and kept: it reads one task JSON
@@ -57,7 +57,7 @@ public final class ExternalSimulation implements SimulationType {
     static final List<String> FIELDS = List.of("x", "y", "w", "series", "meta");
 
     private static final List<String> OWN_FIELDS = Stream.concat(
-                    JobSpec.SIMULATION_FIELDS.stream(), Stream.of("command", "timeoutSeconds", "protocol"))
+                    JobSpec.SIMULATION_FIELDS.stream(), Stream.of("command", "timeoutSeconds", "silenceSeconds", "protocol"))
             .toList();
 
     @Override
@@ -74,7 +74,7 @@ public final class ExternalSimulation implements SimulationType {
     @Override
     public Simulation configure(Params params, SystemModel system) {
         List<String> argv = command(params);
-        int timeout = params.integer("timeoutSeconds", 1, 7 * 86_400, 600);
+        Watch watch = Watch.of(params);
         String protocol = params.choice("protocol", List.of(ONCE, LINES), ONCE);
         // every other field belongs to the program: it finds them in the task's "simulation"
         ObjectNode extra = Codec.object();
@@ -84,7 +84,7 @@ public final class ExternalSimulation implements SimulationType {
                 extra.set(f, params.raw(f));
             }
         }
-        return new External(argv == null ? List.of() : argv, timeout, protocol, extra);
+        return new External(argv == null ? List.of() : argv, watch, protocol, extra);
     }
 
     /**
@@ -115,7 +115,7 @@ public final class ExternalSimulation implements SimulationType {
     }
 
     /** A configured external simulation. */
-    public record External(List<String> command, int timeoutSeconds, String protocol, ObjectNode extra)
+    public record External(List<String> command, Watch watch, String protocol, ObjectNode extra)
             implements Simulation {
         @Override
         public Set<String> programs() {
@@ -149,7 +149,7 @@ public final class ExternalSimulation implements SimulationType {
             command.forEach(argv::add);
             ObjectNode p = Codec.object();
             p.set("command", argv);
-            p.put("timeoutSeconds", timeoutSeconds);
+            watch.put(p);
             if (!protocol.equals(ONCE)) {
                 p.put("protocol", protocol);
             }
@@ -186,15 +186,18 @@ public final class ExternalSimulation implements SimulationType {
                 } catch (IOException e) {
                     // the program may exit without reading its input; its exit code tells
                 }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+                Watch.Clock clock = watch.start();
                 while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
                     if (context.cancelled()) {
                         throw new CancellationException("cancelled");
                     }
-                    if (System.nanoTime() > deadline) {
+                    clock.heardAt(stdout.lastRead);
+                    clock.heardAt(stderr.lastRead);
+                    String expired = clock.expired();
+                    if (expired != null) {
                         Capture.kill(process);
                         stderr.join(1000);
-                        throw new ExternalFailure(program + " timed out after " + timeoutSeconds + " s" + tail(stderr));
+                        throw new ExternalFailure(program + " " + expired + tail(stderr));
                     }
                 }
                 stdout.join(5000);
@@ -214,7 +217,7 @@ public final class ExternalSimulation implements SimulationType {
 
         /** The piece's program in the line protocol, kept running on this piece thread from one piece to the next. */
         private PieceOutput runLines(PieceContext context) throws Exception {
-            return LinePrograms.run(command, Map.of(), context, timeoutSeconds);
+            return LinePrograms.run(command, Map.of(), context, watch);
         }
 
         /**

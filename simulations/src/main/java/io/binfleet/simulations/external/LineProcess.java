@@ -87,7 +87,7 @@ final class LineProcess implements AutoCloseable {
      * @throws ExternalSimulation.ExternalFailure the program died, timed out or answered {@code {"error": ...}} (retried)
      * @throws PieceFailedException               it broke the protocol (never retried: it would break it again)
      */
-    PieceOutput run(ObjectNode task, PieceContext context, long timeoutSeconds) throws Exception {
+    PieceOutput run(ObjectNode task, PieceContext context, Watch watch) throws Exception {
         // lines printed after the previous piece's result belong to no piece: they must not answer this one
         for (Object stale = lines.poll(); stale != null; stale = lines.poll()) {
             if (stale == EOF) {
@@ -102,7 +102,7 @@ final class LineProcess implements AutoCloseable {
         } catch (IOException e) {
             throw died("could not be handed the task (" + e.getMessage() + ")");
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        Watch.Clock clock = watch.start();
         while (true) {
             Object next = lines.poll(100, TimeUnit.MILLISECONDS);
             if (next == null) {
@@ -110,13 +110,15 @@ final class LineProcess implements AutoCloseable {
                     close();
                     throw new CancellationException("cancelled");
                 }
-                if (System.nanoTime() > deadline) {
+                clock.heardAt(stderr.lastRead);
+                String expired = clock.expired();
+                if (expired != null) {
                     close();
-                    throw new ExternalSimulation.ExternalFailure(
-                            program + " timed out after " + timeoutSeconds + " s" + tail());
+                    throw new ExternalSimulation.ExternalFailure(program + " " + expired + tail());
                 }
                 continue;
             }
+            clock.heard();
             if (next == EOF) {
                 throw died("exited");
             }
@@ -137,8 +139,10 @@ final class LineProcess implements AutoCloseable {
                 }
                 context.progress(Math.max(0, Math.min(1, f.asDouble())));
             } else if (object.size() == 1 && object.has("checkpoint")) {
-                // checkpoints are not kept yet: a piece that dies starts again from zero
-                continue;
+                // offered as often as the program likes; kept once per checkpoint interval (or as the worker stops)
+                if (context.checkpointDue()) {
+                    context.checkpoint(object.get("checkpoint"));
+                }
             } else if (object.has("error")) {
                 String error = program + " failed: " + object.get("error").asText() + tail();
                 if (object.path("retry").isBoolean() && !object.get("retry").asBoolean()) {

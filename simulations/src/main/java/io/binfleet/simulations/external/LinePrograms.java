@@ -23,7 +23,7 @@ public final class LinePrograms {
      * @throws io.binfleet.core.spi.PieceFailedException a piece that can never succeed (not retried)
      */
     public static PieceOutput run(
-            List<String> command, Map<String, String> env, PieceContext context, long timeoutSeconds) throws Exception {
+            List<String> command, Map<String, String> env, PieceContext context, Watch watch) throws Exception {
         Key key = new Key(command, context.baseDir(), env);
         LineProcess process = ThreadResources.get(key, () -> null);
         if (process != null && !process.alive()) {
@@ -35,7 +35,7 @@ public final class LinePrograms {
             process = ThreadResources.get(key, () -> started);
         }
         try {
-            return process.run(context.task(), context, timeoutSeconds);
+            return process.run(context.task(), context, watch);
         } finally {
             if (!process.alive()) {
                 ThreadResources.close(key);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.spec.Params;
 import io.binfleet.core.spi.Chart;
+import io.binfleet.core.spi.CheckpointException;
+import io.binfleet.core.spi.Checkpoints;
 import io.binfleet.core.spi.PieceContext;
 import io.binfleet.core.spi.PieceFailedException;
 import io.binfleet.core.spi.PieceOutput;
@@ -112,46 +114,147 @@ public final class MetropolisSimulation implements SimulationType {
             Xoshiro256 rng = new Xoshiro256(random);
             IsingLattice lattice = new IsingLattice(ising.L());
             Metropolis m = new Metropolis(lattice);
-            m.randomize(rng);
             int n = ising.spins();
-            double[] u = new double[temperatures.length];
-            Map<String, double[]> series = new LinkedHashMap<>();
-            for (String name : new String[] {"U.err", "C", "C.err", "m", "m.err"}) {
-                series.put(name, new double[temperatures.length]);
+            Run run = new Run(temperatures.length, blocks);
+            JsonNode resume = context.resumeFrom();
+            if (resume != null) {
+                rng = run.restore(resume, lattice, temperatures);
+                m = new Metropolis(lattice);
+            } else {
+                m.randomize(rng);
             }
             int perBlock = sweeps / blocks;
-            int done = 0;
-            for (int idx : order) {
+            while (run.pos < order.length) {
+                int idx = order[run.pos];
                 double beta = 1 / temperatures[idx];
-                m.sweeps(rng, beta, ising.J(), thermalization);
-                double[] e = new double[blocks];
-                double[] e2 = new double[blocks];
-                double[] abs = new double[blocks];
-                for (int b = 0; b < blocks; b++) {
+                if (!run.thermalized) {
+                    m.sweeps(rng, beta, ising.J(), thermalization);
+                    run.thermalized = true;
+                }
+                while (run.block < blocks) {
+                    if (context.checkpointDue()) {
+                        context.checkpoint(run.state(rng, lattice, temperatures));
+                    }
+                    int b = run.block;
                     for (int k = 0; k < perBlock; k++) {
                         m.sweeps(rng, beta, ising.J(), 1);
                         double energy = m.energy(ising.J());
-                        e[b] += energy;
-                        e2[b] += energy * energy;
-                        abs[b] += Math.abs(m.magnetization());
+                        run.e[b] += energy;
+                        run.e2[b] += energy * energy;
+                        run.abs[b] += Math.abs(m.magnetization());
                     }
-                    e[b] /= perBlock;
-                    e2[b] /= perBlock;
-                    abs[b] /= perBlock;
+                    run.e[b] /= perBlock;
+                    run.e2[b] /= perBlock;
+                    run.abs[b] /= perBlock;
+                    run.block++;
                     if (context.cancelled()) {
                         throw new CancellationException("cancelled");
                     }
+                    context.progress((run.pos + run.block / (double) blocks) / temperatures.length);
                 }
-                u[idx] = mean(e) / n;
-                series.get("U.err")[idx] = standardError(e) / n;
-                double[] c = jackknifeSpecificHeat(e, e2, beta, n);
-                series.get("C")[idx] = c[0];
-                series.get("C.err")[idx] = c[1];
-                series.get("m")[idx] = mean(abs) / n;
-                series.get("m.err")[idx] = standardError(abs) / n;
-                context.progress(++done / (double) temperatures.length);
+                run.u[idx] = mean(run.e) / n;
+                run.series.get("U.err")[idx] = standardError(run.e) / n;
+                double[] c = jackknifeSpecificHeat(run.e, run.e2, beta, n);
+                run.series.get("C")[idx] = c[0];
+                run.series.get("C.err")[idx] = c[1];
+                run.series.get("m")[idx] = mean(run.abs) / n;
+                run.series.get("m.err")[idx] = standardError(run.abs) / n;
+                run.nextTemperature();
             }
+            Map<String, double[]> series = run.series;
+            double[] u = run.u;
             return new PieceOutput(temperatures, u, null, series);
+        }
+    }
+
+    /**
+     * Where a piece's run stands, between two blocks: the temperatures done (their results), the blocks of the
+     * current one, and (with the lattice and the generator) all a checkpoint needs to continue bit for bit.
+     */
+    static final class Run {
+        static final String KIND = "metropolis";
+        static final int VERSION = 1;
+        static final String[] SERIES = {"U.err", "C", "C.err", "m", "m.err"};
+        int pos;
+        boolean thermalized;
+        int block;
+        double[] e;
+        double[] e2;
+        double[] abs;
+        final double[] u;
+        final Map<String, double[]> series = new LinkedHashMap<>();
+        private final int blocks;
+
+        Run(int temperatures, int blocks) {
+            this.blocks = blocks;
+            this.u = new double[temperatures];
+            for (String name : SERIES) {
+                series.put(name, new double[temperatures]);
+            }
+            nextBlocks();
+        }
+
+        void nextTemperature() {
+            pos++;
+            thermalized = false;
+            block = 0;
+            nextBlocks();
+        }
+
+        private void nextBlocks() {
+            e = new double[blocks];
+            e2 = new double[blocks];
+            abs = new double[blocks];
+        }
+
+        ObjectNode state(Xoshiro256 rng, IsingLattice lattice, double[] temperatures) {
+            ObjectNode s = Codec.object().put("kind", KIND).put("v", VERSION);
+            s.put("temperatures", Checkpoints.doubles(temperatures))
+                    .put("L", lattice.L)
+                    .put("pos", pos)
+                    .put("thermalized", thermalized)
+                    .put("block", block)
+                    .put("e", Checkpoints.doubles(e))
+                    .put("e2", Checkpoints.doubles(e2))
+                    .put("abs", Checkpoints.doubles(abs))
+                    .put("u", Checkpoints.doubles(u))
+                    .put("spins", Checkpoints.bytes(lattice.spins))
+                    .put("rng", Checkpoints.longs(rng.state()));
+            for (String name : SERIES) {
+                s.put("series." + name, Checkpoints.doubles(series.get(name)));
+            }
+            return s;
+        }
+
+        /** Takes a saved state of a run over the same temperatures and lattice; returns its generator. */
+        Xoshiro256 restore(JsonNode s, IsingLattice lattice, double[] temperatures) {
+            Checkpoints.check(s, KIND, VERSION);
+            if (!Arrays.equals(Checkpoints.doubles(s, "temperatures", temperatures.length), temperatures)
+                    || s.path("L").asInt(-1) != lattice.L) {
+                throw new CheckpointException("checkpoint is of other temperatures or another lattice size");
+            }
+            pos = Checkpoints.number(s, "pos").asInt();
+            block = Checkpoints.number(s, "block").asInt();
+            if (pos < 0 || pos >= temperatures.length || block < 0 || block >= blocks) {
+                throw new CheckpointException("checkpoint is at temperature " + pos + ", block " + block
+                        + ": not within " + temperatures.length + " temperatures of " + blocks + " blocks");
+            }
+            thermalized = s.path("thermalized").asBoolean();
+            e = Checkpoints.doubles(s, "e", blocks);
+            e2 = Checkpoints.doubles(s, "e2", blocks);
+            abs = Checkpoints.doubles(s, "abs", blocks);
+            System.arraycopy(Checkpoints.doubles(s, "u", u.length), 0, u, 0, u.length);
+            for (String name : SERIES) {
+                System.arraycopy(Checkpoints.doubles(s, "series." + name, u.length), 0, series.get(name), 0, u.length);
+            }
+            byte[] spins = Checkpoints.bytes(s, "spins", lattice.n);
+            for (byte b : spins) {
+                if (b != 1 && b != -1) {
+                    throw new CheckpointException("checkpoint spins are not ±1");
+                }
+            }
+            System.arraycopy(spins, 0, lattice.spins, 0, lattice.n);
+            return Xoshiro256.of(Checkpoints.longs(s, "rng", 4));
         }
     }
 

@@ -1,10 +1,16 @@
 package io.binfleet.simulations.ising;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
+import io.binfleet.core.spi.CheckpointException;
+import io.binfleet.core.spi.Checkpoints;
 import io.binfleet.simulations.rng.Xoshiro256;
 
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.DoubleConsumer;
 
 /**
@@ -15,10 +21,26 @@ import java.util.function.DoubleConsumer;
  * in Monte Carlo steps per level; this avoids the saturation of plain halving's error).
  *
  * <p>The inner loop works on local copies of the lattice arrays: no allocation, no boxing.
+ *
+ * <p>A run can save its whole state between two chunks of steps (ln g, histogram, ln f, schedule, step count, the
+ * lattice and the generator) and a later run resumed from it continues bit for bit as the first would have.
  */
 public final class WangLandau {
     /** How a run ended. */
     public record Result(double[] lnG, long steps, double lnF, boolean converged, int minLevel, int maxLevel) {}
+
+    /**
+     * Saving and resuming a run: {@code resume} the state to start from (null: from zero); {@code due} asked between
+     * chunks, and when true {@code save} is given the state.
+     */
+    public record Checkpointing(JsonNode resume, BooleanSupplier due, Consumer<ObjectNode> save) {
+        public static final Checkpointing NONE = new Checkpointing(null, () -> false, s -> {});
+    }
+
+    /** The kind and version of its checkpoints. */
+    static final String KIND = "wang-landau";
+
+    static final int VERSION = 1;
 
     private final IsingLattice lattice;
     private final int lo;
@@ -74,18 +96,45 @@ public final class WangLandau {
             long maxSteps,
             BooleanSupplier cancelled,
             DoubleConsumer progress) {
-        if (!lattice.enter(lo, hi, rng, 1_000_000_000L)) {
-            throw new IllegalStateException("could not bring the lattice into levels [" + lo + ", " + hi + "]");
-        }
-        minSeen = lattice.level;
-        maxSeen = lattice.level;
-        long interval = Math.max(10_000L, 10L * reachableCount);
+        return run(rng, halving, flatness, lnFInitial, lnFFinal, maxSteps, cancelled, progress, Checkpointing.NONE);
+    }
+
+    /** As {@link #run(Xoshiro256, boolean, double, double, double, long, BooleanSupplier, DoubleConsumer)}, saving
+     * and resuming by {@code checkpoints}. */
+    public Result run(
+            Xoshiro256 rng,
+            boolean halving,
+            double flatness,
+            double lnFInitial,
+            double lnFFinal,
+            long maxSteps,
+            BooleanSupplier cancelled,
+            DoubleConsumer progress,
+            Checkpointing checkpoints) {
         double lnF = lnFInitial;
         boolean oneOverT = false;
         long steps = 0;
+        if (checkpoints.resume() != null) {
+            JsonNode state = checkpoints.resume();
+            restore(state);
+            rng = Xoshiro256.of(Checkpoints.longs(state, "rng", 4));
+            steps = Checkpoints.number(state, "steps").asLong();
+            lnF = Checkpoints.number(state, "lnF").asDouble();
+            oneOverT = state.path("oneOverT").asBoolean();
+        } else {
+            if (!lattice.enter(lo, hi, rng, 1_000_000_000L)) {
+                throw new IllegalStateException("could not bring the lattice into levels [" + lo + ", " + hi + "]");
+            }
+            minSeen = lattice.level;
+            maxSeen = lattice.level;
+        }
+        long interval = Math.max(10_000L, 10L * reachableCount);
         double logStart = Math.log(lnFInitial);
         double logSpan = Math.max(1e-12, logStart - Math.log(lnFFinal));
         while (lnF >= lnFFinal) {
+            if (checkpoints.due().getAsBoolean()) {
+                checkpoints.save().accept(state(rng, steps, lnF, oneOverT));
+            }
             if (steps >= maxSteps) {
                 return new Result(lnG.clone(), steps, lnF, false, minSeen, maxSeen);
             }
@@ -110,9 +159,68 @@ public final class WangLandau {
                     lnF = 1 / t;
                 }
             }
-            progress.accept(Math.min(1, (logStart - Math.log(lnF)) / logSpan));
+            progress.accept(fraction(halving, steps, lnF, lnFFinal, maxSteps, logStart, logSpan));
         }
         return new Result(lnG.clone(), steps, lnF, true, minSeen, maxSeen);
+    }
+
+    /**
+     * How far the run is. Under 1/t the run ends when 1/t falls below ln f final, at t = 1/lnFFinal Monte Carlo steps
+     * per level, and nearly all the work is spent on the way there: steps over that total is a fraction proportional
+     * to the work done (so an ETA from it holds). Under halving, ln f on a log scale. A step limit, if nearer, counts.
+     */
+    private double fraction(
+            boolean halving, long steps, double lnF, double lnFFinal, long maxSteps, double logStart, double logSpan) {
+        double f = halving
+                ? (logStart - Math.log(lnF)) / logSpan
+                : steps * lnFFinal / reachableCount;
+        if (maxSteps != Long.MAX_VALUE) {
+            f = Math.max(f, (double) steps / maxSteps);
+        }
+        return Math.max(0, Math.min(1, f));
+    }
+
+    /** The run's whole state between two chunks. */
+    private ObjectNode state(Xoshiro256 rng, long steps, double lnF, boolean oneOverT) {
+        ObjectNode s = Codec.object().put("kind", KIND).put("v", VERSION);
+        s.putArray("window").add(lo).add(hi);
+        s.put("L", lattice.L)
+                .put("steps", steps)
+                .put("lnF", lnF)
+                .put("oneOverT", oneOverT)
+                .put("level", lattice.level)
+                .put("minSeen", minSeen)
+                .put("maxSeen", maxSeen)
+                .put("spins", Checkpoints.bytes(lattice.spins))
+                .put("lnG", Checkpoints.doubles(lnG))
+                .put("histogram", Checkpoints.longs(histogram))
+                .put("rng", Checkpoints.longs(rng.state()));
+        return s;
+    }
+
+    /** Takes the lattice, ln g, histogram and seen range from a saved state of a run of this window. */
+    private void restore(JsonNode state) {
+        Checkpoints.check(state, KIND, VERSION);
+        JsonNode w = state.path("window");
+        if (w.path(0).asInt(-1) != lo || w.path(1).asInt(-1) != hi || state.path("L").asInt(-1) != lattice.L) {
+            throw new CheckpointException("checkpoint is of window " + w + " on L = " + state.path("L")
+                    + ", not [" + lo + ", " + hi + "] on L = " + lattice.L);
+        }
+        byte[] spins = Checkpoints.bytes(state, "spins", lattice.n);
+        for (byte b : spins) {
+            if (b != 1 && b != -1) {
+                throw new CheckpointException("checkpoint spins are not ±1");
+            }
+        }
+        System.arraycopy(spins, 0, lattice.spins, 0, lattice.n);
+        lattice.level = lattice.computeLevel();
+        if (lattice.level != Checkpoints.number(state, "level").asInt() || lattice.level < lo || lattice.level > hi) {
+            throw new CheckpointException("checkpoint lattice is at level " + lattice.level + ", not in its window");
+        }
+        System.arraycopy(Checkpoints.doubles(state, "lnG", lnG.length), 0, lnG, 0, lnG.length);
+        System.arraycopy(Checkpoints.longs(state, "histogram", histogram.length), 0, histogram, 0, histogram.length);
+        minSeen = Checkpoints.number(state, "minSeen").asInt();
+        maxSeen = Checkpoints.number(state, "maxSeen").asInt();
     }
 
     /** {@code steps} Wang-Landau steps at ln f. */

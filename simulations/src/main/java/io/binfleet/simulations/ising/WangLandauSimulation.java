@@ -115,7 +115,8 @@ public final class WangLandauSimulation implements SimulationType {
                     lnfFinal,
                     maxSteps,
                     context::cancelled,
-                    context::progress);
+                    context::progress,
+                    new WangLandau.Checkpointing(context.resumeFrom(), context::checkpointDue, context::checkpoint));
             int count = wl.reachableCount();
             double[] x = new double[count];
             double[] y = new double[count];
@@ -130,7 +131,8 @@ public final class WangLandauSimulation implements SimulationType {
                     k++;
                 }
             }
-            return new PieceOutput(x, y);
+            // how much it sampled: the same for a piece resumed from a checkpoint as for one run through
+            return new PieceOutput(x, y, null, null, Codec.object().put("steps", r.steps()));
         }
 
         /** The window's level indices from the piece args: {"window": [lo, hi]} in energies, or the whole range. */

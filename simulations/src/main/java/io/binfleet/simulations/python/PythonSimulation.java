@@ -11,6 +11,7 @@ import io.binfleet.core.spi.Simulation;
 import io.binfleet.core.spi.SimulationType;
 import io.binfleet.core.spi.SystemModel;
 import io.binfleet.simulations.external.LinePrograms;
+import io.binfleet.simulations.external.Watch;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code python {function: "MODULE:FUNCTION", systems: "MODULE"?, python: "python3", timeoutSeconds: 600, ...kwargs}}:
+ * {@code python {function: "MODULE:FUNCTION", systems: "MODULE"?, python: "python3", timeoutSeconds?, silenceSeconds: 1800, ...kwargs}}:
  * the user's own simulation function, called as in the classic design, {@code FUNCTION(system, *args, **kwargs)}, in
  * one Python interpreter kept per worker thread (binfleet's runner, {@code python -m binfleet.runner}, in the line
  * protocol). The system is built with the classic {@code params_to_system} over the {@code systems} module (without
@@ -37,7 +38,7 @@ public final class PythonSimulation implements SimulationType {
     private static final Pattern MODULE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
     private static final Pattern FUNCTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> OWN_FIELDS = Stream.concat(
-                    JobSpec.SIMULATION_FIELDS.stream(), Stream.of("function", "systems", "python", "timeoutSeconds"))
+                    JobSpec.SIMULATION_FIELDS.stream(), Stream.of("function", "systems", "python", "timeoutSeconds", "silenceSeconds"))
             .toList();
 
     @Override
@@ -66,7 +67,7 @@ public final class PythonSimulation implements SimulationType {
             }
         }
         String python = params.has("python") ? params.string("python") : DEFAULT_PYTHON;
-        int timeout = params.integer("timeoutSeconds", 1, 7 * 86_400, 600);
+        Watch watch = Watch.of(params);
         ObjectNode kwargs = Codec.object();
         for (String f : params.fieldNames()) {
             if (!OWN_FIELDS.contains(f)) {
@@ -74,7 +75,7 @@ public final class PythonSimulation implements SimulationType {
                 kwargs.set(f, params.raw(f));
             }
         }
-        return new Python(function, systems, python == null ? DEFAULT_PYTHON : python, timeout, kwargs);
+        return new Python(function, systems, python == null ? DEFAULT_PYTHON : python, watch, kwargs);
     }
 
     /** Whether {@code ref} is {@code MODULE:FUNCTION}. */
@@ -100,7 +101,7 @@ public final class PythonSimulation implements SimulationType {
     }
 
     /** A configured Python simulation. */
-    public record Python(String function, String systems, String python, int timeoutSeconds, ObjectNode kwargs)
+    public record Python(String function, String systems, String python, Watch watch, ObjectNode kwargs)
             implements Simulation {
         @Override
         public String type() {
@@ -113,7 +114,8 @@ public final class PythonSimulation implements SimulationType {
             if (systems != null) {
                 p.put("systems", systems);
             }
-            p.put("python", python).put("timeoutSeconds", timeoutSeconds);
+            p.put("python", python);
+            watch.put(p);
             p.setAll(kwargs.deepCopy());
             return p;
         }
@@ -140,7 +142,7 @@ public final class PythonSimulation implements SimulationType {
                     List.of(python, "-u", "-m", "binfleet.runner"),
                     environment(context.baseDir()),
                     context,
-                    timeoutSeconds);
+                    watch);
         }
     }
 }

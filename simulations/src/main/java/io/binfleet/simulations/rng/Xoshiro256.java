@@ -21,6 +21,26 @@ public final class Xoshiro256 {
         } while ((s0 | s1 | s2 | s3) == 0);
     }
 
+    private Xoshiro256(long[] state) {
+        if (state.length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0) {
+            throw new IllegalArgumentException("a xoshiro256 state is four longs, not all zero");
+        }
+        s0 = state[0];
+        s1 = state[1];
+        s2 = state[2];
+        s3 = state[3];
+    }
+
+    /** A generator continuing exactly where the one whose {@link #state()} this was stood. */
+    public static Xoshiro256 of(long[] state) {
+        return new Xoshiro256(state);
+    }
+
+    /** Its whole state, for a checkpoint. */
+    public long[] state() {
+        return new long[] {s0, s1, s2, s3};
+    }
+
     public long nextLong() {
         long result = Long.rotateLeft(s1 * 5, 7) * 9;
         long t = s1 << 17;

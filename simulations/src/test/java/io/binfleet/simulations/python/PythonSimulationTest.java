@@ -269,6 +269,6 @@ class PythonSimulationTest {
                 .hasMessageContaining("simulation.systems: must be a module name");
         assertThat(Codec.writeString(spec("simulate", ", \"scale\": 3").toJson().get("simulation")))
                 .isEqualTo("{\"name\":\"python\",\"function\":\"chain:simulate\",\"systems\":\"chain\","
-                        + "\"python\":\"python3\",\"timeoutSeconds\":600,\"scale\":3}");
+                        + "\"python\":\"python3\",\"silenceSeconds\":1800,\"scale\":3}");
     }
 }
