@@ -138,7 +138,9 @@ public final class JobWatcher implements AutoCloseable {
         try {
             PieceProgress p = Codec.read(r.value(), PieceProgress.class);
             if (!ended(p.jobId())) {
-                runningPieces.computeIfAbsent(p.jobId(), k -> new ConcurrentHashMap<>()).put(p.piece(), p);
+                runningPieces
+                        .computeIfAbsent(p.jobId(), k -> new ConcurrentHashMap<>())
+                        .put(p.piece(), p);
             }
         } catch (RuntimeException e) {
             LOGGER.debug("unreadable piece progress skipped offset={} error={}", r.offset(), e.getMessage());

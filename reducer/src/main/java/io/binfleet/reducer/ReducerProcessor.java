@@ -68,8 +68,12 @@ final class ReducerProcessor implements Processor<String, byte[], String, byte[]
         boolean piece = topic.equals(piecesTopic);
         if (!piece && PieceProgress.isPieceKey(record.key())) {
             if (record.value() != null) { // a tombstone ends a piece's reports
-                PieceProgress p = decode(record, topic, PieceProgress.class, "piece progress", pp -> PieceProgress.key(
-                        pp.jobId(), pp.piece()));
+                PieceProgress p = decode(
+                        record,
+                        topic,
+                        PieceProgress.class,
+                        "piece progress",
+                        pp -> PieceProgress.key(pp.jobId(), pp.piece()));
                 if (p != null) {
                     book.alive(p.jobId(), context.currentSystemTimeMs());
                 }

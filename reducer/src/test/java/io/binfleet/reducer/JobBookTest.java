@@ -254,7 +254,8 @@ class JobBookTest {
     void aJobThatEndsUnfinished_removesWhatItsMissingPiecesLeft_aDoneJobNothing() {
         submit("c", 3, 0);
         piece(ok("c", 1, 3, 1), 1_000);
-        book.cancelled(new JobEvent(Schema.VERSION, "c", "t", JobEvent.State.CANCELLED, 0, 0, "by user", null, 0, 2_000));
+        book.cancelled(
+                new JobEvent(Schema.VERSION, "c", "t", JobEvent.State.CANCELLED, 0, 0, "by user", null, 0, 2_000));
         assertThat(out.forgotten).containsExactly("c/0", "c/2");
         submit("d", 2, 0);
         piece(ok("d", 0, 2, 1), 1_000);

@@ -2,8 +2,8 @@ package io.binfleet.reducer;
 
 import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
-import io.binfleet.core.message.PieceProgress;
 import io.binfleet.core.message.JobResult;
+import io.binfleet.core.message.PieceProgress;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.seed.Seeds;

@@ -178,7 +178,8 @@ final class KafkaWorkerClients implements WorkerClients {
      */
     private int partition(String key) {
         if (checkpointPartitions == 0) {
-            checkpointPartitions = producer.partitionsFor(settings.topics().checkpoints()).size();
+            checkpointPartitions =
+                    producer.partitionsFor(settings.topics().checkpoints()).size();
         }
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % checkpointPartitions;
     }
@@ -209,8 +210,8 @@ final class KafkaWorkerClients implements WorkerClients {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new TimeoutException("checkpoints could not be read from " + tp + " in "
-                            + CODE_TIMEOUT.toSeconds() + " s");
+                    throw new TimeoutException(
+                            "checkpoints could not be read from " + tp + " in " + CODE_TIMEOUT.toSeconds() + " s");
                 }
             }
             return latest;

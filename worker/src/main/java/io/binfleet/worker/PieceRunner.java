@@ -437,8 +437,11 @@ final class PieceRunner {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                    LOGGER.warn("checkpoint not written before stopping jobId={} piece={} error={}", jobId,
-                            entry.piece, e.toString());
+                    LOGGER.warn(
+                            "checkpoint not written before stopping jobId={} piece={} error={}",
+                            jobId,
+                            entry.piece,
+                            e.toString());
                 }
             }
         }

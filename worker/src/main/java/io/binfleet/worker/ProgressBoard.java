@@ -133,7 +133,8 @@ final class ProgressBoard implements AutoCloseable {
                     }
                     double f = e.fraction;
                     long since = now - e.lastSent;
-                    boolean moved = Double.isNaN(f) != Double.isNaN(e.lastFraction) || Math.abs(f - e.lastFraction) >= 1e-3;
+                    boolean moved =
+                            Double.isNaN(f) != Double.isNaN(e.lastFraction) || Math.abs(f - e.lastFraction) >= 1e-3;
                     if (!e.sent || since >= HEARTBEAT.toNanos() || (moved && since >= MIN_GAP.toNanos())) {
                         PieceProgress p = PieceProgress.of(
                                 e.jobId,

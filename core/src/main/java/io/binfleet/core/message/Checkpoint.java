@@ -32,8 +32,8 @@ public record Checkpoint(
             throw new IllegalArgumentException("checkpoint: no state");
         }
         if (!(seconds >= 0) || !(fraction >= 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("checkpoint: seconds " + seconds + " or fraction " + fraction
-                    + " out of range");
+            throw new IllegalArgumentException(
+                    "checkpoint: seconds " + seconds + " or fraction " + fraction + " out of range");
         }
     }
 }

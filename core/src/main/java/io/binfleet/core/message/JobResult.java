@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.OptBoolean;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.binfleet.core.codec.Codec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.binfleet.core.codec.Codec;
 import io.binfleet.core.spi.Boundary;
 
 import java.util.List;
@@ -48,7 +48,10 @@ public record JobResult(
             List<Double> x,
             int gaps,
             JsonNode meta,
-            @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE) PieceResult.Resumed resumed) {
+
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE)
+            PieceResult.Resumed resumed) {
         public PieceInfo {
             meta = meta == null || meta.isNull() ? null : meta;
         }

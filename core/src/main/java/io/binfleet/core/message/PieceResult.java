@@ -38,7 +38,9 @@ public record PieceResult(
         JsonNode meta,
         String error,
         long completedAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE) Resumed resumed) {
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE)
+        Resumed resumed) {
 
     /**
      * A piece resumed from a checkpoint: its own run time restored from it ({@code fromSeconds}) and its progress
@@ -130,8 +132,23 @@ public record PieceResult(
     /** This result, recording that its run resumed from a checkpoint. */
     public PieceResult resumedFrom(Resumed from) {
         return new PieceResult(
-                v, jobId, piece, pieces, outcome, seed, worker, seconds, attempts, x, y, w, series, meta, error,
-                completedAt, from);
+                v,
+                jobId,
+                piece,
+                pieces,
+                outcome,
+                seed,
+                worker,
+                seconds,
+                attempts,
+                x,
+                y,
+                w,
+                series,
+                meta,
+                error,
+                completedAt,
+                from);
     }
 
     /** The output of an OK piece. */

@@ -64,8 +64,9 @@ public final class Checkpoints {
             throw new CheckpointException("checkpoint is not an object");
         }
         if (!kind.equals(state.path("kind").asText()) || state.path("v").asInt(-1) != version) {
-            throw new CheckpointException("checkpoint is of " + state.path("kind").asText("?") + " v"
-                    + state.path("v").asText("?") + ", not " + kind + " v" + version);
+            throw new CheckpointException(
+                    "checkpoint is of " + state.path("kind").asText("?") + " v"
+                            + state.path("v").asText("?") + ", not " + kind + " v" + version);
         }
     }
 

@@ -57,7 +57,8 @@ public final class ExternalSimulation implements SimulationType {
     static final List<String> FIELDS = List.of("x", "y", "w", "series", "meta");
 
     private static final List<String> OWN_FIELDS = Stream.concat(
-                    JobSpec.SIMULATION_FIELDS.stream(), Stream.of("command", "timeoutSeconds", "silenceSeconds", "protocol"))
+                    JobSpec.SIMULATION_FIELDS.stream(),
+                    Stream.of("command", "timeoutSeconds", "silenceSeconds", "protocol"))
             .toList();
 
     @Override
@@ -115,8 +116,7 @@ public final class ExternalSimulation implements SimulationType {
     }
 
     /** A configured external simulation. */
-    public record External(List<String> command, Watch watch, String protocol, ObjectNode extra)
-            implements Simulation {
+    public record External(List<String> command, Watch watch, String protocol, ObjectNode extra) implements Simulation {
         @Override
         public Set<String> programs() {
             return Set.of(command.get(0));

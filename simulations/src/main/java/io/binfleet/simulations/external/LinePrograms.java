@@ -22,8 +22,8 @@ public final class LinePrograms {
      * @throws ExternalSimulation.ExternalFailure             a failed attempt (retried)
      * @throws io.binfleet.core.spi.PieceFailedException a piece that can never succeed (not retried)
      */
-    public static PieceOutput run(
-            List<String> command, Map<String, String> env, PieceContext context, Watch watch) throws Exception {
+    public static PieceOutput run(List<String> command, Map<String, String> env, PieceContext context, Watch watch)
+            throws Exception {
         Key key = new Key(command, context.baseDir(), env);
         LineProcess process = ThreadResources.get(key, () -> null);
         if (process != null && !process.alive()) {

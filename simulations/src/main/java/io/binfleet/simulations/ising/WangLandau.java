@@ -171,9 +171,7 @@ public final class WangLandau {
      */
     private double fraction(
             boolean halving, long steps, double lnF, double lnFFinal, long maxSteps, double logStart, double logSpan) {
-        double f = halving
-                ? (logStart - Math.log(lnF)) / logSpan
-                : steps * lnFFinal / reachableCount;
+        double f = halving ? (logStart - Math.log(lnF)) / logSpan : steps * lnFFinal / reachableCount;
         if (maxSteps != Long.MAX_VALUE) {
             f = Math.max(f, (double) steps / maxSteps);
         }
@@ -202,9 +200,11 @@ public final class WangLandau {
     private void restore(JsonNode state) {
         Checkpoints.check(state, KIND, VERSION);
         JsonNode w = state.path("window");
-        if (w.path(0).asInt(-1) != lo || w.path(1).asInt(-1) != hi || state.path("L").asInt(-1) != lattice.L) {
-            throw new CheckpointException("checkpoint is of window " + w + " on L = " + state.path("L")
-                    + ", not [" + lo + ", " + hi + "] on L = " + lattice.L);
+        if (w.path(0).asInt(-1) != lo
+                || w.path(1).asInt(-1) != hi
+                || state.path("L").asInt(-1) != lattice.L) {
+            throw new CheckpointException("checkpoint is of window " + w + " on L = " + state.path("L") + ", not [" + lo
+                    + ", " + hi + "] on L = " + lattice.L);
         }
         byte[] spins = Checkpoints.bytes(state, "spins", lattice.n);
         for (byte b : spins) {

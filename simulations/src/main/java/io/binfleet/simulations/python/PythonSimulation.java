@@ -38,7 +38,8 @@ public final class PythonSimulation implements SimulationType {
     private static final Pattern MODULE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
     private static final Pattern FUNCTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> OWN_FIELDS = Stream.concat(
-                    JobSpec.SIMULATION_FIELDS.stream(), Stream.of("function", "systems", "python", "timeoutSeconds", "silenceSeconds"))
+                    JobSpec.SIMULATION_FIELDS.stream(),
+                    Stream.of("function", "systems", "python", "timeoutSeconds", "silenceSeconds"))
             .toList();
 
     @Override
@@ -139,10 +140,7 @@ public final class PythonSimulation implements SimulationType {
                         + "\" is not allowed here; a worker runs only the programs given with --allow-command");
             }
             return LinePrograms.run(
-                    List.of(python, "-u", "-m", "binfleet.runner"),
-                    environment(context.baseDir()),
-                    context,
-                    watch);
+                    List.of(python, "-u", "-m", "binfleet.runner"), environment(context.baseDir()), context, watch);
         }
     }
 }

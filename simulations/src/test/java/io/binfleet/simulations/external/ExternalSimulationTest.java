@@ -117,10 +117,8 @@ class ExternalSimulationTest {
     }
 
     private static JobSpec watched(String script, String protocol, int silence) {
-        ObjectNode sim = Codec.object()
-                .put("name", "external")
-                .put("protocol", protocol)
-                .put("silenceSeconds", silence);
+        ObjectNode sim =
+                Codec.object().put("name", "external").put("protocol", protocol).put("silenceSeconds", silence);
         sim.putArray("command").add("sh").add("-c").add(script);
         ObjectNode root =
                 (ObjectNode) Codec.readTree("{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
@@ -131,8 +129,14 @@ class ExternalSimulationTest {
 
     @Test
     void aProgramIsKilledForSilence_notForLength_andHasNoTimeoutUnlessTheSpecSetsOne() throws Exception {
-        assertThat(watched("true", "once", 1).simulation().params().has("timeoutSeconds")).isFalse();
-        assertThat(watched("true", "once", 1).simulation().params().get("silenceSeconds").asInt()).isEqualTo(1);
+        assertThat(watched("true", "once", 1).simulation().params().has("timeoutSeconds"))
+                .isFalse();
+        assertThat(watched("true", "once", 1)
+                        .simulation()
+                        .params()
+                        .get("silenceSeconds")
+                        .asInt())
+                .isEqualTo(1);
         // silent after its first word: killed once the silence is longer than silenceSeconds
         assertThatThrownBy(() -> run(watched("cat > /dev/null; echo started >&2; sleep 60", "once", 1)))
                 .isInstanceOf(ExternalSimulation.ExternalFailure.class)
@@ -145,13 +149,15 @@ class ExternalSimulationTest {
         try {
             String lines = "read -r task; for i in 1 2 3 4 5 6 7 8 9 10; do echo '{\"progress\": 0.1}'; sleep 0.3; "
                     + "done; echo '{\"x\": [1], \"y\": [3]}'; read -r next";
-            assertThat(watched(lines, "lines", 1).simulation().run(
-                                    context(watched(lines, "lines", 1), true), Seeds.generator(1))
+            assertThat(watched(lines, "lines", 1)
+                            .simulation()
+                            .run(context(watched(lines, "lines", 1), true), Seeds.generator(1))
                             .y())
                     .containsExactly(3.0);
             String silent = "read -r task; echo '{\"progress\": 0.1}'; sleep 60";
-            assertThatThrownBy(() -> watched(silent, "lines", 1).simulation().run(
-                            context(watched(silent, "lines", 1), true), Seeds.generator(1)))
+            assertThatThrownBy(() -> watched(silent, "lines", 1)
+                            .simulation()
+                            .run(context(watched(silent, "lines", 1), true), Seeds.generator(1)))
                     .isInstanceOf(ExternalSimulation.ExternalFailure.class)
                     .hasMessageStartingWith("sh said nothing for 1 s");
         } finally {

@@ -1,8 +1,5 @@
 package io.binfleet.simulations.ising;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.binfleet.core.codec.Codec;
@@ -18,6 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A built-in simulation saved mid-run and resumed from the saved state gives, bit for bit, the output of the same
@@ -118,8 +118,7 @@ class CheckpointResumeTest {
         assertThat(r.fractions).isSorted();
         assertThat(r.fractions.get(r.fractions.size() - 1)).isEqualTo(1.0);
         // under 1/t the last tenth of the fraction is the last tenth of the steps, not a sliver of them
-        assertThat(r.fractions.stream().filter(f -> f < 0.5).count())
-                .isGreaterThan(r.fractions.size() / 4);
+        assertThat(r.fractions.stream().filter(f -> f < 0.5).count()).isGreaterThan(r.fractions.size() / 4);
     }
 
     @Test
@@ -142,8 +141,7 @@ class CheckpointResumeTest {
                 .hasMessageContaining("lnG");
         ObjectNode foreign = r.task.deepCopy();
         foreign.set("checkpoint", Codec.object().put("kind", "metropolis").put("v", 1));
-        assertThatThrownBy(() -> run(spec, foreign, new Recording(foreign, 0)))
-                .isInstanceOf(CheckpointException.class);
+        assertThatThrownBy(() -> run(spec, foreign, new Recording(foreign, 0))).isInstanceOf(CheckpointException.class);
     }
 
     @Test
@@ -151,7 +149,8 @@ class CheckpointResumeTest {
         JobSpec spec = SpecParser.builtin().parse(WL.replace("\"seed\": 11", "\"seed\": 11, \"checkpointSeconds\": 0"));
         assertThat(spec.checkpointSeconds()).isZero();
         assertThat(JobSpec.checkpointSeconds(task(spec, 0).get("simulation"))).isZero();
-        assertThat(JobSpec.checkpointSeconds(task(SpecParser.builtin().parse(WL), 0).get("simulation")))
+        assertThat(JobSpec.checkpointSeconds(
+                        task(SpecParser.builtin().parse(WL), 0).get("simulation")))
                 .isEqualTo(JobSpec.DEFAULT_CHECKPOINT_SECONDS);
     }
 }
