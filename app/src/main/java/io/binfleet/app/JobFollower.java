@@ -9,6 +9,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
+import java.text.DecimalFormat;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -57,7 +58,8 @@ final class JobFollower {
                         .setUpdateIntervalMillis(200)
                         .setUnit(" pieces", STEPS)
                         .setSpeedUnit(ChronoUnit.SECONDS)
-                        .showSpeed()
+                        // fractions of a piece per second for long pieces, thousands for short ones
+                        .showSpeed(new DecimalFormat("#,##0.00"))
                         .continuousUpdate()
                         .setMaxRenderedLength(100)
                         .build()

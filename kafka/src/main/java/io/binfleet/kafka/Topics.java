@@ -41,6 +41,8 @@ public record Topics(String prefix, int deliveryLimit) {
     static final int PARTITIONS = 4;
     /** How long a code bundle is kept after it was last shipped. */
     public static final java.time.Duration CODE_RETENTION = java.time.Duration.ofDays(30);
+    /** How often the checkpoints topic rolls a segment (and how long a checkpoint's tombstone stays). */
+    static final java.time.Duration CHECKPOINT_SEGMENT = java.time.Duration.ofMinutes(10);
 
     public Topics {
         if (deliveryLimit < MIN_DELIVERY_LIMIT || deliveryLimit > MAX_DELIVERY_LIMIT) {
@@ -113,7 +115,13 @@ public record Topics(String prefix, int deliveryLimit) {
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(tasks(), TASK_PARTITIONS, (short) -1).configs(plain));
         topics.add(new NewTopic(pieces(), PARTITIONS, (short) -1).configs(plain));
-        topics.add(new NewTopic(jobs(), PARTITIONS, (short) -1).configs(compacted));
+        // running pieces' progress reports go here too: segments roll hourly so that compaction keeps what a reader of
+        // the whole topic (status, a starting worker) goes through short
+        Map<String, String> jobsConfig = new java.util.HashMap<>(compacted);
+        jobsConfig.put(
+                TopicConfig.SEGMENT_MS_CONFIG,
+                Long.toString(java.time.Duration.ofHours(1).toMillis()));
+        topics.add(new NewTopic(jobs(), PARTITIONS, (short) -1).configs(jobsConfig));
         topics.add(new NewTopic(results(), PARTITIONS, (short) -1).configs(compacted));
         topics.add(new NewTopic(dlq(), 1, (short) -1).configs(plain));
         // one copy of each bundle is kept (compaction); one not shipped again for CODE_RETENTION goes
@@ -125,8 +133,13 @@ public record Topics(String prefix, int deliveryLimit) {
                         Long.toString(CODE_RETENTION.toMillis()),
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         Integer.toString(Limits.MAX_MESSAGE_BYTES))));
-        // the latest state of each running piece (compaction); tombstones go after a day (Kafka's default)
-        topics.add(new NewTopic(checkpoints(), PARTITIONS, (short) -1).configs(compacted));
+        // the latest state of each running piece: a resumed piece reads its partition from the start, so segments roll
+        // every 10 minutes and are compacted soon after, and tombstones go 10 minutes after the piece's end
+        Map<String, String> checkpointsConfig = new java.util.HashMap<>(compacted);
+        checkpointsConfig.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(CHECKPOINT_SEGMENT.toMillis()));
+        checkpointsConfig.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(CHECKPOINT_SEGMENT.toMillis()));
+        checkpointsConfig.put(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1");
+        topics.add(new NewTopic(checkpoints(), PARTITIONS, (short) -1).configs(checkpointsConfig));
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing =

@@ -228,13 +228,16 @@ final class JobBook {
 
     /**
      * Stores an ended job's final state and forgets its pieces and spec; for a job that did not finish, removes the
-     * progress reports and checkpoints its missing pieces may have left (a finished piece's worker removed its own).
+     * progress reports and checkpoints its missing and failed pieces may have left (a finished piece's worker removed
+     * its own).
      */
     private void end(JobState ended) {
         if (ended.state() != JobEvent.State.DONE) {
             java.util.Set<Integer> in = new java.util.HashSet<>();
             for (PieceResult p : pieces.load(ended.jobId())) {
-                in.add(p.piece());
+                if (p.outcome() == PieceResult.Outcome.OK) {
+                    in.add(p.piece()); // a failed piece's worker may have left its checkpoint
+                }
             }
             for (int i = 0; i < ended.total(); i++) {
                 if (!in.contains(i)) {

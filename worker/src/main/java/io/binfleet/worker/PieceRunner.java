@@ -131,6 +131,8 @@ final class PieceRunner {
         private final long seed;
         private final int attempt;
         private final long start;
+        /** The running piece's context, once it runs. */
+        private Context context;
 
         Piece(TaskMessage task, String worker, long seed, int attempt, long start) {
             this.task = task;
@@ -156,7 +158,7 @@ final class PieceRunner {
                 // a job that ships its code runs in the folder it was unpacked into; any other in the worker's own
                 Path dir = task.code() == null ? config.baseDir() : code.folder(task.code());
                 entry = board.started(task.jobId(), task.piece(), worker, resume == null ? 0 : resume.seconds());
-                Context context = new Context(json, task.jobId(), dir, entry, runSeed, interval);
+                context = new Context(json, task.jobId(), dir, entry, runSeed, interval);
                 PieceOutput output;
                 try {
                     output = execute(executor, wait, simulation, context, runSeed);
@@ -271,6 +273,11 @@ final class PieceRunner {
 
         private Outcome failed(Throwable cause) {
             if (jobs.ended(task.jobId())) {
+                if (context != null && context.saved) {
+                    // the reducer removed the checkpoints of the job's missing pieces as it ended: one saved after
+                    // that would stay
+                    checkpoints.remove(PieceProgress.key(task.jobId(), task.piece()));
+                }
                 LOGGER.info(
                         "piece of an ended job stopped jobId={} piece={} worker={}",
                         task.jobId(),
