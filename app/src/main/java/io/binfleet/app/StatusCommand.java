@@ -78,7 +78,7 @@ final class StatusCommand implements Callable<Integer> {
         Map<Integer, PieceProgress> reporting = new TreeMap<>(running.getOrDefault(jobId, Map.of()));
         reporting.keySet().removeAll(pieces.keySet());
         out.printf(
-                "job       %s (%s)%nstate     %s%npieces    %d/%d in (%d ok, %d failed), %d running, %d pending%n"
+                "job       %s (%s)%nstate     %s%npieces    %d/%d in (%d ok, %d failed), %s%d pending%n"
                         + "elapsed   %s%neta       %s%n",
                 e.jobId(),
                 e.name(),
@@ -87,7 +87,7 @@ final class StatusCommand implements Callable<Integer> {
                 e.total(),
                 ok,
                 failed,
-                reporting.size(),
+                reporting.isEmpty() ? "" : reporting.size() + " running, ",
                 e.total() - pieces.size() - reporting.size(),
                 seconds(elapsed(e, now)),
                 eta(e, pieces.size() + fractions(reporting, pieces), now));

@@ -51,6 +51,17 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
             available.add(record(nextOffset++, key, value, 0));
         }
 
+        /** A record delivered {@code deliveries} times already (its worker died): the next delivery is one more. */
+        synchronized void addDelivered(String key, byte[] value, int deliveries) {
+            long offset = nextOffset++;
+            deliveries().put(offset, (short) deliveries);
+            available.add(record(offset, key, value, deliveries));
+        }
+
+        private Map<Long, Short> deliveries() {
+            return deliveries;
+        }
+
         synchronized FakeShareConsumer consumer(String clientId, int maxRecords) {
             FakeShareConsumer c = new FakeShareConsumer(this, clientId, maxRecords);
             consumers.add(c);

@@ -322,6 +322,119 @@ class WorkerTest {
         });
     }
 
+    /** The checkpoints a fake store holds, by key. */
+    private final java.util.Map<String, byte[]> checkpoints = new ConcurrentHashMap<>();
+
+    private static final String WL_PIECE = "{\"name\": \"t\", \"system\": {\"Ising2D\": {\"L\": 8}}, "
+            + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}, "
+            + "\"simulation\": {\"name\": \"wang-landau\", \"lnfFinal\": 1e-4, \"seed\": 3}, "
+            + "\"merge\": {\"method\": \"mean\"}}";
+
+    /** Runs the one piece of WL_PIECE in this thread, keeping the state it saves half-way. */
+    private static io.binfleet.core.message.Checkpoint halfWay(String jobId) throws Exception {
+        var spec = PARSER.parse(WL_PIECE);
+        TaskMessage t = Plan.tasks(spec, jobId).get(0);
+        var task = t.withAttempt(1, t.seed()).toJson();
+        List<com.fasterxml.jackson.databind.JsonNode> saved = new java.util.ArrayList<>();
+        int[] asked = {0};
+        spec.simulation()
+                .run(
+                        new io.binfleet.core.spi.PieceContext() {
+                            @Override
+                            public com.fasterxml.jackson.databind.node.ObjectNode task() {
+                                return task;
+                            }
+
+                            @Override
+                            public boolean checkpointDue() {
+                                return ++asked[0] % 3 == 0;
+                            }
+
+                            @Override
+                            public void checkpoint(com.fasterxml.jackson.databind.JsonNode state) {
+                                saved.add(state);
+                            }
+                        },
+                        io.binfleet.core.seed.Seeds.generator(t.seed()));
+        return new io.binfleet.core.message.Checkpoint(
+                io.binfleet.core.message.Schema.VERSION,
+                jobId,
+                0,
+                t.seed(),
+                4.5,
+                0.5,
+                "dead-0",
+                saved.get(saved.size() / 2),
+                1L);
+    }
+
+    /** The y of WL_PIECE's piece run from zero with its seed. */
+    private static double[] fromZero(String jobId) throws Exception {
+        var spec = PARSER.parse(WL_PIECE);
+        TaskMessage t = Plan.tasks(spec, jobId).get(0);
+        return spec.simulation()
+                .run(
+                        io.binfleet.core.spi.PieceContext.of(
+                                t.withAttempt(1, t.seed()).toJson()),
+                        io.binfleet.core.seed.Seeds.generator(t.seed()))
+                .y();
+    }
+
+    private void deliverAgain(String jobId) {
+        for (TaskMessage t : Plan.tasks(PARSER.parse(WL_PIECE), jobId)) {
+            group.addDelivered(jobId, Codec.write(t), 1);
+        }
+    }
+
+    @Test
+    void aPieceDeliveredAgain_resumesFromItsCheckpoint_andRemovesItOnceItsResultIsSent() throws Exception {
+        io.binfleet.core.message.Checkpoint saved = halfWay("res");
+        checkpoints.put("res/0", Codec.write(saved));
+        deliverAgain("res");
+        start(1, Duration.ofSeconds(30));
+        awaitEnded(1);
+        double[] through = fromZero("x");
+        assertThat(results()).singleElement().satisfies(r -> {
+            assertThat(r.attempts()).isEqualTo(2);
+            assertThat(r.resumed()).isEqualTo(new PieceResult.Resumed(4.5, 0.5));
+            assertThat(r.seconds()).isGreaterThan(4.5);
+            assertThat(r.y()).containsExactly(through);
+        });
+        assertThat(checkpoints).doesNotContainKey("res/0");
+        assertThat(registry.get(MeterNames.CHECKPOINTS_RESTORED).counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aCheckpointTheSimulationCannotUse_isCounted_andThePieceStartsFromZero() throws Exception {
+        io.binfleet.core.message.Checkpoint saved = halfWay("inc");
+        var foreign = new io.binfleet.core.message.Checkpoint(
+                saved.v(),
+                "inc",
+                0,
+                saved.seed(),
+                4.5,
+                0.5,
+                "dead-0",
+                Codec.object().put("kind", "metropolis").put("v", 1),
+                1L);
+        checkpoints.put("inc/0", Codec.write(foreign));
+        deliverAgain("inc");
+        start(1, Duration.ofSeconds(30));
+        awaitEnded(1);
+        double[] through = fromZero("x");
+        assertThat(results()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.OK);
+            assertThat(r.resumed()).isNull();
+            assertThat(r.y()).containsExactly(through);
+        });
+        assertThat(registry.get(MeterNames.CHECKPOINTS_DISCARDED)
+                        .tag("reason", "incompatible")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+    }
+
     /** The fake group, the mock producer and the ended jobs as a worker's clients. */
     private final class Clients implements WorkerClients {
         @Override
@@ -342,6 +455,27 @@ class WorkerTest {
         @Override
         public JobStatus jobs() {
             return ended::contains;
+        }
+
+        @Override
+        public CheckpointStore checkpoints() {
+            return new CheckpointStore() {
+                @Override
+                public java.util.concurrent.Future<?> save(String key, byte[] value) {
+                    checkpoints.put(key, value);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public byte[] load(String key) {
+                    return checkpoints.get(key);
+                }
+
+                @Override
+                public void remove(String key) {
+                    checkpoints.remove(key);
+                }
+            };
         }
 
         @Override
