@@ -188,6 +188,12 @@ public final class EmbeddedBroker implements AutoCloseable {
                 ? Files.readString(idFile).trim()
                 : Uuid.randomUuid().toString();
         Files.writeString(idFile, clusterId);
+        formatStorage(config, clusterId);
+    }
+
+    /** Formats the storage of the node configured in {@code config} for cluster {@code clusterId} (once: a formatted
+     * one is left as it is). */
+    static void formatStorage(Path config, String clusterId) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int rc = StorageTool.execute(
                 new String[] {"format", "--cluster-id", clusterId, "--config", config.toString(), "--ignore-formatted"},

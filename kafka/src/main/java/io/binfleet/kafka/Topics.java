@@ -26,6 +26,71 @@ import java.util.concurrent.TimeoutException;
  *                      attempt that reaches it as the last
  */
 public record Topics(String prefix, int deliveryLimit) {
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(Topics.class);
+
+    /**
+     * How binfleet's topics are replicated on a cluster of {@code brokers}: {@code factor} = min(3, brokers) copies,
+     * {@code minInsyncReplicas} = 2 when there are 3 or more (an acks=all write survives the loss of any one broker).
+     */
+    public record Replication(int brokers, int factor, int minInsyncReplicas) {
+        public static Replication of(int brokers) {
+            int factor = Math.max(1, Math.min(3, brokers));
+            return new Replication(brokers, factor, factor >= 3 ? 2 : 1);
+        }
+    }
+
+    /** The replication for the cluster {@code admin} talks to; warns when it is a cluster of two (two copies, no room). */
+    public static Replication replication(Admin admin) {
+        int brokers;
+        try {
+            brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing the cluster", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot describe the Kafka cluster: " + (e.getCause() == null ? e : e.getCause()), e);
+        }
+        Replication r = Replication.of(brokers);
+        if (brokers == 2) {
+            LOGGER.warn("a cluster of 2 brokers: binfleet's topics get 2 copies and min.insync.replicas 1; with 3 or "
+                    + "more brokers a broker can fail without losing an acknowledged write");
+        }
+        return r;
+    }
+
+    /** Warns about binfleet topics made before with fewer copies than the cluster now allows (they are not changed). */
+    private void warnIfUnderReplicated(Admin admin, Set<String> existing, Replication replication) {
+        if (replication.brokers() < 2) {
+            return;
+        }
+        List<String> ours = all().stream().filter(existing::contains).toList();
+        if (ours.isEmpty()) {
+            return;
+        }
+        try {
+            admin.describeTopics(ours).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) -> {
+                int copies = d.partitions().isEmpty()
+                        ? 0
+                        : d.partitions().get(0).replicas().size();
+                if (copies < replication.factor()) {
+                    LOGGER.warn(
+                            "topic {} has {} cop{} on a cluster of {} brokers (binfleet makes {}): a broker's loss can "
+                                    + "lose it; reassign its partitions to more brokers",
+                            name,
+                            copies,
+                            copies == 1 ? "y" : "ies",
+                            replication.brokers(),
+                            replication.factor());
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOGGER.debug("topics not described: {}", e.toString());
+        }
+    }
+
     public static final String DEFAULT_PREFIX = "binfleet.";
     /** The delivery limit unless one is given: Kafka's own default. */
     public static final int DEFAULT_DELIVERY_LIMIT = 5;
@@ -100,46 +165,57 @@ public record Topics(String prefix, int deliveryLimit) {
     }
 
     /**
-     * Creates the topics that do not exist yet (jobs, results, code and checkpoints compacted) and configures the worker share group:
+     * Creates the topics that do not exist yet, each with {@link #replication} copies and its
+     * {@code min.insync.replicas} (jobs, results, code and checkpoints compacted) and configures the worker share group:
      * start from the earliest record, committed records only, lock renewal, and the delivery limit. Safe to call from
      * every service at every start.
      */
-    public void ensure(Admin admin) {
+    public Replication ensure(Admin admin) {
+        Replication replication = replication(admin);
+        String minIsr = Integer.toString(replication.minInsyncReplicas());
         Map<String, String> compacted = Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG,
                 TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                Integer.toString(Limits.MAX_MESSAGE_BYTES));
-        Map<String, String> plain =
-                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
+                Integer.toString(Limits.MAX_MESSAGE_BYTES),
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                minIsr);
+        Map<String, String> plain = Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(Limits.MAX_MESSAGE_BYTES),
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                minIsr);
+        short rf = (short) replication.factor();
         List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(tasks(), TASK_PARTITIONS, (short) -1).configs(plain));
-        topics.add(new NewTopic(pieces(), PARTITIONS, (short) -1).configs(plain));
+        topics.add(new NewTopic(tasks(), TASK_PARTITIONS, rf).configs(plain));
+        topics.add(new NewTopic(pieces(), PARTITIONS, rf).configs(plain));
         // running pieces' progress reports go here too: segments roll hourly so that compaction keeps what a reader of
         // the whole topic (status, a starting worker) goes through short
         Map<String, String> jobsConfig = new java.util.HashMap<>(compacted);
         jobsConfig.put(
                 TopicConfig.SEGMENT_MS_CONFIG,
                 Long.toString(java.time.Duration.ofHours(1).toMillis()));
-        topics.add(new NewTopic(jobs(), PARTITIONS, (short) -1).configs(jobsConfig));
-        topics.add(new NewTopic(results(), PARTITIONS, (short) -1).configs(compacted));
-        topics.add(new NewTopic(dlq(), 1, (short) -1).configs(plain));
+        topics.add(new NewTopic(jobs(), PARTITIONS, rf).configs(jobsConfig));
+        topics.add(new NewTopic(results(), PARTITIONS, rf).configs(compacted));
+        topics.add(new NewTopic(dlq(), 1, rf).configs(plain));
         // one copy of each bundle is kept (compaction); one not shipped again for CODE_RETENTION goes
-        topics.add(new NewTopic(code(), 1, (short) -1)
+        topics.add(new NewTopic(code(), 1, rf)
                 .configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG,
                         TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                         TopicConfig.RETENTION_MS_CONFIG,
                         Long.toString(CODE_RETENTION.toMillis()),
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                        Integer.toString(Limits.MAX_MESSAGE_BYTES))));
+                        Integer.toString(Limits.MAX_MESSAGE_BYTES),
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                        minIsr)));
         // the latest state of each running piece: a resumed piece reads its partition from the start, so segments roll
         // every 10 minutes and are compacted soon after, and tombstones go 10 minutes after the piece's end
         Map<String, String> checkpointsConfig = new java.util.HashMap<>(compacted);
         checkpointsConfig.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(CHECKPOINT_SEGMENT.toMillis()));
         checkpointsConfig.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(CHECKPOINT_SEGMENT.toMillis()));
         checkpointsConfig.put(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1");
-        topics.add(new NewTopic(checkpoints(), PARTITIONS, (short) -1).configs(checkpointsConfig));
+        topics.add(new NewTopic(checkpoints(), PARTITIONS, rf).configs(checkpointsConfig));
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing =
@@ -153,6 +229,7 @@ public record Topics(String prefix, int deliveryLimit) {
                     }
                 }
             }
+            warnIfUnderReplicated(admin, existing, replication);
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, workerGroup());
             admin.incrementalAlterConfigs(Map.of(
                             group,
@@ -176,6 +253,7 @@ public record Topics(String prefix, int deliveryLimit) {
                                             AlterConfigOp.OpType.SET))))
                     .all()
                     .get(30, TimeUnit.SECONDS);
+            return replication;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -7,9 +7,11 @@ import io.binfleet.core.message.PieceResult;
 import io.binfleet.core.spec.Limits;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -62,8 +64,9 @@ public final class Reducer implements AutoCloseable {
     }
 
     private Reducer(KafkaSettings settings, Config config, SpecParser parser, ReducerMetrics metrics) {
+        Topics.Replication replication;
         try (Admin admin = Admin.create(settings.client())) {
-            settings.topics().ensure(admin);
+            replication = settings.topics().ensure(admin);
         }
         Codec.prime(PieceResult.class, JobEvent.class, JobState.class, JobResult.class);
         Properties p = settings.client();
@@ -81,6 +84,9 @@ public final class Reducer implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
         p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "3000");
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+        // its changelogs and repartition topics as binfleet's own: as many copies, the same min.insync.replicas
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication.factor());
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), replication.minInsyncReplicas());
         Path out = config.outDir();
         streams = new KafkaStreams(
                 ReducerTopology.build(
