@@ -11,11 +11,13 @@ import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.kafka.ResultReader;
 import io.binfleet.kafka.Topics;
+import io.binfleet.kafka.metrics.MeterNames;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.Reducer;
 import io.binfleet.simulations.InProcessJob;
 import io.binfleet.worker.Worker;
 import io.binfleet.worker.WorkerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -80,15 +82,17 @@ class ClusterFaultsIT {
     }
 
     /** What a fault was, for the report. */
-    private record Figures(String fault, int node, int reruns, double stallSeconds, double jobSeconds) {}
+    private record Figures(
+            String fault, int node, int reruns, int acksFailed, double stallSeconds, double jobSeconds) {}
 
     private static final List<Figures> FIGURES = new ArrayList<>();
 
     @AfterAll
     static void report() {
         FIGURES.forEach(f -> System.err.printf(
-                "cluster fault: %-34s node %d: pieces run more than once %d, longest pause %.1f s, job %.1f s%n",
-                f.fault(), f.node(), f.reruns(), f.stallSeconds(), f.jobSeconds()));
+                "cluster fault: %-30s node %d: pieces run more than once %d, acknowledgements failed %d, longest pause "
+                        + "%.1f s, job %.1f s%n",
+                f.fault(), f.node(), f.reruns(), f.acksFailed(), f.stallSeconds(), f.jobSeconds()));
     }
 
     /** The node to kill, chosen once a job runs. */
@@ -151,6 +155,7 @@ class ClusterFaultsIT {
                     .get(30, TimeUnit.SECONDS);
         }
         List<Integer> killed = new ArrayList<>();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Reducer reducer = new Reducer(
                         settings,
                         new Reducer.Config(Files.createTempDirectory(dir, "state"), Duration.ofMinutes(5), null),
@@ -200,6 +205,12 @@ class ClusterFaultsIT {
             });
             result.pieces().stream().filter(p -> p.attempts() > 1).forEach(p -> rerun.add(p.index()));
             int reruns = rerun.size();
+            // result.json says which pieces ran more than once
+            assertThat(result.pieces().stream().filter(p -> p.runs() > 1).map(JobResult.PieceInfo::index))
+                    .containsExactlyInAnyOrderElementsOf(rerun);
+            double acksFailed = registry.find(MeterNames.ACKS_FAILED).counters().stream()
+                    .mapToDouble(c -> c.count())
+                    .sum();
             long[] times =
                     all.stream().mapToLong(PieceResult::completedAt).sorted().toArray();
             long pause = 0;
@@ -210,6 +221,7 @@ class ClusterFaultsIT {
                     fault,
                     killed.get(0),
                     reruns,
+                    (int) acksFailed,
                     pause / 1000.0,
                     (result.completedAt() - result.submittedAt()) / 1000.0));
         } finally {

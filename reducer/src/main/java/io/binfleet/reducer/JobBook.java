@@ -1,5 +1,6 @@
 package io.binfleet.reducer;
 
+import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.message.PieceResult;
@@ -111,9 +112,17 @@ final class JobBook {
             LOGGER.debug("piece of an ended job ignored jobId={} piece={}", piece.jobId(), piece.piece());
             return;
         }
-        if (pieces.contains(piece.jobId(), piece.piece())) {
-            LOGGER.debug("duplicate piece ignored jobId={} piece={}", piece.jobId(), piece.piece());
+        PieceResult stored = pieces.get(piece.jobId(), piece.piece());
+        if (stored != null) {
+            // another run of a piece already in (its first run's acknowledgement was lost, say): counted once, and
+            // the piece's entry says it ran again
+            LOGGER.info("duplicate piece ignored, counted as a rerun jobId={} piece={}", piece.jobId(), piece.piece());
+            pieces.put(piece.jobId(), piece.piece(), Codec.write(stored.seenAgain()));
+            metrics.pieceRerun();
             return;
+        }
+        if (piece.attempts() > 1) {
+            metrics.pieceRerun(); // an earlier run of it was lost
         }
         if (state != null && piece.piece() >= state.total()) {
             out.deadLetter(new DeadLetter(

@@ -40,6 +40,12 @@ final class KeyValuePieceStore implements PieceStore {
     }
 
     @Override
+    public PieceResult get(String jobId, int index) {
+        byte[] b = store.get(key(jobId, index));
+        return b == null ? null : Codec.read(b, PieceResult.class);
+    }
+
+    @Override
     public void delete(String jobId, int index) {
         store.delete(key(jobId, index));
     }

@@ -13,6 +13,9 @@ interface PieceStore {
 
     void delete(String jobId, int index);
 
+    /** The stored piece, or null. */
+    PieceResult get(String jobId, int index);
+
     /** How many pieces of the job are stored. */
     int count(String jobId);
 

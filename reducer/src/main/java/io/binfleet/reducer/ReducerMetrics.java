@@ -43,6 +43,14 @@ public final class ReducerMetrics {
         return perTask.values().stream().mapToInt(Integer::intValue).sum();
     }
 
+    /** A piece ran once more than it had to (a duplicate result, or a result from a later delivery). */
+    void pieceRerun() {
+        Counter.builder(MeterNames.PIECES_RERUN)
+                .description("Runs of pieces beyond their first (after a worker or broker failure)")
+                .register(registry)
+                .increment();
+    }
+
     /** A job ended DONE, FAILED or CANCELLED after {@code took} from submission. */
     void jobEnded(String outcome, Duration took) {
         Counter.builder(MeterNames.JOBS_COMPLETED)

@@ -102,7 +102,8 @@ public final class ResultBuilder {
                             List.of(p.first(), p.last()),
                             p.output().gaps(),
                             r.meta(),
-                            r.resumed());
+                            r.resumed(),
+                            r.timesRun());
                 })
                 .toList();
         return new JobResult(

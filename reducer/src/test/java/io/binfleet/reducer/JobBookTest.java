@@ -125,6 +125,13 @@ class JobBookTest {
         piece(ok("j", 1, 3, 1), 3_000);
         assertThat(out.events).extracting(JobEvent::done).containsExactly(1, 2);
         assertThat(jobs.get("j").done()).isEqualTo(2);
+        // the piece that came twice says it ran twice, the others once
+        piece(ok("j", 2, 3, 1), 4_000);
+        assertThat(out.results)
+                .singleElement()
+                .satisfies(r -> assertThat(r.pieces())
+                        .extracting(JobResult.PieceInfo::runs)
+                        .containsExactly(2, 1, 1));
     }
 
     @Test
@@ -331,6 +338,12 @@ class JobBookTest {
         @Override
         public void put(String jobId, int index, byte[] piece) {
             byJob.computeIfAbsent(jobId, k -> new TreeMap<>()).put(index, piece);
+        }
+
+        @Override
+        public PieceResult get(String jobId, int index) {
+            byte[] b = byJob.getOrDefault(jobId, new TreeMap<>()).get(index);
+            return b == null ? null : Codec.read(b, PieceResult.class);
         }
 
         @Override

@@ -91,8 +91,8 @@ final class PieceLoop implements Runnable {
         ShareConsumer<String, byte[]> single = null;
         ShareConsumer<String, byte[]> batch = null;
         try {
-            single = consumers.create(name, 1);
-            batch = consumers.create(name + "-batch", BatchPolicy.BATCH);
+            single = open(name, 1);
+            batch = open(name + "-batch", BatchPolicy.BATCH);
             ShareConsumerMetrics singleMetrics = new ShareConsumerMetrics(single);
             ShareConsumerMetrics batchMetrics = new ShareConsumerMetrics(batch);
             long nextRefresh = System.nanoTime();
@@ -110,7 +110,7 @@ final class PieceLoop implements Runnable {
                         // for the whole lock timeout while it was not polled). Closing it commits its acknowledgements
                         // and gives back whatever it took; a fresh one, not polled until next needed, takes nothing.
                         closeQuietly(batch);
-                        batch = consumers.create(name + "-batch", BatchPolicy.BATCH);
+                        batch = open(name + "-batch", BatchPolicy.BATCH);
                         batchMetrics = new ShareConsumerMetrics(batch);
                     }
                 } catch (WakeupException | InterruptException | AuthenticationException | AuthorizationException e) {
@@ -131,6 +131,24 @@ final class PieceLoop implements Runnable {
             closeQuietly(single);
             closeQuietly(batch);
         }
+    }
+
+    /** A share consumer whose acknowledgements report back: one the broker did not take is logged and counted. */
+    private ShareConsumer<String, byte[]> open(String clientId, int maxRecords) {
+        ShareConsumer<String, byte[]> consumer = consumers.create(clientId, maxRecords);
+        consumer.setAcknowledgementCommitCallback((offsets, error) -> {
+            if (error != null) {
+                int count =
+                        offsets.values().stream().mapToInt(java.util.Set::size).sum();
+                metrics.acksFailed(count);
+                LOGGER.warn(
+                        "acknowledgements failed, those pieces will be delivered again worker={} offsets={} error={}",
+                        name,
+                        offsets,
+                        error.toString());
+            }
+        });
+        return consumer;
     }
 
     /** One poll and the pieces it took; what the thread does next. */

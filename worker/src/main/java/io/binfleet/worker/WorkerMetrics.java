@@ -76,6 +76,14 @@ public final class WorkerMetrics {
         }
     }
 
+    /** {@code count} acknowledgements the broker did not take. */
+    void acksFailed(int count) {
+        Counter.builder(MeterNames.ACKS_FAILED)
+                .description("Acknowledgements of task records that failed (those pieces are delivered again)")
+                .register(registry)
+                .increment(count);
+    }
+
     void checkpointWritten() {
         Counter.builder(MeterNames.CHECKPOINTS_WRITTEN)
                 .description("Checkpoints saved by running pieces")

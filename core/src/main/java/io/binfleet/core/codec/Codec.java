@@ -54,6 +54,8 @@ public final class Codec {
      * {@code @JsonInclude(NON_NULL) @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE)}.
      */
     public static final String OPTIONAL = "binfleet.optional";
+    /** The same, for a second optional component of one record (Jackson wants distinct ids within a class). */
+    public static final String OPTIONAL_2 = "binfleet.optional.2";
 
     private Codec() {}
 
@@ -79,7 +81,8 @@ public final class Codec {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .serializationInclusion(JsonInclude.Include.ALWAYS)
                 // an optional field: written only when set, read as null when absent (see OPTIONAL)
-                .injectableValues(new InjectableValues.Std().addValue(OPTIONAL, null))
+                .injectableValues(
+                        new InjectableValues.Std().addValue(OPTIONAL, null).addValue(OPTIONAL_2, null))
                 .addModule(new SimpleModule("binfleet-gaps")
                         .addSerializer(double[].class, new GapsWriter())
                         .addDeserializer(double[].class, new GapsReader()))

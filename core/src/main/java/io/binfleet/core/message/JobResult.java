@@ -51,13 +51,15 @@ public record JobResult(
 
             @JsonInclude(JsonInclude.Include.NON_NULL)
             @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE)
-            PieceResult.Resumed resumed) {
+            PieceResult.Resumed resumed,
+
+            int runs) {
         public PieceInfo {
             meta = meta == null || meta.isNull() ? null : meta;
         }
 
         public PieceInfo(int index, long seed, String worker, double seconds, int attempts, List<Double> x) {
-            this(index, seed, worker, seconds, attempts, x, 0, null, null);
+            this(index, seed, worker, seconds, attempts, x, 0, null, null, attempts);
         }
     }
 

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param attempts the delivery attempt that produced this result
  * @param meta     what the piece asked to keep with it (any JSON), or {@code null}
  * @param resumed  where the run that produced it resumed from, or {@code null} if it ran from zero
+ * @param runs     how many results of this piece the reducer has seen (set by the reducer when one comes twice), or
+ *     {@code null} for one
  */
 public record PieceResult(
         int v,
@@ -40,7 +42,10 @@ public record PieceResult(
         long completedAt,
 
         @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE)
-        Resumed resumed) {
+        Resumed resumed,
+
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Codec.OPTIONAL_2, useInput = OptBoolean.TRUE)
+        Integer runs) {
 
     /**
      * A piece resumed from a checkpoint: its own run time restored from it ({@code fromSeconds}) and its progress
@@ -96,6 +101,7 @@ public record PieceResult(
                 out.meta(),
                 null,
                 completedAt,
+                null,
                 null);
     }
 
@@ -126,6 +132,7 @@ public record PieceResult(
                 null,
                 error,
                 completedAt,
+                null,
                 null);
     }
 
@@ -148,7 +155,41 @@ public record PieceResult(
                 meta,
                 error,
                 completedAt,
-                from);
+                from,
+                runs);
+    }
+
+    /** This result, seen once more by the reducer (another run of the piece finished too). */
+    public PieceResult seenAgain() {
+        return new PieceResult(
+                v,
+                jobId,
+                piece,
+                pieces,
+                outcome,
+                seed,
+                worker,
+                seconds,
+                attempts,
+                x,
+                y,
+                w,
+                series,
+                meta,
+                error,
+                completedAt,
+                resumed,
+                resultsSeen() + 1);
+    }
+
+    /** How many times the piece ran, as far as is known: its results seen, or the delivery that produced this one. */
+    public int timesRun() {
+        return Math.max(attempts, resultsSeen());
+    }
+
+    /** Results of this piece seen by the reducer, 1 unless one came twice. */
+    public int resultsSeen() {
+        return runs == null ? 1 : runs;
     }
 
     /** The output of an OK piece. */
@@ -184,7 +225,8 @@ public record PieceResult(
                 && Objects.equals(meta, r.meta)
                 && Objects.equals(error, r.error)
                 && completedAt == r.completedAt
-                && Objects.equals(resumed, r.resumed);
+                && Objects.equals(resumed, r.resumed)
+                && resultsSeen() == r.resultsSeen();
     }
 
     @Override

@@ -23,6 +23,10 @@ public final class MeterNames {
 
     public static final String PIECES_BATCHED = "binfleet.pieces.batched";
     public static final String PIECES_RELEASED = "binfleet.pieces.released";
+    /** Acknowledgements of task records the broker did not take (their pieces are delivered again). */
+    public static final String ACKS_FAILED = "binfleet.acks.failed";
+    /** Runs of pieces beyond their first (a rerun after a worker or broker failure). */
+    public static final String PIECES_RERUN = "binfleet.pieces.rerun";
     /** Checkpoints saved by running pieces. */
     public static final String CHECKPOINTS_WRITTEN = "binfleet.checkpoints.written";
     /** Pieces resumed from a checkpoint. */
