@@ -29,15 +29,17 @@ final class ReducerCommand implements Callable<Integer> {
     @Option(
             names = "--state-dir",
             paramLabel = "DIR",
-            defaultValue = "${env:BINFLEET_STATE_DIR:-.binfleet/reducer-state}",
-            description = "Where the reducer keeps its stores (default: ${DEFAULT-VALUE}).")
+            description = "Where the reducer keeps its stores (env BINFLEET_STATE_DIR; default: the first of "
+                    + ".binfleet/reducer-state/0, /1, ... that no other reducer holds, so that a standby reducer can be "
+                    + "started in the same folder and a restarted one finds its own stores).")
     Path stateDir;
 
     @Option(
             names = "--stall-timeout",
             paramLabel = "SECONDS",
             defaultValue = "1800",
-            description = "Fail a job as STALLED after this long without a finished piece (default: ${DEFAULT-VALUE}).")
+            description = "Fail a job as STALLED after this long without a finished piece or a report from a running "
+                    + "one (default: ${DEFAULT-VALUE}).")
     long stallSeconds;
 
     @Mixin
@@ -49,6 +51,13 @@ final class ReducerCommand implements Callable<Integer> {
         try (Closer closer = new Closer()) {
             closer.add(stopped::countDown);
             MeterRegistry metrics = kafka.metrics(closer, "reducer");
+            Path stateDir = this.stateDir;
+            if (stateDir == null) {
+                String env = System.getenv("BINFLEET_STATE_DIR");
+                stateDir = env != null && !env.isBlank()
+                        ? Path.of(env)
+                        : closer.add(StateDirs.claim()).dir();
+            }
             Reducer reducer = closer.add(new Reducer(
                     kafka.connect(),
                     new Reducer.Config(stateDir, Duration.ofSeconds(stallSeconds), out),
