@@ -143,6 +143,12 @@ class RunnerProcessTest(unittest.TestCase):
                     return list(args), [0] * len(args)
                 def boom(system, **kw):
                     raise KeyError("missing")
+                def resumable(system, steps=4, checkpoint=None):
+                    i = checkpoint["i"] if checkpoint else 0
+                    while i < steps:
+                        i += 1
+                        binfleet.checkpoint({"i": i, "arr": __import__("numpy").arange(2)})
+                    return [0], [i + (100 if checkpoint else 0)]
             """))
         env = dict(os.environ, PYTHONPATH=PACKAGE + os.pathsep + self.dir.name)
         self.proc = subprocess.Popen([sys.executable, "-m", "binfleet.runner"], cwd=self.dir.name, env=env,
@@ -164,8 +170,31 @@ class RunnerProcessTest(unittest.TestCase):
         while True:
             line = json.loads(self.proc.stdout.readline())
             lines.append(line)
-            if "progress" not in line:
+            if "progress" not in line and "checkpoint" not in line:
                 return lines
+
+    def ask_with(self, function, checkpoint, args=None):
+        task = {"jobId": "j", "piece": 0, "pieces": 1, "system": {"T": {"a": 2}}, "args": args or {}, "seed": 7,
+                "attempt": 2, "simulation": {"name": "python", "function": "model:" + function,
+                                             "checkpointSeconds": 5, "silenceSeconds": 60}, "checkpoint": checkpoint}
+        self.proc.stdin.write(json.dumps(task) + "\n")
+        self.proc.stdin.flush()
+        lines = []
+        while True:
+            line = json.loads(self.proc.stdout.readline())
+            lines.append(line)
+            if "progress" not in line and "checkpoint" not in line:
+                return lines
+
+    @unittest.skipIf(np is None, "numpy")
+    def test_checkpoints_are_offered_as_lines_and_a_resumed_function_gets_checkpoint(self):
+        lines = self.ask("resumable", {})
+        self.assertEqual(lines[:2], [{"checkpoint": {"i": 1, "arr": [0, 1]}}, {"checkpoint": {"i": 2, "arr": [0, 1]}}])
+        self.assertEqual(lines[-1], {"x": [0.0], "y": [4.0]})
+        # resumed at i = 3 (binfleet's own fields, checkpointSeconds included, are not passed as keyword arguments)
+        self.assertEqual(self.ask_with("resumable", {"i": 3})[-1], {"x": [0.0], "y": [104.0]})
+        # a function without a checkpoint parameter starts from zero
+        self.assertEqual(self.ask_with("f", {"i": 3}, {"replica": 1}), [{"progress": 0.5}, {"x": [1.0], "y": [2.0]}])
 
     def test_progress_then_the_result_and_the_process_serves_the_next_task(self):
         self.assertEqual(self.ask("f", {"replica": 3}, k=5), [{"progress": 0.5}, {"x": [3.0], "y": [10.0]}])
