@@ -161,22 +161,11 @@ class RunnerProcessTest(unittest.TestCase):
             s.close()
         self.dir.cleanup()
 
-    def ask(self, function, args, **kwargs):
+    def ask(self, function, args, checkpoint=None, **kwargs):
         task = {"jobId": "j", "piece": 0, "pieces": 1, "system": {"T": {"a": 2}}, "args": args, "seed": 7,
                 "attempt": 1, "simulation": dict({"name": "python", "function": "model:" + function}, **kwargs)}
-        self.proc.stdin.write(json.dumps(task) + "\n")
-        self.proc.stdin.flush()
-        lines = []
-        while True:
-            line = json.loads(self.proc.stdout.readline())
-            lines.append(line)
-            if "progress" not in line and "checkpoint" not in line:
-                return lines
-
-    def ask_with(self, function, checkpoint, args=None):
-        task = {"jobId": "j", "piece": 0, "pieces": 1, "system": {"T": {"a": 2}}, "args": args or {}, "seed": 7,
-                "attempt": 2, "simulation": {"name": "python", "function": "model:" + function,
-                                             "checkpointSeconds": 5, "silenceSeconds": 60}, "checkpoint": checkpoint}
+        if checkpoint is not None:
+            task["checkpoint"] = checkpoint
         self.proc.stdin.write(json.dumps(task) + "\n")
         self.proc.stdin.flush()
         lines = []
@@ -192,9 +181,9 @@ class RunnerProcessTest(unittest.TestCase):
         self.assertEqual(lines[:2], [{"checkpoint": {"i": 1, "arr": [0, 1]}}, {"checkpoint": {"i": 2, "arr": [0, 1]}}])
         self.assertEqual(lines[-1], {"x": [0.0], "y": [4.0]})
         # resumed at i = 3 (binfleet's own fields, checkpointSeconds included, are not passed as keyword arguments)
-        self.assertEqual(self.ask_with("resumable", {"i": 3})[-1], {"x": [0.0], "y": [104.0]})
+        self.assertEqual(self.ask("resumable", {}, {"i": 3}, checkpointSeconds=5, silenceSeconds=60)[-1], {"x": [0.0], "y": [104.0]})
         # a function without a checkpoint parameter starts from zero
-        self.assertEqual(self.ask_with("f", {"i": 3}, {"replica": 1}), [{"progress": 0.5}, {"x": [1.0], "y": [2.0]}])
+        self.assertEqual(self.ask("f", {"replica": 1}, {"i": 3}), [{"progress": 0.5}, {"x": [1.0], "y": [2.0]}])
 
     def test_progress_then_the_result_and_the_process_serves_the_next_task(self):
         self.assertEqual(self.ask("f", {"replica": 3}, k=5), [{"progress": 0.5}, {"x": [3.0], "y": [10.0]}])

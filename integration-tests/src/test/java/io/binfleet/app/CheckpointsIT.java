@@ -187,6 +187,17 @@ class CheckpointsIT {
         }
     }
 
+    /** The same seeded job merged in this JVM, run through, computed meanwhile on another thread. */
+    private static CompletableFuture<Series> throughRun(String spec) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return InProcessJob.merge(spec);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     private static void assertSameOutput(JobResult result, Series expected) {
         assertThat(result.x())
                 .containsExactly(Arrays.stream(expected.x()).boxed().toArray(Double[]::new));
@@ -199,13 +210,7 @@ class CheckpointsIT {
      * through, work lost only since that checkpoint; the checkpoint is gone once the job is done.
      */
     private void killedAt70Percent_resumesElsewhere_bitForBit(String spec, String name) throws Exception {
-        CompletableFuture<Series> throughRun = CompletableFuture.supplyAsync(() -> {
-            try {
-                return InProcessJob.merge(spec);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Series> throughRun = throughRun(spec);
         try (Fleet fleet = new Fleet()) {
             try {
                 fleet.worker(name + "-1");
@@ -299,13 +304,7 @@ class CheckpointsIT {
     void sigterm_savesACheckpointBeforeGivingThePieceBack_andTheNextWorkerResumesFromIt() throws Exception {
         // the default interval (60 s) is longer than the piece: the only checkpoint is the one made on stopping
         String spec = WL.replace(", \"checkpointSeconds\": 1", "");
-        CompletableFuture<Series> throughRun = CompletableFuture.supplyAsync(() -> {
-            try {
-                return InProcessJob.merge(spec);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Series> throughRun = throughRun(spec);
         try (Fleet fleet = new Fleet()) {
             try {
                 fleet.worker("t-1");
@@ -356,13 +355,7 @@ class CheckpointsIT {
 
     @Test
     void aDamagedCheckpoint_isCountedAndSkipped_thePieceStartsFromZero_andTheJobIsExact() throws Exception {
-        CompletableFuture<Series> throughRun = CompletableFuture.supplyAsync(() -> {
-            try {
-                return InProcessJob.merge(METROPOLIS);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Series> throughRun = throughRun(METROPOLIS);
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();

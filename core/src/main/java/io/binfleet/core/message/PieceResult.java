@@ -138,29 +138,15 @@ public record PieceResult(
 
     /** This result, recording that its run resumed from a checkpoint. */
     public PieceResult resumedFrom(Resumed from) {
-        return new PieceResult(
-                v,
-                jobId,
-                piece,
-                pieces,
-                outcome,
-                seed,
-                worker,
-                seconds,
-                attempts,
-                x,
-                y,
-                w,
-                series,
-                meta,
-                error,
-                completedAt,
-                from,
-                runs);
+        return with(from, runs);
     }
 
     /** This result, seen once more by the reducer (another run of the piece finished too). */
     public PieceResult seenAgain() {
+        return with(resumed, resultsSeen() + 1);
+    }
+
+    private PieceResult with(Resumed resumed, Integer runs) {
         return new PieceResult(
                 v,
                 jobId,
@@ -179,7 +165,7 @@ public record PieceResult(
                 error,
                 completedAt,
                 resumed,
-                resultsSeen() + 1);
+                runs);
     }
 
     /** How many times the piece ran, as far as is known: its results seen, or the delivery that produced this one. */

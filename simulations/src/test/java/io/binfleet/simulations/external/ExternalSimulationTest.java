@@ -20,10 +20,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The external simulation with small sh programs: each way a program can go wrong is a clear failure, never a hang. */
 class ExternalSimulationTest {
     private static JobSpec spec(String script, int timeout) {
-        ObjectNode sim = Codec.object()
-                .put("name", "external")
-                .put("timeoutSeconds", timeout)
-                .put("greeting", "hello");
+        return job(
+                Codec.object()
+                        .put("name", "external")
+                        .put("timeoutSeconds", timeout)
+                        .put("greeting", "hello"),
+                script);
+    }
+
+    /** A job of one piece running {@code sh -c script} with the simulation fields {@code sim}. */
+    private static JobSpec job(ObjectNode sim, String script) {
         sim.putArray("command").add("sh").add("-c").add(script);
         ObjectNode root =
                 (ObjectNode) Codec.readTree("{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
@@ -117,14 +123,9 @@ class ExternalSimulationTest {
     }
 
     private static JobSpec watched(String script, String protocol, int silence) {
-        ObjectNode sim =
-                Codec.object().put("name", "external").put("protocol", protocol).put("silenceSeconds", silence);
-        sim.putArray("command").add("sh").add("-c").add(script);
-        ObjectNode root =
-                (ObjectNode) Codec.readTree("{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
-                        + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}}");
-        root.set("simulation", sim);
-        return SpecParser.builtin().parse(root);
+        return job(
+                Codec.object().put("name", "external").put("protocol", protocol).put("silenceSeconds", silence),
+                script);
     }
 
     @Test
@@ -265,13 +266,7 @@ class ExternalSimulationTest {
     }
 
     private static JobSpec linesSpec(String script) {
-        ObjectNode sim =
-                Codec.object().put("name", "external").put("timeoutSeconds", 10).put("protocol", "lines");
-        sim.putArray("command").add("sh").add("-c").add(script);
-        ObjectNode root =
-                (ObjectNode) Codec.readTree("{\"name\": \"ext\", \"system\": {\"Synthetic\": {\"points\": 1}}, "
-                        + "\"parallel\": {\"split\": \"replicas\", \"count\": 1}}");
-        root.set("simulation", sim);
-        return SpecParser.builtin().parse(root);
+        return job(
+                Codec.object().put("name", "external").put("timeoutSeconds", 10).put("protocol", "lines"), script);
     }
 }
