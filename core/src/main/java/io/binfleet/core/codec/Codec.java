@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.InjectableValues;
@@ -51,13 +52,25 @@ public final class Codec {
 
     /**
      * Marks a record component that may be absent, the exception to "every field present":
-     * {@code @JsonInclude(NON_NULL) @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE)}.
+     * {@code @JsonInclude(NON_NULL) @JacksonInject(value = Codec.OPTIONAL + ".name", useInput = OptBoolean.TRUE)}
+     * (Jackson wants the ids within one class distinct). Any id under this prefix reads as null when absent.
      */
     public static final String OPTIONAL = "binfleet.optional";
-    /** The same, for a second optional component of one record (Jackson wants distinct ids within a class). */
-    public static final String OPTIONAL_2 = "binfleet.optional.2";
 
     private Codec() {}
+
+    /** Null for every {@link #OPTIONAL} id: what an optional field that is absent reads as. */
+    private static final class AbsentAsNull extends InjectableValues {
+        @Override
+        public Object findInjectableValue(
+                Object valueId, DeserializationContext ctxt, BeanProperty forProperty, Object beanInstance)
+                throws JsonMappingException {
+            if (valueId instanceof String id && id.startsWith(OPTIONAL)) {
+                return null;
+            }
+            return ctxt.reportBadDefinition(Object.class, "no injectable value " + valueId);
+        }
+    }
 
     private static ObjectMapper build(boolean nonNumericNumbers) {
         JsonFactory factory = JsonFactory.builder()
@@ -81,8 +94,7 @@ public final class Codec {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .serializationInclusion(JsonInclude.Include.ALWAYS)
                 // an optional field: written only when set, read as null when absent (see OPTIONAL)
-                .injectableValues(
-                        new InjectableValues.Std().addValue(OPTIONAL, null).addValue(OPTIONAL_2, null))
+                .injectableValues(new AbsentAsNull())
                 .addModule(new SimpleModule("binfleet-gaps")
                         .addSerializer(double[].class, new GapsWriter())
                         .addDeserializer(double[].class, new GapsReader()))

@@ -50,7 +50,7 @@ public record JobResult(
             JsonNode meta,
 
             @JsonInclude(JsonInclude.Include.NON_NULL)
-            @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE)
+            @JacksonInject(value = Codec.OPTIONAL + ".resumed", useInput = OptBoolean.TRUE)
             PieceResult.Resumed resumed,
 
             int runs) {

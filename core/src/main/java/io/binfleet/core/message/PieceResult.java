@@ -41,10 +41,12 @@ public record PieceResult(
         String error,
         long completedAt,
 
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Codec.OPTIONAL, useInput = OptBoolean.TRUE)
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JacksonInject(value = Codec.OPTIONAL + ".resumed", useInput = OptBoolean.TRUE)
         Resumed resumed,
 
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JacksonInject(value = Codec.OPTIONAL_2, useInput = OptBoolean.TRUE)
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JacksonInject(value = Codec.OPTIONAL + ".runs", useInput = OptBoolean.TRUE)
         Integer runs) {
 
     /**
