@@ -1,5 +1,8 @@
 package io.binfleet.simulations.ising;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.binfleet.core.spi.CheckpointException;
+import io.binfleet.core.spi.Checkpoints;
 import io.binfleet.simulations.rng.Xoshiro256;
 
 import java.util.Arrays;
@@ -36,6 +39,23 @@ public final class IsingLattice {
     public void allUp() {
         Arrays.fill(spins, (byte) 1);
         level = 0;
+    }
+
+    /**
+     * Takes the spins a checkpoint saved ({@code state.field}, as {@link Checkpoints#bytes(byte[])} wrote them) and
+     * recomputes the level.
+     *
+     * @throws CheckpointException if they are not N spins of ±1
+     */
+    void restore(JsonNode state, String field) {
+        byte[] saved = Checkpoints.bytes(state, field, n);
+        for (byte b : saved) {
+            if (b != 1 && b != -1) {
+                throw new CheckpointException("checkpoint " + field + " are not ±1");
+            }
+        }
+        System.arraycopy(saved, 0, spins, 0, n);
+        level = computeLevel();
     }
 
     /** The checkerboard: the highest energy, level N. */

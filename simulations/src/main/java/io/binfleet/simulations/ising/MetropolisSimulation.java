@@ -113,14 +113,14 @@ public final class MetropolisSimulation implements SimulationType {
             Arrays.sort(order, (a, b) -> Double.compare(temperatures[b], temperatures[a]));
             Xoshiro256 rng = new Xoshiro256(random);
             IsingLattice lattice = new IsingLattice(ising.L());
-            Metropolis m = new Metropolis(lattice);
             int n = ising.spins();
             Run run = new Run(temperatures.length, blocks);
             JsonNode resume = context.resumeFrom();
             if (resume != null) {
-                rng = run.restore(resume, lattice, temperatures);
-                m = new Metropolis(lattice);
-            } else {
+                rng = run.restore(resume, lattice, temperatures); // the saved spins, before m reads them
+            }
+            Metropolis m = new Metropolis(lattice);
+            if (resume == null) {
                 m.randomize(rng);
             }
             int perBlock = sweeps / blocks;
@@ -247,13 +247,7 @@ public final class MetropolisSimulation implements SimulationType {
             for (String name : SERIES) {
                 System.arraycopy(Checkpoints.doubles(s, "series." + name, u.length), 0, series.get(name), 0, u.length);
             }
-            byte[] spins = Checkpoints.bytes(s, "spins", lattice.n);
-            for (byte b : spins) {
-                if (b != 1 && b != -1) {
-                    throw new CheckpointException("checkpoint spins are not ±1");
-                }
-            }
-            System.arraycopy(spins, 0, lattice.spins, 0, lattice.n);
+            lattice.restore(s, "spins");
             return Xoshiro256.of(Checkpoints.longs(s, "rng", 4));
         }
     }

@@ -206,14 +206,7 @@ public final class WangLandau {
             throw new CheckpointException("checkpoint is of window " + w + " on L = " + state.path("L") + ", not [" + lo
                     + ", " + hi + "] on L = " + lattice.L);
         }
-        byte[] spins = Checkpoints.bytes(state, "spins", lattice.n);
-        for (byte b : spins) {
-            if (b != 1 && b != -1) {
-                throw new CheckpointException("checkpoint spins are not ±1");
-            }
-        }
-        System.arraycopy(spins, 0, lattice.spins, 0, lattice.n);
-        lattice.level = lattice.computeLevel();
+        lattice.restore(state, "spins");
         if (lattice.level != Checkpoints.number(state, "level").asInt() || lattice.level < lo || lattice.level > hi) {
             throw new CheckpointException("checkpoint lattice is at level " + lattice.level + ", not in its window");
         }
