@@ -87,8 +87,7 @@ final class JobBook {
         }
         JobState cancelled =
                 current.end(JobEvent.State.CANCELLED, event.reason() == null ? "cancelled" : event.reason());
-        partialResult(cancelled, event.at());
-        end(cancelled);
+        endUnfinished(cancelled, event.at());
         metrics.jobEnded("CANCELLED", Duration.ofMillis(Math.max(0, event.at() - current.submittedAt())));
         LOGGER.info("job cancelled jobId={}", event.jobId());
     }
@@ -190,8 +189,7 @@ final class JobBook {
 
     private void fail(JobState state, String reason, long now) {
         JobState failed = state.end(JobEvent.State.FAILED, reason);
-        partialResult(failed, now);
-        end(failed);
+        endUnfinished(failed, now);
         out.event(failed.event(now));
         out.commit();
         metrics.jobEnded("FAILED", Duration.ofMillis(Math.max(0, now - state.submittedAt())));
@@ -203,10 +201,7 @@ final class JobBook {
      * partial (with the pieces it lacks), before the job's end event, so that an hour of finished work is not lost to
      * one bad piece. Nothing if no piece had finished, or if they cannot be merged (a join missing a window).
      */
-    private void partialResult(JobState ended, long now) {
-        List<PieceResult> finished = pieces.load(ended.jobId()).stream()
-                .filter(p -> p.outcome() == PieceResult.Outcome.OK)
-                .toList();
+    private void partialResult(JobState ended, List<PieceResult> finished, long now) {
         var specJson = jobs.spec(ended.jobId());
         if (finished.isEmpty() || specJson == null) {
             return;
@@ -236,24 +231,27 @@ final class JobBook {
     }
 
     /**
-     * Stores an ended job's final state and forgets its pieces and spec; for a job that did not finish, removes the
-     * progress reports and checkpoints its missing and failed pieces may have left (a finished piece's worker removed
-     * its own).
+     * Ends a job that did not finish (FAILED, CANCELLED): publishes the partial result of its finished pieces, removes
+     * the progress reports and checkpoints its missing and failed pieces may have left (a finished piece's worker
+     * removed its own), and stores its end.
      */
-    private void end(JobState ended) {
-        if (ended.state() != JobEvent.State.DONE) {
-            java.util.Set<Integer> in = new java.util.HashSet<>();
-            for (PieceResult p : pieces.load(ended.jobId())) {
-                if (p.outcome() == PieceResult.Outcome.OK) {
-                    in.add(p.piece()); // a failed piece's worker may have left its checkpoint
-                }
-            }
-            for (int i = 0; i < ended.total(); i++) {
-                if (!in.contains(i)) {
-                    out.forget(ended.jobId(), i);
-                }
+    private void endUnfinished(JobState ended, long now) {
+        List<PieceResult> finished = pieces.load(ended.jobId()).stream()
+                .filter(p -> p.outcome() == PieceResult.Outcome.OK)
+                .toList();
+        partialResult(ended, finished, now);
+        java.util.Set<Integer> in = new java.util.HashSet<>();
+        finished.forEach(p -> in.add(p.piece()));
+        for (int i = 0; i < ended.total(); i++) {
+            if (!in.contains(i)) {
+                out.forget(ended.jobId(), i);
             }
         }
+        end(ended);
+    }
+
+    /** Stores an ended job's final state and forgets its pieces and spec. */
+    private void end(JobState ended) {
         jobs.put(ended);
         jobs.deleteSpec(ended.jobId());
         pieces.deleteAll(ended.jobId());
