@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.text.DecimalFormat;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -76,7 +77,11 @@ final class JobFollower {
                     // before its count comes in)
                     double done = latest.state() == JobEvent.State.DONE
                             ? total
-                            : Math.min(total, latest.done() + running(watcher, jobId));
+                            : Math.min(
+                                    total,
+                                    latest.done()
+                                            + fractionsDone(
+                                                    watcher.running(jobId).values()));
                     long step = Math.round(done * STEPS);
                     if (step > shown) {
                         shown = step;
@@ -101,10 +106,10 @@ final class JobFollower {
         }
     }
 
-    /** The sum of the fractions the job's running pieces report. */
-    private static double running(JobWatcher watcher, String jobId) {
+    /** The sum of the fractions running pieces report (a piece that reports none counts 0). */
+    static double fractionsDone(Collection<PieceProgress> running) {
         double sum = 0;
-        for (PieceProgress p : watcher.running(jobId).values()) {
+        for (PieceProgress p : running) {
             sum += p.fraction() == null ? 0 : p.fraction();
         }
         return sum;

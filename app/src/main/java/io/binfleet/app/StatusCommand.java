@@ -56,7 +56,12 @@ final class StatusCommand implements Callable<Integer> {
                             e.state(),
                             e.done() + "/" + e.total(),
                             seconds(elapsed(e, now)),
-                            eta(e, e.done() + fractions(running.get(e.jobId()), Map.of()), now),
+                            eta(
+                                    e,
+                                    e.done()
+                                            + JobFollower.fractionsDone(
+                                                    running.get(e.jobId()).values()),
+                                    now),
                             e.reason() == null ? "" : e.reason()));
             return 0;
         }
@@ -90,7 +95,7 @@ final class StatusCommand implements Callable<Integer> {
                 reporting.isEmpty() ? "" : reporting.size() + " running, ",
                 e.total() - pieces.size() - reporting.size(),
                 seconds(elapsed(e, now)),
-                eta(e, pieces.size() + fractions(reporting, pieces), now));
+                eta(e, pieces.size() + JobFollower.fractionsDone(reporting.values()), now));
         if (e.reason() != null) {
             out.printf("reason    %s%n", e.reason());
         }
@@ -136,19 +141,6 @@ final class StatusCommand implements Callable<Integer> {
 
     private static long elapsed(JobEvent e, long now) {
         return (e.state().terminal() ? e.at() : now) - e.submittedAt();
-    }
-
-    /** The fractions done of the running pieces that report one, less those already in. */
-    private static double fractions(Map<Integer, PieceProgress> reporting, Map<Integer, PieceResult> in) {
-        double sum = 0;
-        if (reporting != null) {
-            for (PieceProgress p : reporting.values()) {
-                if (p.fraction() != null && !in.containsKey(p.piece())) {
-                    sum += p.fraction();
-                }
-            }
-        }
-        return sum;
     }
 
     /**

@@ -10,8 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -72,8 +69,8 @@ public final class LocalCluster implements AutoCloseable {
             List<Integer> clients = new ArrayList<>();
             List<Integer> controllers = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {
-                clients.add(firstPort == 0 ? freePort() : firstPort + i);
-                controllers.add(freePort());
+                clients.add(firstPort == 0 ? EmbeddedBroker.freePort() : firstPort + i);
+                controllers.add(EmbeddedBroker.freePort());
             }
             LocalCluster cluster = new LocalCluster(dir, temporary, clients);
             try {
@@ -228,15 +225,6 @@ public final class LocalCluster implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
-    /** Waits for the child processes to end (SIGTERM, or their own exit). */
-    public void awaitExit() throws InterruptedException {
-        for (Process p : processes) {
-            if (p != null) {
-                p.waitFor();
-            }
-        }
-    }
-
     /** Stops every node (SIGTERM, then SIGKILL after 20 s) and deletes a temporary data folder. Idempotent. */
     @Override
     public synchronized void close() {
@@ -272,12 +260,6 @@ public final class LocalCluster implements AutoCloseable {
         LOGGER.info("local Kafka cluster stopped");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /** The node ids, 1..N. */
     public List<Integer> ids() {
         List<Integer> ids = new ArrayList<>();
@@ -285,11 +267,5 @@ public final class LocalCluster implements AutoCloseable {
             ids.add(i);
         }
         return ids;
-    }
-
-    /** For logs: which nodes are up. */
-    @Override
-    public String toString() {
-        return "LocalCluster" + Map.of("bootstrap", bootstrapServers(), "dir", dir.toString());
     }
 }
