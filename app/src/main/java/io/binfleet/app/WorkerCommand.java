@@ -74,11 +74,24 @@ final class WorkerCommand implements Callable<Integer> {
                     + " system's temporary folder).")
     Path codeCache;
 
+    @Option(
+            names = "--rejoin-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "600",
+            description = "Stop with exit status 1 (for a supervisor to restart it) when a thread has failed this long"
+                    + " to join the share group, e.g. because it is full (group.share.max.size); 0: keep trying"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long rejoinSeconds;
+
     @Mixin
     KafkaOptions kafka;
 
     @Override
     public Integer call() throws Exception {
+        if (rejoinSeconds < 0) {
+            throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--rejoin-timeout must be >= 0, got " + rejoinSeconds);
+        }
         String name =
                 id != null ? id : hostName() + "-" + ProcessHandle.current().pid();
         try (Closer closer = new Closer()) {
@@ -91,7 +104,8 @@ final class WorkerCommand implements Callable<Integer> {
                                     Duration.ofMillis((long) (renewSeconds * 1000)),
                                     Set.copyOf(allowCommands),
                                     workDir)
-                            .withJobCode(allowJobCode, codeCache != null ? codeCache : WorkerConfig.defaultCodeCache()),
+                            .withJobCode(allowJobCode, codeCache != null ? codeCache : WorkerConfig.defaultCodeCache())
+                            .withRejoinTimeout(Duration.ofSeconds(rejoinSeconds)),
                     SpecParser.builtin(),
                     metrics));
             worker.start();

@@ -6,9 +6,12 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +30,11 @@ import java.util.function.Consumer;
  * a poll that came back empty may leave a fetch in flight, whose records would sit unseen, locked, in a consumer that
  * is no longer polled.
  *
- * <p>Errors are sorted as the Kafka client sorts them: a retriable or unexpected client error in the loop is logged
- * and the loop goes on after a pause; authentication, authorization and any {@link Error} are fatal: the loop stops,
- * closes its consumers and tells {@code onFatal}, which stops the whole worker.
+ * <p>Errors are sorted as the Kafka client sorts them: a retriable or unexpected error in the loop is logged and the
+ * loop goes on after a pause; a consumer that failed for good (the share group full, the member fenced) is closed and
+ * built again with backoff ({@link Rejoin}), and after the rejoin timeout of that the loop gives up; authentication,
+ * authorization and any {@link Error} are fatal at once. Giving up is fatal: the loop closes its consumers and tells
+ * {@code onFatal}, which stops the whole worker.
  */
 final class PieceLoop implements Runnable {
     private static final Logger LOGGER = LoggerFactory.getLogger(PieceLoop.class);
@@ -54,6 +59,8 @@ final class PieceLoop implements Runnable {
     private final WorkerMetrics metrics;
     private final BooleanSupplier running;
     private final Consumer<Throwable> onFatal;
+    private final Rejoin rejoin;
+    private final String group;
 
     PieceLoop(
             String name,
@@ -64,7 +71,9 @@ final class PieceLoop implements Runnable {
             BatchPolicy policy,
             WorkerMetrics metrics,
             BooleanSupplier running,
-            Consumer<Throwable> onFatal) {
+            Consumer<Throwable> onFatal,
+            Duration rejoinTimeout,
+            String group) {
         this.name = name;
         this.consumers = consumers;
         this.runner = runner;
@@ -74,6 +83,17 @@ final class PieceLoop implements Runnable {
         this.metrics = metrics;
         this.running = running;
         this.onFatal = onFatal;
+        this.rejoin = new Rejoin(rejoinTimeout);
+        this.group = group;
+    }
+
+    /** A worker thread could not join the share group within its rejoin timeout. */
+    static final class GroupJoinException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        GroupJoinException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     @Override
@@ -105,7 +125,8 @@ final class PieceLoop implements Runnable {
                 }
                 ShareConsumer<String, byte[]> consumer = policy.batching() ? batch : single;
                 try {
-                    if (pollOnce(consumer, executor) == BatchPolicy.Next.LEAVE_BATCHES) {
+                    BatchPolicy.Next next = pollOnce(consumer, executor);
+                    if (next == BatchPolicy.Next.LEAVE_BATCHES) {
                         // A resting batch consumer can still hold a fetch in flight (seen: records it took sat locked
                         // for the whole lock timeout while it was not polled). Closing it commits its acknowledgements
                         // and gives back whatever it took; a fresh one, not polled until next needed, takes nothing.
@@ -115,6 +136,33 @@ final class PieceLoop implements Runnable {
                     }
                 } catch (WakeupException | InterruptException | AuthenticationException | AuthorizationException e) {
                     throw e;
+                } catch (KafkaException e) {
+                    if (e instanceof RetriableException) {
+                        LOGGER.warn("worker poll loop error, continuing worker={} error={}", name, e.toString());
+                        sleep(ERROR_PAUSE);
+                        continue;
+                    }
+                    // a consumer that failed for good polls nothing from now on: only a new one can join again
+                    Duration pause = rejoin.failed(System.nanoTime());
+                    if (rejoin.givenUp(System.nanoTime())) {
+                        throw new GroupJoinException(
+                                "could not join the share group " + group + " for "
+                                        + rejoin.failingFor(System.nanoTime()).toSeconds() + " s: " + e.getMessage(),
+                                e);
+                    }
+                    logMembershipFailure(e, pause);
+                    closeQuietly(single);
+                    closeQuietly(batch);
+                    single = null;
+                    batch = null;
+                    sleepWhileRunning(pause);
+                    if (!running.getAsBoolean()) {
+                        break;
+                    }
+                    single = open(name, 1);
+                    batch = open(name + "-batch", BatchPolicy.BATCH);
+                    singleMetrics = new ShareConsumerMetrics(single);
+                    batchMetrics = new ShareConsumerMetrics(batch);
                 } catch (RuntimeException e) {
                     LOGGER.warn("worker poll loop error, continuing worker={} error={}", name, e.toString());
                     sleep(ERROR_PAUSE);
@@ -130,6 +178,34 @@ final class PieceLoop implements Runnable {
             awaitQuietly(executor);
             closeQuietly(single);
             closeQuietly(batch);
+        }
+    }
+
+    /** One clear line for a consumer that failed for good; the full share group gets its setting named. */
+    private void logMembershipFailure(KafkaException e, Duration pause) {
+        if (e instanceof GroupMaxSizeReachedException) {
+            LOGGER.error(
+                    "share group {} is full, this worker thread cannot join it: {} Every worker thread is a member;"
+                            + " raise the brokers' group.share.max.size (at most 1000) or run fewer worker threads."
+                            + " Trying again in {} s worker={}",
+                    group,
+                    e.getMessage(),
+                    pause.toSeconds(),
+                    name);
+        } else {
+            LOGGER.error(
+                    "share consumer failed, building a new one in {} s worker={} error={}",
+                    pause.toSeconds(),
+                    name,
+                    e.toString());
+        }
+    }
+
+    /** Sleeps {@code pause}, waking early when the worker stops. */
+    private void sleepWhileRunning(Duration pause) {
+        long end = System.nanoTime() + pause.toNanos();
+        while (running.getAsBoolean() && System.nanoTime() < end) {
+            sleep(Duration.ofMillis(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000))));
         }
     }
 
@@ -158,6 +234,7 @@ final class PieceLoop implements Runnable {
             // stay with this consumer (see the class comment)
             return BatchPolicy.Next.STAY;
         }
+        rejoin.joined();
         LOGGER.debug("took {} pieces worker={} batch={}", records.count(), name, policy.batching());
         if (policy.batching()) {
             metrics.piecesBatched(records.count());

@@ -107,7 +107,9 @@ public final class Worker implements AutoCloseable {
                     new BatchPolicy(deliveryLimit, thresholds),
                     metrics,
                     running::get,
-                    this::fatal);
+                    this::fatal,
+                    config.rejoinTimeout(),
+                    clients.topics().workerGroup());
             Thread t = new Thread(
                     () -> {
                         loop.run();

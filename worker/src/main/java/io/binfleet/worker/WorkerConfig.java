@@ -14,6 +14,8 @@ import java.util.Set;
  * @param baseDir         the folder external programs run in, for jobs that ship no code
  * @param allowJobCode    whether it runs the code a job ships with it (from the job's own folder, packed at submit)
  * @param codeCache       where shipped code is unpacked, once per bundle
+ * @param rejoinTimeout   how long a thread may fail to join the share group (the group full, a member fenced for good)
+ *                        before the worker stops with an error so that its supervisor restarts it; zero: never
  */
 public record WorkerConfig(
         String workerId,
@@ -22,7 +24,11 @@ public record WorkerConfig(
         Set<String> allowedCommands,
         Path baseDir,
         boolean allowJobCode,
-        Path codeCache) {
+        Path codeCache,
+        Duration rejoinTimeout) {
+    /** The default {@link #rejoinTimeout}. */
+    public static final Duration REJOIN_TIMEOUT = Duration.ofMinutes(10);
+
     public WorkerConfig {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -30,11 +36,14 @@ public record WorkerConfig(
         allowedCommands = Set.copyOf(allowedCommands);
         baseDir = baseDir.toAbsolutePath();
         codeCache = codeCache.toAbsolutePath();
+        if (rejoinTimeout.isNegative()) {
+            throw new IllegalArgumentException("rejoinTimeout must be >= 0, got " + rejoinTimeout);
+        }
     }
 
     /** A worker that runs no code a job ships. */
     public WorkerConfig(String workerId, int threads, Duration renewEvery, Set<String> allowedCommands, Path baseDir) {
-        this(workerId, threads, renewEvery, allowedCommands, baseDir, false, defaultCodeCache());
+        this(workerId, threads, renewEvery, allowedCommands, baseDir, false, defaultCodeCache(), REJOIN_TIMEOUT);
     }
 
     /** A worker that runs no external program, in the current folder. */
@@ -44,7 +53,13 @@ public record WorkerConfig(
 
     /** The same worker, running the code jobs ship (unpacked under {@code cache}) or not. */
     public WorkerConfig withJobCode(boolean allow, Path cache) {
-        return new WorkerConfig(workerId, threads, renewEvery, allowedCommands, baseDir, allow, cache);
+        return new WorkerConfig(workerId, threads, renewEvery, allowedCommands, baseDir, allow, cache, rejoinTimeout);
+    }
+
+    /** The same worker, giving up on the share group after {@code timeout} of failing to join it (zero: never). */
+    public WorkerConfig withRejoinTimeout(Duration timeout) {
+        return new WorkerConfig(
+                workerId, threads, renewEvery, allowedCommands, baseDir, allowJobCode, codeCache, timeout);
     }
 
     /** {@code binfleet-code} in the system's temporary folder. */

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -53,13 +54,12 @@ class WorkerTest {
     }
 
     private Worker start(int threads, Duration renewEvery, BatchPolicy.Thresholds thresholds) {
+        return start(new WorkerConfig("w", threads, renewEvery), thresholds);
+    }
+
+    private Worker start(WorkerConfig config, BatchPolicy.Thresholds thresholds) {
         group.sentBefore = () -> results().size();
-        worker = new Worker(
-                new Clients(),
-                new WorkerConfig("w", threads, renewEvery),
-                PARSER,
-                new WorkerMetrics(registry),
-                thresholds);
+        worker = new Worker(new Clients(), config, PARSER, new WorkerMetrics(registry), thresholds);
         worker.start();
         return worker;
     }
@@ -312,6 +312,56 @@ class WorkerTest {
             assertThat(group.consumers)
                     .allSatisfy(c -> assertThat(c.closed()).as(c.clientId()).isTrue());
         }
+    }
+
+    @Test
+    void aFullShareGroup_rebuildsTheConsumers_andRunsPiecesOnceThereIsRoom() throws Exception {
+        synchronized (group) {
+            group.failPolls = new GroupMaxSizeReachedException("The share group has reached its maximum capacity");
+        }
+        addJob("j", "{\"name\": \"synthetic\", \"seconds\": 0.01, \"seed\": 3}", 3);
+        start(1, Duration.ofSeconds(10));
+        awaitStarted(2);
+        // the failed consumers are closed and new ones made after a pause
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            synchronized (group) {
+                return group.consumers.size() >= 4 && group.consumers.get(0).closed();
+            }
+        });
+        synchronized (group) {
+            group.failPolls = null; // a member left: there is room
+        }
+        awaitEnded(3);
+        assertThat(group.finalAcks.values()).containsOnly(AcknowledgeType.ACCEPT);
+        assertThat(worker.failure()).isEmpty();
+    }
+
+    @Test
+    void aShareGroupThatStaysFull_stopsTheWorkerAfterTheRejoinTimeout() throws Exception {
+        synchronized (group) {
+            group.failPolls = new GroupMaxSizeReachedException("The share group has reached its maximum capacity");
+        }
+        start(
+                new WorkerConfig("w", 1, Duration.ofSeconds(10)).withRejoinTimeout(Duration.ofSeconds(2)),
+                BatchPolicy.Thresholds.DEFAULT);
+        Optional<Throwable> failure = worker.awaitStopped();
+        assertThat(failure).get().isInstanceOf(PieceLoop.GroupJoinException.class);
+        assertThat(failure.get().getMessage())
+                .contains("could not join the share group binfleet-workers")
+                .contains("maximum capacity");
+        assertThat(worker.awaitThreads(Duration.ofSeconds(10))).isTrue();
+        synchronized (group) {
+            assertThat(group.consumers)
+                    .allSatisfy(c -> assertThat(c.closed()).as(c.clientId()).isTrue());
+        }
+    }
+
+    private void awaitStarted(int consumers) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            synchronized (group) {
+                return group.consumers.size() >= consumers;
+            }
+        });
     }
 
     private void awaitStarted() {
