@@ -1,5 +1,8 @@
 package io.binfleet.app;
 
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +29,8 @@ import java.io.UncheckedIOException;
             CommandLine.HelpCommand.class
         })
 public final class Binfleet implements Runnable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(Binfleet.class);
+
     static {
         // the default of --workers (run) and --threads (worker): one piece per core
         System.setProperty(
@@ -48,9 +53,51 @@ public final class Binfleet implements Runnable {
                 commandLine.getErr().println(e.getMessage());
                 return 1;
             }
+            KafkaException kafka = kafkaCause(e);
+            if (kafka != null) {
+                // a broker lost in the middle of a command: one line that says what failed and what to check
+                commandLine.getErr().println(lostKafka(commandLine.getCommandName(), bootstrap(parseResult), kafka));
+                LOGGER.debug("{} failed", commandLine.getCommandName(), e);
+                return 1;
+            }
             throw e;
         });
         return cl.execute(args);
+    }
+
+    /** The Kafka client error behind {@code e}, if one is. */
+    static KafkaException kafkaCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KafkaException k) {
+                return k;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** The one line for a command whose Kafka request failed after it had connected. */
+    static String lostKafka(String command, String bootstrap, KafkaException e) {
+        String what = e.getMessage() == null || e.getMessage().isBlank()
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage().strip().replace('\n', ' ');
+        return "binfleet " + command + ": a Kafka request failed (" + what + "). Check that the brokers at "
+                + (bootstrap == null ? "--bootstrap" : bootstrap)
+                + " are up and reachable, and that binfleet's topics have a leader and at least min.insync.replicas"
+                + " replicas in sync (kafka-topics.sh --describe --under-min-isr-partitions).";
+    }
+
+    /** The {@code --bootstrap} of the command that ran (or its environment default). */
+    private static String bootstrap(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult last = parseResult;
+        while (last.subcommand() != null) {
+            last = last.subcommand();
+        }
+        return last.hasMatchedOption("--bootstrap")
+                ? last.matchedOptionValue("--bootstrap", (String) null)
+                : System.getenv("BINFLEET_BOOTSTRAP");
     }
 
     public static void main(String[] args) {

@@ -7,6 +7,7 @@ import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
+import io.binfleet.producer.SubmitException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,8 +37,30 @@ final class SubmitCommand implements Callable<Integer> {
             description = "With --wait: give up after this long.")
     long timeout;
 
+    @Option(
+            names = "--keep-waiting",
+            description = "With --wait: wait even when no reducer is running on the fleet (by default submit says so"
+                    + " within seconds and exits 3, since nothing would merge the job).")
+    boolean keepWaiting;
+
+    /** How long {@code --wait} looks for a running reducer before it says there is none. */
+    static final Duration REDUCER_GRACE = Duration.ofSeconds(10);
+
     @Mixin
     KafkaOptions kafka;
+
+    /** What a failed submission tells its user: whether the job is on the fleet, and what to check. */
+    static String notSubmitted(SubmitException e, String bootstrap) {
+        String check = " Check that the brokers at " + bootstrap + " are up and that binfleet's topics have at least"
+                + " min.insync.replicas replicas in sync.";
+        return switch (e.submitted()) {
+            case NO ->
+                "binfleet submit: " + e.getMessage() + " (nothing of it is on the fleet; submit it again)." + check;
+            case UNKNOWN ->
+                "binfleet submit: job " + e.jobId() + " may or may not be submitted: " + e.getMessage()
+                        + ". `binfleet status " + e.jobId() + "` shows whether it was." + check;
+        };
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -57,10 +80,29 @@ final class SubmitCommand implements Callable<Integer> {
             } catch (SpecException e) {
                 System.err.println(job + ": " + e.getMessage());
                 return 1;
+            } catch (SubmitException e) {
+                System.err.println(notSubmitted(e, settings.bootstrap()));
+                return 1;
             }
             System.out.println(s.jobId());
             if (watcher == null) {
                 return 0;
+            }
+            if (!FleetCheck.reducerRunning(settings, REDUCER_GRACE)) {
+                String line = s.jobId() + " is submitted, but no reducer is running on this fleet (consumer group "
+                        + settings.topics().reducerGroup() + " has no members), so nothing will merge it. Start"
+                        + " `binfleet reducer --bootstrap " + settings.bootstrap() + "`";
+                if (!keepWaiting) {
+                    System.err.println(line + "; the job waits on the fleet. (--keep-waiting waits anyway.)");
+                    return 3;
+                }
+                System.err.println(line + ". Waiting for one (--keep-waiting).");
+            }
+            if (!FleetCheck.workersRunning(settings, Duration.ZERO)) {
+                System.err.println("no worker is in share group "
+                        + settings.topics().workerGroup()
+                        + " yet: the job's pieces wait for one (`binfleet worker --bootstrap " + settings.bootstrap()
+                        + "`)");
             }
             JobEvent end = JobFollower.follow(
                     watcher,

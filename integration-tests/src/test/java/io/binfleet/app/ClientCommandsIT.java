@@ -88,6 +88,26 @@ class ClientCommandsIT {
         assertThat(out.resolve("plot.png")).exists();
     }
 
+    @Test
+    void submitWait_onAFleetWithNoReducer_saysSoWithinSeconds_andExits3() throws Exception {
+        try (KafkaFixture bare = KafkaFixture.shared()) { // topics of their own: no reducer, no worker
+            List<String> args =
+                    new ArrayList<>(List.of("submit", job("lonely", 2, 0.01).toString(), "--wait"));
+            args.addAll(bare.cliOptions());
+            long start = System.nanoTime();
+            Cli.Outcome o = Cli.run(args.toArray(String[]::new));
+            System.err.printf("submit --wait with no reducer answered in %.1f s%n", (System.nanoTime() - start) / 1e9);
+            assertThat(o.exit()).as(o.err()).isEqualTo(3);
+            String jobId = o.out().trim();
+            assertThat(jobId).matches("lonely-[0-9a-f]{8}");
+            assertThat(o.err())
+                    .contains(jobId + " is submitted, but no reducer is running on this fleet (consumer group "
+                            + bare.settings().topics().reducerGroup() + " has no members)")
+                    .contains("--keep-waiting")
+                    .doesNotContain("Exception");
+        }
+    }
+
     /** {@code binfleet ARGS...} against this test's broker and topics. */
     private static Cli.Outcome cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));

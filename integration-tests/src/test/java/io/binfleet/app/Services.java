@@ -28,7 +28,12 @@ final class Services implements AutoCloseable {
 
     /** Starts {@code binfleet ARGS...} as {@code name}; its output goes to {@code LOGS/name.log} (appended). */
     synchronized Process start(String name, String... args) {
-        String classpath = APP + "/*";
+        return startIn(null, name, args);
+    }
+
+    /** {@link #start} with {@code workDir} as the process's working folder (null: this one). */
+    synchronized Process startIn(Path workDir, String name, String... args) {
+        String classpath = APP.toAbsolutePath() + "/*";
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m",
@@ -39,6 +44,7 @@ final class Services implements AutoCloseable {
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command)
+                    .directory(workDir == null ? null : workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(
                             logs.resolve(name + ".log").toFile()))

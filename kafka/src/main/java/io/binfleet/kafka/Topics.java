@@ -164,6 +164,11 @@ public record Topics(String prefix, int deliveryLimit) {
         return DEFAULT_PREFIX.equals(prefix) ? WORKER_GROUP : prefix + WORKER_GROUP;
     }
 
+    /** The reducer's Kafka Streams application id, which is also its consumer group. */
+    public String reducerGroup() {
+        return prefix + "reducer";
+    }
+
     /**
      * Creates the topics that do not exist yet, each with {@link #replication} copies and its
      * {@code min.insync.replicas} (jobs, results, code and checkpoints compacted) and configures the worker share group:

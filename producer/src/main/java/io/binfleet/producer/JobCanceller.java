@@ -46,6 +46,10 @@ public final class JobCanceller {
             }
             Properties p = settings.client();
             p.put(ProducerConfig.ACKS_CONFIG, "all");
+            // a cluster that cannot take the write (too few replicas in sync) is reported within this, not 2 min
+            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+            p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
             try (KafkaProducer<String, byte[]> producer =
                     new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
                 JobEvent cancelled = new JobEvent(

@@ -45,6 +45,8 @@ public final class JobSubmitter implements AutoCloseable {
     private static final Duration CLOSE = Duration.ofSeconds(10);
     /** How long a new submitter waits in all for the broker to register its transactional id. */
     private static final Duration INIT_DEADLINE = Duration.ofMinutes(3);
+    /** How long a job's commit is retried in all after timeouts (each try waits up to {@code max.block.ms}). */
+    static final Duration COMMIT_DEADLINE = Duration.ofMinutes(2);
 
     private static final Logger LOGGER = LoggerFactory.getLogger(JobSubmitter.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -170,32 +172,62 @@ public final class JobSubmitter implements AutoCloseable {
                 producer.send(new ProducerRecord<>(settings.topics().tasks(), jobId, t));
             }
             producer.send(new ProducerRecord<>(settings.topics().jobs(), jobId, submitted));
-            producer.commitTransaction();
-        } catch (KafkaException e) {
-            abort(e);
+            commit(jobId);
+        } catch (SubmitException e) {
             throw e;
+        } catch (KafkaException e) {
+            throw notSubmitted(jobId, e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            KafkaException failure = new KafkaException(
-                    "cannot publish the job's code: " + (e.getCause() == null ? e : e.getCause()), e);
-            abort(failure);
-            throw failure;
+            throw notSubmitted(
+                    jobId,
+                    new KafkaException(
+                            "cannot publish the job's code: " + (e.getCause() == null ? e : e.getCause()), e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            KafkaException failure = new KafkaException("interrupted while publishing the job's code", e);
-            abort(failure);
-            throw failure;
+            throw notSubmitted(jobId, new KafkaException("interrupted while publishing the job's code", e));
         }
         metrics.tasksPublished(tasks.size());
         LOGGER.info("job submitted jobId={} name={} pieces={}", jobId, spec.name(), tasks.size());
         return new Submitted(jobId, spec, tasks.size(), now);
     }
 
-    private void abort(KafkaException e) {
+    /**
+     * Commits the job's transaction. A commit that timed out must be retried (Kafka refuses anything else after it):
+     * it is, until {@link #COMMIT_DEADLINE}; then the job's fate is unknown, since the broker may still complete it.
+     */
+    private void commit(String jobId) {
+        long deadline = System.nanoTime() + COMMIT_DEADLINE.toNanos();
+        while (true) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() >= deadline) {
+                    throw new SubmitException(
+                            jobId,
+                            SubmitException.Submitted.UNKNOWN,
+                            "the commit of job " + jobId + " was not confirmed within " + COMMIT_DEADLINE.toSeconds()
+                                    + " s (" + e.getMessage() + ")",
+                            e);
+                }
+                LOGGER.warn("the commit of job {} timed out ({}); trying it again", jobId, e.getMessage());
+            }
+        }
+    }
+
+    /** Aborts the job's transaction: nothing of it reaches the fleet. */
+    private SubmitException notSubmitted(String jobId, KafkaException e) {
         try {
             producer.abortTransaction();
         } catch (KafkaException abort) {
             e.addSuppressed(abort);
         }
+        return new SubmitException(
+                jobId,
+                SubmitException.Submitted.NO,
+                "job " + jobId + " was not submitted: "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                e);
     }
 
     /** A job that was published. */

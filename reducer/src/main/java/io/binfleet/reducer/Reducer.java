@@ -70,7 +70,7 @@ public final class Reducer implements AutoCloseable {
         }
         Codec.prime(PieceResult.class, JobEvent.class, JobState.class, JobResult.class);
         Properties p = settings.client();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.topics().prefix() + "reducer");
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.topics().reducerGroup());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         // a merged result is visible only once its transaction commits: a job's end asks for a commit at once

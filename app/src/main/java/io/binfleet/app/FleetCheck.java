@@ -1,0 +1,69 @@
+package io.binfleet.app;
+
+import io.binfleet.kafka.KafkaSettings;
+import org.apache.kafka.clients.admin.Admin;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Whether a fleet has a reducer and workers running, as the groups they join tell (for {@code submit --wait}). */
+final class FleetCheck {
+    private FleetCheck() {}
+
+    /**
+     * Waits up to {@code within} for a member in the reducer's consumer group (a reducer that is starting joins in
+     * seconds).
+     *
+     * @return whether one is there
+     */
+    static boolean reducerRunning(KafkaSettings settings, Duration within) throws InterruptedException {
+        String group = settings.topics().reducerGroup();
+        return until(
+                within,
+                settings,
+                admin -> !admin.describeConsumerGroups(List.of(group))
+                        .all()
+                        .get(5, TimeUnit.SECONDS)
+                        .get(group)
+                        .members()
+                        .isEmpty());
+    }
+
+    /** Waits up to {@code within} for a member in the workers' share group. */
+    static boolean workersRunning(KafkaSettings settings, Duration within) throws InterruptedException {
+        String group = settings.topics().workerGroup();
+        return until(
+                within,
+                settings,
+                admin -> !admin.describeShareGroups(List.of(group))
+                        .all()
+                        .get(5, TimeUnit.SECONDS)
+                        .get(group)
+                        .members()
+                        .isEmpty());
+    }
+
+    private interface Probe {
+        boolean test(Admin admin) throws ExecutionException, TimeoutException, InterruptedException;
+    }
+
+    private static boolean until(Duration within, KafkaSettings settings, Probe probe) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        try (Admin admin = Admin.create(settings.client())) {
+            do {
+                try {
+                    if (probe.test(admin)) {
+                        return true;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    // a group that does not exist yet, or a slow answer: look again
+                }
+                Thread.sleep(250);
+            } while (System.nanoTime() < deadline);
+        }
+        return false;
+    }
+}
