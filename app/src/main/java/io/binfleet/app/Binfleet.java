@@ -83,8 +83,12 @@ public final class Binfleet implements Runnable {
         String what = e.getMessage() == null || e.getMessage().isBlank()
                 ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage().strip().replace('\n', ' ');
-        return "binfleet " + command + ": a Kafka request failed (" + what + "). Check that the brokers at "
-                + (bootstrap == null ? "--bootstrap" : bootstrap)
+        return "binfleet " + command + ": a Kafka request failed (" + what + "). " + checkBrokers(bootstrap);
+    }
+
+    /** What to check when Kafka does not answer. */
+    static String checkBrokers(String bootstrap) {
+        return "Check that the brokers at " + (bootstrap == null ? "--bootstrap" : bootstrap)
                 + " are up and reachable, and that binfleet's topics have a leader and at least min.insync.replicas"
                 + " replicas in sync (kafka-topics.sh --describe --under-min-isr-partitions).";
     }

@@ -35,7 +35,8 @@ final class CancelCommand implements Callable<Integer> {
                     return 1;
             }
         } catch (IllegalStateException e) {
-            System.err.println(e.getMessage());
+            System.err.println(
+                    "binfleet cancel: " + e.getMessage() + ". " + Binfleet.checkBrokers(settings.bootstrap()));
             return 1;
         }
     }

@@ -36,7 +36,8 @@ final class StatusCommand implements Callable<Integer> {
         Map<String, Map<Integer, PieceProgress>> running = new HashMap<>();
         try (JobWatcher watcher = new JobWatcher(settings).start()) {
             if (!watcher.awaitCaughtUp(Duration.ofSeconds(30))) {
-                System.err.println("could not read the jobs topic within 30 s");
+                System.err.println("binfleet status: could not read "
+                        + settings.topics().jobs() + " within 30 s. " + Binfleet.checkBrokers(settings.bootstrap()));
                 return 1;
             }
             jobs = watcher.all();

@@ -277,6 +277,77 @@ class ClusterFaultsIT {
         return out;
     }
 
+    /**
+     * With two of the three nodes gone (no controller quorum, the jobs partitions' leaders dead, too few replicas for
+     * any write), {@code status}, {@code result} and {@code cancel} as real processes each print one line saying what
+     * failed and what to check, exit non-zero within their timeouts, and print no stack trace.
+     */
+    @Test
+    void clientsThatLoseTwoOfThreeNodes_sayWhatFailedInOneLine_andExitNonZero() throws Exception {
+        String prefix = "cl" + PREFIXES.incrementAndGet() + ".";
+        KafkaSettings settings = new KafkaSettings(cluster.bootstrapServers(), new Topics(prefix), Map.of());
+        String jobId;
+        List<Integer> killed = new ArrayList<>();
+        Path logs = Files.createDirectories(dir.resolve("client-logs"));
+        try (Services services = new Services(logs)) {
+            try (Admin admin = Admin.create(settings.client())) {
+                settings.topics().ensure(admin);
+            }
+            try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+                jobId = submitter.submit(synthetic("lost", 1).getBytes()).jobId(); // no fleet: it stays SUBMITTED
+            }
+            try (Admin admin = Admin.create(settings.client())) {
+                int jobsLeader = admin.describeTopics(List.of(settings.topics().jobs()))
+                        .allTopicNames()
+                        .get(10, TimeUnit.SECONDS)
+                        .get(settings.topics().jobs())
+                        .partitions()
+                        .get(0)
+                        .leader()
+                        .id();
+                killed.add(jobsLeader);
+                killed.add(cluster.ids().stream()
+                        .filter(id -> id != jobsLeader)
+                        .findFirst()
+                        .orElseThrow());
+            }
+            for (int node : killed) {
+                cluster.kill(node);
+            }
+            String[] common = {"--bootstrap", cluster.bootstrapServers(), "--topic-prefix", prefix};
+            Map<String, String[]> commands = Map.of(
+                    "status", new String[] {"status", jobId},
+                    "result", new String[] {"result", jobId},
+                    "cancel", new String[] {"cancel", jobId});
+            long start = System.nanoTime();
+            commands.forEach((name, args) -> services.start(
+                    name,
+                    java.util.stream.Stream.concat(Arrays.stream(args), Arrays.stream(common))
+                            .toArray(String[]::new)));
+            for (String name : commands.keySet()) {
+                Process p = services.get(name);
+                assertThat(p.waitFor(4, TimeUnit.MINUTES)).as(name + " ended").isTrue();
+                String out = services.log(name);
+                System.err.printf(
+                        "client with two of three nodes down: %s exit %d after %.0f s: %s%n",
+                        name, p.exitValue(), (System.nanoTime() - start) / 1e9, out.strip());
+                assertThat(p.exitValue()).as(out).isNotZero();
+                assertThat(out).as(name).doesNotContain("\tat ", "Exception in thread");
+                assertThat(out.strip().lines().filter(l -> l.startsWith("binfleet " + name + ":")))
+                        .as(out)
+                        .hasSize(1)
+                        .allSatisfy(
+                                l -> assertThat(l).contains("Check that the brokers at " + cluster.bootstrapServers()));
+            }
+        } finally {
+            for (int node : killed) {
+                cluster.restart(node);
+            }
+            cluster.awaitNodes(3, Duration.ofMinutes(2));
+            awaitInSync(settings);
+        }
+    }
+
     @Test
     void sigkillTheTasksLeader_midJob() throws Exception {
         jobSurvives("the tasks partition's leader", Duration.ofSeconds(5), ClusterFaultsIT::tasksLeader);

@@ -78,6 +78,8 @@ public final class ResultReader {
         Properties p = settings.client();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // a client on a cluster that lost a partition's leaders answers within this, not a minute
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         List<byte[]> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c =
                 new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {

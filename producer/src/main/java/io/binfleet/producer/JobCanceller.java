@@ -36,7 +36,12 @@ public final class JobCanceller {
      */
     public static Cancelled cancel(KafkaSettings settings, String jobId, String reason) throws InterruptedException {
         try (JobWatcher watcher = new JobWatcher(settings).start()) {
-            watcher.awaitCaughtUp(Duration.ofSeconds(30));
+            if (!watcher.awaitCaughtUp(Duration.ofSeconds(30))) {
+                // without the whole topic read, "no such job" could be wrong
+                throw new IllegalStateException(
+                        "could not read " + settings.topics().jobs()
+                                + " within 30 s, so the job's state is unknown; nothing was cancelled");
+            }
             JobEvent e = watcher.latest(jobId).orElse(null);
             if (e == null) {
                 return Cancelled.NO_SUCH_JOB;
@@ -66,7 +71,8 @@ public final class JobCanceller {
                 producer.send(new ProducerRecord<>(settings.topics().jobs(), jobId, Codec.write(cancelled)))
                         .get();
             } catch (ExecutionException ex) {
-                throw new IllegalStateException("cannot publish the cancel: " + ex.getCause(), ex.getCause());
+                throw new IllegalStateException(
+                        "could not publish the cancel of " + jobId + " (" + ex.getCause() + ")", ex.getCause());
             }
             return Cancelled.CANCELLED;
         }
