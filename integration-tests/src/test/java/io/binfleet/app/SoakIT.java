@@ -1,15 +1,21 @@
 package io.binfleet.app;
 
 import io.binfleet.broker.KafkaFixture;
+import io.binfleet.broker.LocalCluster;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.kafka.ResultReader;
+import io.binfleet.kafka.Topics;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.Reducer;
 import io.binfleet.simulations.InProcessJob;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +33,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Soak: JOBS jobs of 16 synthetic pieces across 3 worker processes while a random worker is SIGKILLed every few
- * seconds and restarted. Every job must end DONE with a result equal to the in-process merge of its pieces: no
+ * seconds and restarted (or, with {@code -Dsoak.cluster=true}, on a 3-node cluster while a random Kafka node is
+ * SIGKILLed every few seconds and restarted). Every job must end DONE with a result equal to the in-process merge of its pieces: no
  * piece lost, none counted twice. 100 jobs in CI; {@code bench/soak} runs 1,000 ({@code -Dsoak.jobs=1000}).
  */
 @Tag("heavy")
@@ -47,11 +55,11 @@ class SoakIT {
         int jobs = Integer.getInteger("soak.jobs", 100);
         int pieces = 16;
         double killEvery = Double.parseDouble(System.getProperty("soak.killEverySeconds", "3"));
+        boolean onCluster = Boolean.getBoolean("soak.cluster");
         Random random = new Random(7);
-        try (KafkaFixture kafka = KafkaFixture.shared();
+        try (Fleet fleet = onCluster ? Fleet.cluster() : Fleet.single();
                 Services services = new Services(dir)) {
-            KafkaSettings settings = kafka.settings();
-            kafka.recordLock(Duration.ofSeconds(3));
+            KafkaSettings settings = fleet.settings();
             String b = settings.bootstrap();
             String prefix = settings.topics().prefix();
             String[] workers = {"w1", "w2", "w3"};
@@ -77,42 +85,45 @@ class SoakIT {
             }
             AtomicBoolean soaking = new AtomicBoolean(true);
             AtomicInteger kills = new AtomicInteger();
-            Thread killer = new Thread(() -> {
-                while (soaking.get()) {
-                    try {
-                        // kill only a fleet that is up: every worker started as often as it was launched (on a
-                        // starved machine a worker JVM takes longer to start than the kill interval, and a fleet
-                        // killed before it starts does no work at all)
-                        while (soaking.get() && !allStarted(services, launches)) {
-                            Thread.sleep(200);
+            Thread killer = onCluster
+                    ? nodeKiller(fleet.cluster, random, killEvery, soaking, kills)
+                    : new Thread(() -> {
+                        while (soaking.get()) {
+                            try {
+                                // kill only a fleet that is up: every worker started as often as it was launched (on a
+                                // starved machine a worker JVM takes longer to start than the kill interval, and a
+                                // fleet
+                                // killed before it starts does no work at all)
+                                while (soaking.get() && !allStarted(services, launches)) {
+                                    Thread.sleep(200);
+                                }
+                                Thread.sleep((long) (killEvery * 1000));
+                                for (String w : workers) {
+                                    rss(services.get(w)).ifPresent(v -> peakRss.merge("worker", v, Math::max));
+                                }
+                                String victim = workers[random.nextInt(workers.length)];
+                                services.kill(victim);
+                                kills.incrementAndGet();
+                                Thread.sleep(500);
+                                launches.merge(victim, 1, Integer::sum);
+                                services.start(
+                                        victim,
+                                        "worker",
+                                        "--bootstrap",
+                                        b,
+                                        "--topic-prefix",
+                                        prefix,
+                                        "--threads",
+                                        "1",
+                                        "--id",
+                                        victim,
+                                        "--renew-every",
+                                        "1");
+                            } catch (InterruptedException e) {
+                                return;
+                            }
                         }
-                        Thread.sleep((long) (killEvery * 1000));
-                        for (String w : workers) {
-                            rss(services.get(w)).ifPresent(v -> peakRss.merge("worker", v, Math::max));
-                        }
-                        String victim = workers[random.nextInt(workers.length)];
-                        services.kill(victim);
-                        kills.incrementAndGet();
-                        Thread.sleep(500);
-                        launches.merge(victim, 1, Integer::sum);
-                        services.start(
-                                victim,
-                                "worker",
-                                "--bootstrap",
-                                b,
-                                "--topic-prefix",
-                                prefix,
-                                "--threads",
-                                "1",
-                                "--id",
-                                victim,
-                                "--renew-every",
-                                "1");
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
+                    });
             List<String> ids = new ArrayList<>();
             Map<String, String> specs = new HashMap<>();
             long start = System.nanoTime();
@@ -170,14 +181,16 @@ class SoakIT {
                             .containsExactly(Arrays.stream(expected).boxed().toArray(Double[]::new));
                 }
                 System.err.printf(
-                        "SOAK jobs=%d done=%d pieces=%d lost=%d doubleCounted=%d redelivered=%d workerKills=%d "
+                        "SOAK %s jobs=%d done=%d pieces=%d lost=%d doubleCounted=%d redelivered=%d %s=%d "
                                 + "seconds=%.1f pieces/s=%.0f peakRssMiB=%s%n",
+                        onCluster ? "3-node cluster" : "one broker",
                         jobs,
                         ids.size(),
                         jobs * pieces,
                         lost,
                         doubleCounted,
                         redelivered,
+                        onCluster ? "brokerKills" : "workerKills",
                         kills.get(),
                         seconds,
                         jobs * pieces / seconds,
@@ -195,6 +208,84 @@ class SoakIT {
                 killer.interrupt();
             }
         }
+    }
+
+    /** The Kafka the soak runs on: the shared embedded broker, or a 3-node cluster of its own. */
+    private static final class Fleet implements AutoCloseable {
+        final LocalCluster cluster;
+        private final KafkaSettings settings;
+
+        private Fleet(LocalCluster cluster, KafkaSettings settings) {
+            this.cluster = cluster;
+            this.settings = settings;
+        }
+
+        static Fleet single() {
+            KafkaFixture kafka = KafkaFixture.shared();
+            kafka.recordLock(Duration.ofSeconds(3));
+            return new Fleet(null, kafka.settings());
+        }
+
+        static Fleet cluster() throws Exception {
+            LocalCluster cluster = LocalCluster.start(3, null, 0);
+            try {
+                KafkaSettings settings = new KafkaSettings(cluster.bootstrapServers(), new Topics("soak."), Map.of());
+                try (Admin admin = Admin.create(settings.client())) {
+                    settings.topics().ensure(admin);
+                    admin.incrementalAlterConfigs(Map.of(
+                                    new ConfigResource(
+                                            ConfigResource.Type.GROUP,
+                                            settings.topics().workerGroup()),
+                                    List.of(new AlterConfigOp(
+                                            new ConfigEntry("share.record.lock.duration.ms", "3000"),
+                                            AlterConfigOp.OpType.SET))))
+                            .all()
+                            .get(30, TimeUnit.SECONDS);
+                }
+                return new Fleet(cluster, settings);
+            } catch (Exception | Error e) {
+                cluster.close();
+                throw e;
+            }
+        }
+
+        KafkaSettings settings() {
+            return settings;
+        }
+
+        @Override
+        public void close() {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    /**
+     * Every {@code killEvery} seconds SIGKILLs a random node of the cluster, restarts it 5 s later, and waits until all
+     * three are back before the next kill (so that at most one is ever down).
+     */
+    private static Thread nodeKiller(
+            LocalCluster cluster, Random random, double killEvery, AtomicBoolean soaking, AtomicInteger kills) {
+        return new Thread(() -> {
+            while (soaking.get()) {
+                try {
+                    Thread.sleep((long) (killEvery * 1000));
+                    List<Integer> ids = cluster.ids();
+                    int victim = ids.get(random.nextInt(ids.size()));
+                    cluster.kill(victim);
+                    kills.incrementAndGet();
+                    System.err.printf("SOAK node %d killed%n", victim);
+                    Thread.sleep(5000);
+                    cluster.restart(victim);
+                    cluster.awaitNodes(3, Duration.ofMinutes(2));
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    System.err.println("SOAK node killer: " + e);
+                }
+            }
+        });
     }
 
     private static double[] expected(String json) throws Exception {
