@@ -156,7 +156,8 @@ class SoakIT {
                 soaking.set(false);
                 killer.interrupt();
                 killer.join(10_000);
-                rss(ProcessHandle.current()).ifPresent(v -> peakRss.put("broker+reducer (one JVM)", v));
+                rss(ProcessHandle.current())
+                        .ifPresent(v -> peakRss.put(onCluster ? "reducer (test JVM)" : "broker+reducer (one JVM)", v));
 
                 int lost = 0;
                 int doubleCounted = 0;
