@@ -49,6 +49,16 @@ final class KafkaOptions {
     int deliveryLimit;
 
     @Option(
+            names = "--task-partitions",
+            paramLabel = "N",
+            defaultValue = "${env:BINFLEET_TASK_PARTITIONS:-1}",
+            description = "Partitions of the tasks topic when it is created, or grown to (1..1000; a job's pieces are"
+                    + " spread over them). One keeps every idle worker busy while pieces wait; more spread the task"
+                    + " traffic over brokers for a very large fleet (env BINFLEET_TASK_PARTITIONS; default:"
+                    + " ${DEFAULT-VALUE}).")
+    int taskPartitions;
+
+    @Option(
             names = "--metrics-port",
             paramLabel = "P",
             defaultValue = "${env:BINFLEET_METRICS_PORT:--1}",
@@ -83,9 +93,9 @@ final class KafkaOptions {
         Map<String, String> extra = kafkaConfig == null ? Map.of() : KafkaSettings.readConfig(kafkaConfig);
         KafkaSettings settings;
         try {
-            settings = new KafkaSettings(servers, new Topics(topicPrefix, deliveryLimit), extra);
+            settings = new KafkaSettings(servers, new Topics(topicPrefix, deliveryLimit, taskPartitions), extra);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), "--delivery-limit: " + e.getMessage());
+            throw new ParameterException(command.commandLine(), e.getMessage());
         }
         try {
             settings.verify(Duration.ofSeconds(15));

@@ -41,7 +41,7 @@ class EmbeddedBrokerIT {
                 Map<String, TopicDescription> described =
                         admin.describeTopics(topics.all()).allTopicNames().get();
                 assertThat(described).containsOnlyKeys(topics.all());
-                assertThat(described.get(topics.tasks()).partitions()).hasSize(Topics.TASK_PARTITIONS);
+                assertThat(described.get(topics.tasks()).partitions()).hasSize(Topics.DEFAULT_TASK_PARTITIONS);
                 assertThat(config(admin, ConfigResource.Type.TOPIC, topics.jobs(), "cleanup.policy"))
                         .isEqualTo("compact");
                 assertThat(config(admin, ConfigResource.Type.GROUP, topics.workerGroup(), "share.delivery.count.limit"))

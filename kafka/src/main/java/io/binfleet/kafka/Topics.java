@@ -4,9 +4,11 @@ import io.binfleet.core.spec.Limits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.ArrayList;
@@ -24,8 +26,10 @@ import java.util.concurrent.TimeoutException;
  * @param deliveryLimit how many times the worker share group hands out one task record
  *                      ({@code share.delivery.count.limit}, set on the group by {@link #ensure}); workers treat the
  *                      attempt that reaches it as the last
+ * @param taskPartitions how many partitions the tasks topic gets when {@link #ensure} creates it (or grows it to); a
+ *                      job's pieces are spread over all of them
  */
-public record Topics(String prefix, int deliveryLimit) {
+public record Topics(String prefix, int deliveryLimit, int taskPartitions) {
     private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(Topics.class);
 
     /**
@@ -57,6 +61,28 @@ public record Topics(String prefix, int deliveryLimit) {
                     + "more brokers a broker can fail without losing an acknowledged write");
         }
         return r;
+    }
+
+    /** Adds partitions to a tasks topic made before with fewer than {@link #taskPartitions} (never removes any). */
+    private void growTasks(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
+        int now = admin.describeTopics(List.of(tasks()))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(tasks())
+                .partitions()
+                .size();
+        if (now < taskPartitions) {
+            try {
+                admin.createPartitions(Map.of(tasks(), NewPartitions.increaseTo(taskPartitions)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+                LOGGER.info("topic {} grown from {} to {} partitions", tasks(), now, taskPartitions);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof InvalidPartitionsException)) {
+                    throw e; // another service grew it meanwhile: fine
+                }
+            }
+        }
     }
 
     /** Warns about binfleet topics made before with fewer copies than the cluster now allows (they are not changed). */
@@ -100,8 +126,15 @@ public record Topics(String prefix, int deliveryLimit) {
     public static final int MAX_DELIVERY_LIMIT = 10;
     /** The share group every worker joins. */
     public static final String WORKER_GROUP = "binfleet-workers";
-    /** One partition, shared by every worker in the share group: each acquires one record at a time. */
-    public static final int TASK_PARTITIONS = 1;
+    /**
+     * One task partition unless told otherwise: Kafka's share-group assignor gives each member its own share of the
+     * partitions (two members of a group on eight partitions get four each), so with more than one an idle worker can
+     * wait while the pieces left are on a busy worker's partitions. One partition, shared by every member, never
+     * leaves a worker idle while pieces wait; more spread the task traffic over brokers for a very large fleet.
+     */
+    public static final int DEFAULT_TASK_PARTITIONS = 1;
+    /** The most task partitions (one share partition locks at most 2,000 records at a time; this is plenty). */
+    public static final int MAX_TASK_PARTITIONS = 1000;
 
     static final int PARTITIONS = 4;
     /** How long a code bundle is kept after it was last shipped. */
@@ -114,11 +147,20 @@ public record Topics(String prefix, int deliveryLimit) {
             throw new IllegalArgumentException("the delivery limit must be in " + MIN_DELIVERY_LIMIT + ".."
                     + MAX_DELIVERY_LIMIT + ", got " + deliveryLimit);
         }
+        if (taskPartitions < 1 || taskPartitions > MAX_TASK_PARTITIONS) {
+            throw new IllegalArgumentException(
+                    "the task partitions must be in 1.." + MAX_TASK_PARTITIONS + ", got " + taskPartitions);
+        }
     }
 
-    /** The topics under {@code prefix}, with the default delivery limit. */
+    /** The topics under {@code prefix}, with the default delivery limit and one task partition. */
     public Topics(String prefix) {
         this(prefix, DEFAULT_DELIVERY_LIMIT);
+    }
+
+    /** The topics under {@code prefix}, with one task partition. */
+    public Topics(String prefix, int deliveryLimit) {
+        this(prefix, deliveryLimit, DEFAULT_TASK_PARTITIONS);
     }
 
     public static Topics defaults() {
@@ -192,7 +234,7 @@ public record Topics(String prefix, int deliveryLimit) {
                 minIsr);
         short rf = (short) replication.factor();
         List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(tasks(), TASK_PARTITIONS, rf).configs(plain));
+        topics.add(new NewTopic(tasks(), taskPartitions, rf).configs(plain));
         topics.add(new NewTopic(pieces(), PARTITIONS, rf).configs(plain));
         // running pieces' progress reports go here too: segments roll hourly so that compaction keeps what a reader of
         // the whole topic (status, a starting worker) goes through short
@@ -235,6 +277,9 @@ public record Topics(String prefix, int deliveryLimit) {
                 }
             }
             warnIfUnderReplicated(admin, existing, replication);
+            if (existing.contains(tasks())) {
+                growTasks(admin);
+            }
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, workerGroup());
             admin.incrementalAlterConfigs(Map.of(
                             group,

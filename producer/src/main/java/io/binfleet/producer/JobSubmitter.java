@@ -168,8 +168,13 @@ public final class JobSubmitter implements AutoCloseable {
                         code.zip().length,
                         code.sha256());
             }
-            for (TaskMessage t : tasks) {
-                producer.send(new ProducerRecord<>(settings.topics().tasks(), jobId, t));
+            // longest first on every partition: the job's pieces dealt round the task partitions in their order,
+            // starting at a partition of the job's own so that small jobs do not all start on the first
+            int partitions = producer.partitionsFor(settings.topics().tasks()).size();
+            int first = Math.floorMod(jobId.hashCode(), partitions);
+            for (int i = 0; i < tasks.size(); i++) {
+                producer.send(new ProducerRecord<>(
+                        settings.topics().tasks(), (first + i) % partitions, jobId, (Object) tasks.get(i)));
             }
             producer.send(new ProducerRecord<>(settings.topics().jobs(), jobId, submitted));
             commit(jobId);
