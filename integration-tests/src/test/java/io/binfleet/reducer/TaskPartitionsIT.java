@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A tasks topic of several partitions ({@code --task-partitions}): a job's pieces are dealt round all of them in its
@@ -107,12 +108,22 @@ class TaskPartitionsIT {
                 one.bootstrap(), new Topics(one.topics().prefix(), Topics.DEFAULT_DELIVERY_LIMIT, 2), Map.of());
         try (Admin admin = Admin.create(one.client())) {
             one.topics().ensure(admin);
-            assertThat(tasksPerPartition(admin, one)).hasSize(1);
+            assertThat(partitions(admin, one)).isEqualTo(1);
             four.topics().ensure(admin);
-            assertThat(tasksPerPartition(admin, one)).hasSize(4);
+            // a new partition's metadata reaches the broker's cache a moment after the grow returns
+            await().atMost(Duration.ofSeconds(30)).until(() -> partitions(admin, one) == 4);
             two.topics().ensure(admin);
-            assertThat(tasksPerPartition(admin, one)).hasSize(4);
+            assertThat(partitions(admin, one)).isEqualTo(4);
         }
+    }
+
+    private static int partitions(Admin admin, KafkaSettings settings) throws Exception {
+        return admin.describeTopics(List.of(settings.topics().tasks()))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(settings.topics().tasks())
+                .partitions()
+                .size();
     }
 
     /**

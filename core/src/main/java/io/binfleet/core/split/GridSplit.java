@@ -100,15 +100,29 @@ public final class GridSplit implements SplitType {
             double tol = 1e-9 * (to - from);
             List<List<Double>> out = new ArrayList<>();
             for (double[] b : extendedBins()) {
+                // the values ascend: from the first one in the bin to the last (linear in the points it holds)
                 List<Double> in = new ArrayList<>();
-                for (double v : values) {
-                    if (v >= b[0] - tol && v <= b[1] + tol) {
-                        in.add(v);
-                    }
+                for (int j = firstAtLeast(values, b[0] - tol); j < values.length && values[j] <= b[1] + tol; j++) {
+                    in.add(values[j]);
                 }
                 out.add(in);
             }
             return out;
+        }
+
+        /** The index of the first of the ascending {@code values} that is at least {@code x}. */
+        private static int firstAtLeast(double[] values, double x) {
+            int lo = 0;
+            int hi = values.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (values[mid] < x) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
         }
 
         @Override
