@@ -2,6 +2,7 @@ package io.binfleet.worker;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * When a worker thread takes pieces one at a time and when in batches: pure decisions, no clients.
@@ -50,7 +51,10 @@ final class BatchPolicy {
 
     private final int deliveryLimit;
     private final Thresholds thresholds;
+    private final LongSupplier clock;
     private boolean batching;
+    private boolean refused;
+    private long refusedUntil;
     private int shortStreak;
     private boolean stop;
 
@@ -59,8 +63,25 @@ final class BatchPolicy {
     }
 
     BatchPolicy(int deliveryLimit, Thresholds thresholds) {
+        this(deliveryLimit, thresholds, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime} */
+    BatchPolicy(int deliveryLimit, Thresholds thresholds, LongSupplier clock) {
         this.deliveryLimit = deliveryLimit;
         this.thresholds = thresholds;
+        this.clock = clock;
+    }
+
+    /**
+     * Back to one piece at a time, and no batches for {@code period}: the thread's batch consumer could not join the
+     * share group (it is full), while its single-piece consumer is a member.
+     */
+    void refuseBatches(Duration period) {
+        batching = false;
+        shortStreak = 0;
+        refused = true;
+        refusedUntil = clock.getAsLong() + period.toNanos();
     }
 
     boolean batching() {
@@ -88,7 +109,10 @@ final class BatchPolicy {
 
     /** After all of a poll's records were handled: batches go on until a piece runs long; single pieces until a run of very short ones. */
     Next pollEnded() {
-        boolean next = batching ? !stop : shortStreak >= thresholds.shortStreak() && !stop;
+        if (refused && clock.getAsLong() - refusedUntil >= 0) {
+            refused = false;
+        }
+        boolean next = batching ? !stop : shortStreak >= thresholds.shortStreak() && !stop && !refused;
         Next decision = next == batching ? Next.STAY : next ? Next.ENTER_BATCHES : Next.LEAVE_BATCHES;
         batching = next;
         return decision;

@@ -47,6 +47,8 @@ final class PieceLoop implements Runnable {
     private static final long METRICS_REFRESH_NANOS = Duration.ofSeconds(30).toNanos();
     /** The pause after a client error, before polling again. */
     static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
+    /** How long a thread whose batch consumer found the group full takes one piece at a time before it tries again. */
+    static final Duration NO_BATCHES = Duration.ofMinutes(5);
     /** How long a stopping loop waits for its piece thread to end. */
     private static final Duration PIECE_THREAD_END = Duration.ofSeconds(10);
 
@@ -140,6 +142,20 @@ final class PieceLoop implements Runnable {
                     if (e instanceof RetriableException) {
                         LOGGER.warn("worker poll loop error, continuing worker={} error={}", name, e.toString());
                         sleep(ERROR_PAUSE);
+                        continue;
+                    }
+                    if (consumer == batch && e instanceof GroupMaxSizeReachedException) {
+                        // the thread is a member through its single-piece consumer: it goes on without batches
+                        LOGGER.warn(
+                                "share group {} is full (group.share.max.size): no room for this thread's batch"
+                                        + " consumer, so it takes one piece at a time for the next {} min worker={}",
+                                group,
+                                NO_BATCHES.toMinutes(),
+                                name);
+                        closeQuietly(batch);
+                        batch = open(name + "-batch", BatchPolicy.BATCH);
+                        batchMetrics = new ShareConsumerMetrics(batch);
+                        policy.refuseBatches(NO_BATCHES);
                         continue;
                     }
                     // a consumer that failed for good polls nothing from now on: only a new one can join again

@@ -24,6 +24,22 @@ class BatchPolicyTest {
     }
 
     @Test
+    void refusedBatches_areNotEnteredUntilThePeriodEnds() {
+        long[] now = {0};
+        BatchPolicy p = new BatchPolicy(5, BatchPolicy.Thresholds.DEFAULT, () -> now[0]);
+        p.refuseBatches(java.time.Duration.ofMinutes(5));
+        for (int i = 0; i < 2 * BatchPolicy.SHORT_STREAK; i++) {
+            p.pollStarted();
+            p.pieceRan(MS / 2, MS / 2);
+            assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.STAY);
+        }
+        now[0] = java.time.Duration.ofMinutes(5).toNanos();
+        p.pollStarted();
+        p.pieceRan(MS / 2, MS / 2);
+        assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.ENTER_BATCHES);
+    }
+
+    @Test
     void oneSlowerPiece_startsTheStreakAgain() {
         BatchPolicy p = new BatchPolicy(5);
         for (int i = 0; i < BatchPolicy.SHORT_STREAK - 1; i++) {

@@ -45,6 +45,9 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
         final List<FakeShareConsumer> consumers = new ArrayList<>();
         Supplier<Integer> sentBefore = () -> 0;
         RuntimeException failPolls;
+        /** Which consumers' polls {@link #failPolls} fails, by client id (all by default). */
+        java.util.function.Predicate<String> failing = id -> true;
+
         long nextOffset;
 
         synchronized void add(String key, byte[] value) {
@@ -127,7 +130,7 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
 
     private ConsumerRecords<String, byte[]> take() {
         synchronized (group) {
-            if (group.failPolls != null) {
+            if (group.failPolls != null && group.failing.test(clientId)) {
                 throw group.failPolls;
             }
             List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();

@@ -356,6 +356,29 @@ class WorkerTest {
         }
     }
 
+    @Test
+    void aFullGroupWithNoRoomForTheBatchConsumer_runsEveryPieceOneAtATime() throws Exception {
+        synchronized (group) {
+            group.failPolls = new GroupMaxSizeReachedException("The share group has reached its maximum capacity");
+            group.failing = id -> id.endsWith("-batch");
+        }
+        addJob("j", "{\"name\": \"synthetic\", \"seconds\": 0, \"seed\": 3}", 40);
+        start(1, Duration.ofSeconds(10), LOADED);
+        awaitEnded(40);
+        assertThat(group.finalAcks.values())
+                .containsOnly(AcknowledgeType.ACCEPT)
+                .hasSize(40);
+        assertThat(registry.find(MeterNames.PIECES_BATCHED).counters())
+                .allSatisfy(c -> assertThat(c.count()).isZero());
+        assertThat(worker.failure()).isEmpty();
+        synchronized (group) {
+            // the single-piece consumer was never rebuilt: the thread stayed a member
+            assertThat(group.consumers)
+                    .filteredOn(c -> c.clientId().equals("w-0"))
+                    .hasSize(1);
+        }
+    }
+
     private void awaitStarted(int consumers) {
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             synchronized (group) {
