@@ -108,22 +108,30 @@ class TaskPartitionsIT {
                 one.bootstrap(), new Topics(one.topics().prefix(), Topics.DEFAULT_DELIVERY_LIMIT, 2), Map.of());
         try (Admin admin = Admin.create(one.client())) {
             one.topics().ensure(admin);
-            assertThat(partitions(admin, one)).isEqualTo(1);
+            // a new topic's and a new partition's metadata reach the broker's cache a moment after the call returns
+            await().atMost(Duration.ofSeconds(30)).until(() -> partitions(admin, one) == 1);
             four.topics().ensure(admin);
-            // a new partition's metadata reaches the broker's cache a moment after the grow returns
             await().atMost(Duration.ofSeconds(30)).until(() -> partitions(admin, one) == 4);
             two.topics().ensure(admin);
             assertThat(partitions(admin, one)).isEqualTo(4);
         }
     }
 
+    /** The tasks topic's partitions; 0 while the broker does not know the topic yet. */
     private static int partitions(Admin admin, KafkaSettings settings) throws Exception {
-        return admin.describeTopics(List.of(settings.topics().tasks()))
-                .allTopicNames()
-                .get(30, TimeUnit.SECONDS)
-                .get(settings.topics().tasks())
-                .partitions()
-                .size();
+        try {
+            return admin.describeTopics(List.of(settings.topics().tasks()))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(settings.topics().tasks())
+                    .partitions()
+                    .size();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return 0;
+            }
+            throw e;
+        }
     }
 
     /**

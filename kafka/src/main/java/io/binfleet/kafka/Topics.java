@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,12 +66,25 @@ public record Topics(String prefix, int deliveryLimit, int taskPartitions) {
 
     /** Adds partitions to a tasks topic made before with fewer than {@link #taskPartitions} (never removes any). */
     private void growTasks(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
-        int now = admin.describeTopics(List.of(tasks()))
-                .allTopicNames()
-                .get(30, TimeUnit.SECONDS)
-                .get(tasks())
-                .partitions()
-                .size();
+        int now;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                now = admin.describeTopics(List.of(tasks()))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(tasks())
+                        .partitions()
+                        .size();
+                break;
+            } catch (ExecutionException e) {
+                // made a moment ago by another service: its metadata may not have reached this broker yet
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
         if (now < taskPartitions) {
             try {
                 admin.createPartitions(Map.of(tasks(), NewPartitions.increaseTo(taskPartitions)))
@@ -277,7 +291,7 @@ public record Topics(String prefix, int deliveryLimit, int taskPartitions) {
                 }
             }
             warnIfUnderReplicated(admin, existing, replication);
-            if (existing.contains(tasks())) {
+            if (existing.contains(tasks()) && taskPartitions > 1) {
                 growTasks(admin);
             }
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, workerGroup());
