@@ -2,12 +2,16 @@ package io.binfleet.app;
 
 import io.binfleet.kafka.KafkaSettings;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaFuture;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /** Whether a fleet has a reducer and workers running, as the groups they join tell (for {@code submit --wait}). */
 final class FleetCheck {
@@ -24,12 +28,7 @@ final class FleetCheck {
         return until(
                 within,
                 settings,
-                admin -> !admin.describeConsumerGroups(List.of(group))
-                        .all()
-                        .get(5, TimeUnit.SECONDS)
-                        .get(group)
-                        .members()
-                        .isEmpty());
+                admin -> hasMembers(admin.describeConsumerGroups(List.of(group)).all(), group, d -> d.members()));
     }
 
     /** Waits up to {@code within} for a member in the workers' share group. */
@@ -38,12 +37,14 @@ final class FleetCheck {
         return until(
                 within,
                 settings,
-                admin -> !admin.describeShareGroups(List.of(group))
-                        .all()
-                        .get(5, TimeUnit.SECONDS)
-                        .get(group)
-                        .members()
-                        .isEmpty());
+                admin -> hasMembers(admin.describeShareGroups(List.of(group)).all(), group, d -> d.members()));
+    }
+
+    /** Whether {@code group}'s description, once it comes, lists a member. */
+    private static <D> boolean hasMembers(
+            KafkaFuture<Map<String, D>> descriptions, String group, Function<D, Collection<?>> members)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        return !members.apply(descriptions.get(5, TimeUnit.SECONDS).get(group)).isEmpty();
     }
 
     private interface Probe {

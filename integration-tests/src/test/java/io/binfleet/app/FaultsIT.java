@@ -1,7 +1,6 @@
 package io.binfleet.app;
 
 import io.binfleet.broker.KafkaFixture;
-import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.SpecParser;
@@ -23,11 +22,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,11 +62,7 @@ class FaultsIT {
     }
 
     private static void assertExactly(JobResult result, Series expected, int pieces) {
-        assertThat(result.y())
-                .containsExactly(Arrays.stream(expected.y()).boxed().toArray(Double[]::new));
-        assertThat(result.pieces())
-                .extracting(JobResult.PieceInfo::index)
-                .containsExactlyElementsOf(IntStream.range(0, pieces).boxed().toList());
+        JobChecks.assertExactly(result, expected, pieces);
     }
 
     private Reducer reducer(KafkaSettings settings, Duration stall) throws Exception {
@@ -100,32 +92,8 @@ class FaultsIT {
             try (Reducer reducer = reducer(settings, Duration.ofMinutes(5));
                     JobWatcher watcher = new JobWatcher(settings).start();
                     JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
-                services.start(
-                        "w1",
-                        "worker",
-                        "--bootstrap",
-                        b,
-                        "--topic-prefix",
-                        prefix,
-                        "--threads",
-                        "1",
-                        "--id",
-                        "w1",
-                        "--renew-every",
-                        "1");
-                services.start(
-                        "w2",
-                        "worker",
-                        "--bootstrap",
-                        b,
-                        "--topic-prefix",
-                        prefix,
-                        "--threads",
-                        "1",
-                        "--id",
-                        "w2",
-                        "--renew-every",
-                        "1");
+                services.startWorker("w1", b, prefix);
+                services.startWorker("w2", b, prefix);
                 String jobId = submitter.submit(spec.getBytes()).jobId();
                 assertThat(watcher.await(jobId, e -> e.done() >= 1, FIRST_PIECES))
                         .isPresent();
@@ -170,13 +138,7 @@ class FaultsIT {
                 services.start("reducer", "reducer", "--bootstrap", b, "--topic-prefix", prefix, "--state-dir", state);
                 JobEvent end = awaitEnd(watcher, jobId, JOB_END);
                 assertThat(end.state()).as(end.toString()).isEqualTo(JobEvent.State.DONE);
-                List<JobResult> results = ResultReader.scan(
-                                settings, settings.topics().results(), jobId)
-                        .stream()
-                        .map(v -> Codec.read(v, JobResult.class))
-                        .toList();
-                assertThat(results).hasSize(1);
-                assertExactly(results.get(0), inProcess(spec), 8);
+                assertExactly(JobChecks.onlyResult(settings, jobId), inProcess(spec), 8);
             } catch (AssertionError | Exception e) {
                 services.dump();
                 throw e;

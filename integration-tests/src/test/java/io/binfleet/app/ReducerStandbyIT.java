@@ -1,13 +1,10 @@
 package io.binfleet.app;
 
 import io.binfleet.broker.KafkaFixture;
-import io.binfleet.core.codec.Codec;
 import io.binfleet.core.message.JobEvent;
-import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
-import io.binfleet.kafka.ResultReader;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.simulations.InProcessJob;
 import io.binfleet.worker.Worker;
@@ -19,10 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -78,20 +73,7 @@ class ReducerStandbyIT {
                         "standby reducer took over: job %s %s %.1f s after the first reducer was killed%n",
                         jobId, end.state(), (System.nanoTime() - killedAt) / 1e9);
                 assertThat(end.state()).as(end.toString()).isEqualTo(JobEvent.State.DONE);
-                List<JobResult> results = ResultReader.scan(
-                                settings, settings.topics().results(), jobId)
-                        .stream()
-                        .map(v -> Codec.read(v, JobResult.class))
-                        .toList();
-                assertThat(results).hasSize(1);
-                assertThat(results.get(0).y())
-                        .containsExactly(Arrays.stream(InProcessJob.merge(spec).y())
-                                .boxed()
-                                .toArray(Double[]::new));
-                assertThat(results.get(0).pieces())
-                        .extracting(JobResult.PieceInfo::index)
-                        .containsExactlyElementsOf(
-                                IntStream.range(0, 10).boxed().toList());
+                JobChecks.assertExactly(JobChecks.onlyResult(settings, jobId), InProcessJob.merge(spec), 10);
                 assertThat(services.log("standby")).doesNotContain("Unable to obtain lock", "Exception");
                 assertThat(services.terminate("standby", 30)).isTrue();
             } catch (AssertionError | Exception e) {

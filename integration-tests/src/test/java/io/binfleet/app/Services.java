@@ -31,6 +31,23 @@ final class Services implements AutoCloseable {
         return startIn(null, name, args);
     }
 
+    /** A one-thread worker named {@code name} on the fleet at {@code bootstrap} with topics {@code prefix}, renewing every second. */
+    Process startWorker(String name, String bootstrap, String prefix) {
+        return start(
+                name,
+                "worker",
+                "--bootstrap",
+                bootstrap,
+                "--topic-prefix",
+                prefix,
+                "--threads",
+                "1",
+                "--id",
+                name,
+                "--renew-every",
+                "1");
+    }
+
     /** {@link #start} with {@code workDir} as the process's working folder (null: this one). */
     synchronized Process startIn(Path workDir, String name, String... args) {
         String classpath = APP.toAbsolutePath() + "/*";

@@ -65,19 +65,7 @@ class SoakIT {
             String[] workers = {"w1", "w2", "w3"};
             Map<String, Long> peakRss = new ConcurrentHashMap<>();
             for (String w : workers) {
-                services.start(
-                        w,
-                        "worker",
-                        "--bootstrap",
-                        b,
-                        "--topic-prefix",
-                        prefix,
-                        "--threads",
-                        "1",
-                        "--id",
-                        w,
-                        "--renew-every",
-                        "1");
+                services.startWorker(w, b, prefix);
             }
             Map<String, Integer> launches = new ConcurrentHashMap<>();
             for (String w : workers) {
@@ -106,19 +94,7 @@ class SoakIT {
                                 kills.incrementAndGet();
                                 Thread.sleep(500);
                                 launches.merge(victim, 1, Integer::sum);
-                                services.start(
-                                        victim,
-                                        "worker",
-                                        "--bootstrap",
-                                        b,
-                                        "--topic-prefix",
-                                        prefix,
-                                        "--threads",
-                                        "1",
-                                        "--id",
-                                        victim,
-                                        "--renew-every",
-                                        "1");
+                                services.startWorker(victim, b, prefix);
                             } catch (InterruptedException e) {
                                 return;
                             }
