@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * Draws {@code bench/compare}'s table as one PNG: efficiency of the CPU-bound workloads (with the issue's targets)
- * and throughput of all three (log10 of pieces/s), binfleet beside the multiprocessing Pool. Usage:
+ * and throughput of all three (log10 of pieces/s), binfleet beside its peers (the multiprocessing Pool, Dask). Usage:
  * {@code ComparePlot TABLE.csv OUT.png}, the CSV holding {@code workload,runner,wall,pieces_per_s,efficiency}.
  */
 public final class ComparePlot {
