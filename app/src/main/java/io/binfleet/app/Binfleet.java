@@ -71,9 +71,6 @@ public final class Binfleet implements Runnable {
             if (t instanceof KafkaException k) {
                 return k;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return null;
     }

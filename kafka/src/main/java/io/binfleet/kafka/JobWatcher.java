@@ -128,7 +128,7 @@ public final class JobWatcher implements AutoCloseable {
             Map<Integer, PieceProgress> pieces = runningPieces.get(jobId);
             if (pieces != null) {
                 try {
-                    pieces.remove(Integer.parseInt(r.key().substring(jobId.length() + 1)));
+                    pieces.remove(PieceProgress.pieceOf(r.key()));
                 } catch (NumberFormatException e) {
                     LOGGER.debug("progress tombstone with a bad key skipped key={}", r.key());
                 }

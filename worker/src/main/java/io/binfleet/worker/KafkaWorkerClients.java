@@ -109,12 +109,9 @@ final class KafkaWorkerClients implements WorkerClients {
     private byte[] fetchCode(CodeRef ref) throws Exception {
         synchronized (codeLock) {
             if (codeConsumer == null) {
-                Properties p = settings.client();
+                Properties p = readerProperties();
                 p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-                p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
                 p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-                p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
-                p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
                 p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "4");
                 codeConsumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
             }
@@ -150,6 +147,15 @@ final class KafkaWorkerClients implements WorkerClients {
                     + settings.topics().code() + " (kept " + Topics.CODE_RETENTION.toDays()
                     + " days after it was last shipped); submit the job again");
         }
+    }
+
+    /** A consumer of no group that reads assigned partitions, records up to the message limit. */
+    private Properties readerProperties() {
+        Properties p = settings.client();
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
+        return p;
     }
 
     @Override
@@ -191,11 +197,8 @@ final class KafkaWorkerClients implements WorkerClients {
     private byte[] loadCheckpoint(String key) throws Exception {
         synchronized (checkpointLock) {
             if (checkpointConsumer == null) {
-                Properties p = settings.client();
-                p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-                p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
-                p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Limits.MAX_MESSAGE_BYTES));
-                checkpointConsumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+                checkpointConsumer =
+                        new KafkaConsumer<>(readerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
             }
             TopicPartition tp = new TopicPartition(settings.topics().checkpoints(), partition(key));
             checkpointConsumer.assign(List.of(tp));

@@ -49,4 +49,13 @@ public record PieceProgress(
     public static String jobIdOf(String key) {
         return key.substring(0, key.lastIndexOf('/'));
     }
+
+    /**
+     * The piece index of a piece key.
+     *
+     * @throws NumberFormatException if what follows the last {@code /} is not an index
+     */
+    public static int pieceOf(String key) {
+        return Integer.parseInt(key.substring(key.lastIndexOf('/') + 1));
+    }
 }
