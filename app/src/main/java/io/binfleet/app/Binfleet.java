@@ -16,6 +16,8 @@ import java.io.UncheckedIOException;
         description = "Organized parallel simulations on a Kafka worker fleet.",
         subcommands = {
             RunCommand.class,
+            UpCommand.class,
+            DownCommand.class,
             ValidateCommand.class,
             PlanCommand.class,
             BrokerCommand.class,

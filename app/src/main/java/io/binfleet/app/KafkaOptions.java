@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** Options every command that talks to Kafka shares. */
 final class KafkaOptions {
@@ -115,13 +116,21 @@ final class KafkaOptions {
     }
 
     /**
-     * The settings of a command that works on an existing cluster: {@code --bootstrap} is required.
+     * The settings of a command that works on an existing cluster: {@code --bootstrap}, else the local fleet of
+     * {@code binfleet up} if one is up.
      *
      * @throws ConnectionException if it is missing or the cluster cannot be reached
      */
     KafkaSettings connect() {
         if (!hasBootstrap()) {
-            throw new ConnectionException(command.name() + " needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)");
+            // the local fleet of `binfleet up`, when one is up
+            Optional<String> local = WarmFleet.defaultBootstrap();
+            if (local.isPresent()) {
+                return settings(local.get());
+            }
+            throw new ConnectionException(
+                    command.name()
+                            + " needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP), or a local fleet started by `binfleet up`");
         }
         return settings(null);
     }

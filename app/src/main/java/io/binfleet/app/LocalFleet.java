@@ -32,7 +32,7 @@ import java.util.Set;
  * a job watcher and a submitter, started in that order and closed in reverse. It is how {@code binfleet run} runs a job,
  * and what the warm-latency benchmark and the whole-fleet tests run on.
  */
-public final class LocalFleet implements AutoCloseable {
+public final class LocalFleet implements Fleet {
     private static final Logger LOGGER = LoggerFactory.getLogger(LocalFleet.class);
     /** How long start-up waits for the reducer to join its group before going on without waiting further. */
     private static final Duration REDUCER_START = Duration.ofSeconds(60);
@@ -49,10 +49,17 @@ public final class LocalFleet implements AutoCloseable {
         try {
             embedded = b.settings == null;
             settings = embedded
-                    ? KafkaSettings.of(closer.add(EmbeddedBroker.start()).bootstrapServers())
+                    ? KafkaSettings.of(closer.add(EmbeddedBroker.start(b.brokerPort, b.brokerData))
+                            .bootstrapServers())
                     : b.settings;
-            Path state = Files.createTempDirectory("binfleet-reducer-");
-            closer.add(() -> Deletes.tree(state));
+            Path state;
+            if (b.reducerState != null) {
+                state = Files.createDirectories(b.reducerState);
+            } else {
+                Path temporary = Files.createTempDirectory("binfleet-reducer-");
+                closer.add(() -> Deletes.tree(temporary));
+                state = temporary;
+            }
             reducer = closer.add(
                     new Reducer(settings, new Reducer.Config(state, b.stallTimeout, null), b.parser, b.registry));
             reducer.start();
@@ -83,6 +90,7 @@ public final class LocalFleet implements AutoCloseable {
         return new Builder();
     }
 
+    @Override
     public KafkaSettings settings() {
         return settings;
     }
@@ -100,6 +108,7 @@ public final class LocalFleet implements AutoCloseable {
         return reducer;
     }
 
+    @Override
     public JobWatcher watcher() {
         return watcher;
     }
@@ -122,6 +131,7 @@ public final class LocalFleet implements AutoCloseable {
      * Why this fleet can no longer finish a job, if it cannot: its reducer or one of its workers stopped on an error
      * it could not recover from (the service logged it in full).
      */
+    @Override
     public Optional<String> problem() {
         Optional<Throwable> reducerFailure = reducer.failure();
         if (reducerFailure.isPresent()) {
@@ -136,11 +146,13 @@ public final class LocalFleet implements AutoCloseable {
         return Optional.empty();
     }
 
+    @Override
     public JobSubmitter.Submitted submit(JobSpec spec) {
         return submitter.submit(spec);
     }
 
     /** Submits {@code spec} with the code it needs from {@code folder} (see {@link JobSubmitter#submit(JobSpec, Path)}). */
+    @Override
     public JobSubmitter.Submitted submit(JobSpec spec, Path folder) {
         return submitter.submit(spec, folder);
     }
@@ -156,6 +168,7 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     /** The job's merged result, waiting up to {@code timeout} for it. */
+    @Override
     public Optional<JobResult> result(String jobId, Duration timeout) {
         return ResultReader.fetch(settings, jobId, timeout);
     }
@@ -168,6 +181,9 @@ public final class LocalFleet implements AutoCloseable {
     /** What fleet to start; every setting has a default. */
     public static final class Builder {
         private KafkaSettings settings;
+        private int brokerPort;
+        private Path brokerData;
+        private Path reducerState;
         private int workers = 1;
         private int threads = Runtime.getRuntime().availableProcessors();
         private String workerId = "local-" + ProcessHandle.current().pid();
@@ -184,6 +200,22 @@ public final class LocalFleet implements AutoCloseable {
         /** Run on this cluster instead of an embedded broker. */
         public Builder settings(KafkaSettings value) {
             settings = value;
+            return this;
+        }
+
+        /**
+         * The embedded broker's client port (0: any free one) and the folder its data is kept in across restarts
+         * (null: a temporary one, deleted on close).
+         */
+        public Builder embeddedBroker(int port, Path dataDir) {
+            brokerPort = port;
+            brokerData = dataDir;
+            return this;
+        }
+
+        /** Where the reducer keeps its state across restarts (default: a temporary folder, deleted on close). */
+        public Builder reducerState(Path dir) {
+            reducerState = dir;
             return this;
         }
 

@@ -4,7 +4,6 @@ import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.JobSpec;
 import io.binfleet.core.spec.SpecException;
-import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.ResultFiles;
 import picocli.CommandLine.Command;
@@ -60,8 +59,43 @@ final class RunCommand implements Callable<Integer> {
             description = "Log what the broker, reducer and workers do.")
     boolean verbose;
 
+    @Option(names = "--no-fleet", description = "Start a fleet for this job even when `binfleet up` keeps one running.")
+    boolean noFleet;
+
     @Mixin
     KafkaOptions kafka;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec command;
+
+    /**
+     * The warm fleet of {@code binfleet up} to run on, if one is up and may run this job: not with --bootstrap or
+     * --no-fleet, and not a job that needs a program the fleet's workers may not start.
+     */
+    private Optional<WarmFleet.Info> warmFleet(JobSpec spec, PrintStream err) {
+        if (kafka.hasBootstrap() || noFleet) {
+            return Optional.empty();
+        }
+        Optional<WarmFleet.Info> info = WarmFleet.running(WarmFleet.home());
+        if (info.isEmpty()) {
+            return info;
+        }
+        java.util.Set<String> missing =
+                new java.util.TreeSet<>(spec.simulation().programs());
+        missing.removeAll(info.get().allowCommands());
+        if (!missing.isEmpty()) {
+            err.println("the local fleet may not start " + String.join(", ", missing) + " (`binfleet up"
+                    + " --allow-command PROGRAM` allows it): running this job on a fleet of its own");
+            return Optional.empty();
+        }
+        for (String own : java.util.List.of("--workers", "--stall-timeout", "--verbose", "--metrics-port")) {
+            if (command.commandLine().getParseResult().hasMatchedOption(own)) {
+                err.println(own + " applies to a fleet of the job's own: the local fleet of `binfleet up` keeps its"
+                        + " settings (--no-fleet starts one)");
+            }
+        }
+        return info;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -80,56 +114,72 @@ final class RunCommand implements Callable<Integer> {
         long start = System.nanoTime();
         // a user's own job may run the programs its simulation declares, in the job file's folder
         Path folder = job.toAbsolutePath().getParent();
-        LocalFleet.Builder fleet = LocalFleet.builder()
-                .workers(1, workers)
-                .stallTimeout(Duration.ofSeconds(stallSeconds))
-                .commands(spec.simulation().programs(), folder);
+        Optional<WarmFleet.Info> warm = warmFleet(spec, err);
         try (Closer closer = new Closer()) {
-            if (kafka.hasBootstrap()) {
-                fleet.settings(kafka.settings(null));
-            }
-            fleet.registry(kafka.metrics(closer, "run"));
-            LocalFleet local = closer.add(fleet.start());
-            KafkaSettings settings = local.settings();
-            if (!local.awaitWorkers(Duration.ofSeconds(30))) {
-                err.println("warning: the workers have not joined the share group yet; the job may wait for them");
+            Fleet fleet;
+            String where;
+            int pieceSlots;
+            if (warm.isPresent()) {
+                fleet = closer.add(new WarmFleetClient(
+                        warm.get(), kafka.settings(warm.get().bootstrap())));
+                where = "the local fleet of `binfleet up`: " + warm.get().describe();
+                pieceSlots = warm.get().workers();
+            } else {
+                LocalFleet.Builder builder = LocalFleet.builder()
+                        .workers(1, workers)
+                        .stallTimeout(Duration.ofSeconds(stallSeconds))
+                        .commands(spec.simulation().programs(), folder);
+                if (kafka.hasBootstrap()) {
+                    builder.settings(kafka.settings(null));
+                }
+                builder.registry(kafka.metrics(closer, "run"));
+                LocalFleet local = closer.add(builder.start());
+                if (!local.awaitWorkers(Duration.ofSeconds(30))) {
+                    err.println("warning: the workers have not joined the share group yet; the job may wait for them");
+                }
+                fleet = local;
+                where = local.embedded()
+                        ? "embedded broker started"
+                        : "Kafka at " + local.settings().bootstrap();
+                pieceSlots = workers;
             }
             double startup = (System.nanoTime() - start) / 1e9;
             JobSubmitter.Submitted submitted;
             try {
                 // on a Kafka of its own, other workers may take pieces: the job's code goes with it
-                submitted = kafka.hasBootstrap() ? local.submit(spec, folder) : local.submit(spec);
+                submitted = kafka.hasBootstrap() || warm.isPresent() ? fleet.submit(spec, folder) : fleet.submit(spec);
             } catch (SpecException e) {
                 err.println(job + ": " + e.getMessage());
                 return 1;
             }
             err.printf(
                     "%s: %d pieces on %d workers (%s in %.1f s)%n",
-                    submitted.jobId(),
-                    submitted.pieces(),
-                    workers,
-                    local.embedded() ? "embedded broker started" : "Kafka at " + settings.bootstrap(),
-                    startup);
+                    submitted.jobId(), submitted.pieces(), pieceSlots, where, startup);
             JobEvent end;
             try {
                 end = JobFollower.follow(
-                        local.watcher(),
+                        fleet.watcher(),
                         submitted.jobId(),
                         spec.name(),
                         submitted.pieces(),
                         !noProgress,
                         Duration.ofDays(365),
-                        local::problem);
+                        fleet::problem);
             } catch (JobFollower.FleetStopped e) {
                 err.printf(
-                        "%s cannot finish: %s (run again with --verbose for the services' logs)%n",
-                        submitted.jobId(), e.getMessage());
+                        "%s cannot finish: %s%n",
+                        submitted.jobId(),
+                        e.getMessage()
+                                + (warm.isPresent()
+                                        ? " (the fleet's log: "
+                                                + WarmFleet.home().resolve(WarmFleet.LOG) + ")"
+                                        : " (run again with --verbose for the services' logs)"));
                 return 2;
             }
             if (end.state() != JobEvent.State.DONE) {
                 JobFollower.summary(err, end, (end.at() - submitted.submittedAt()));
                 // the pieces it had finished, merged, if they merge: finished work is not thrown away
-                Optional<JobResult> partial = local.result(submitted.jobId(), Duration.ofSeconds(5));
+                Optional<JobResult> partial = fleet.result(submitted.jobId(), Duration.ofSeconds(5));
                 if (partial.isPresent() && partial.get().partial()) {
                     Path dir = out != null ? out : ResultFiles.folder(Path.of("out"), submitted.jobId());
                     ResultFiles.write(dir, partial.get(), spec.simulation().chart());
@@ -142,7 +192,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 return 2;
             }
-            Optional<JobResult> result = local.result(submitted.jobId(), Duration.ofMinutes(2));
+            Optional<JobResult> result = fleet.result(submitted.jobId(), Duration.ofMinutes(2));
             if (result.isEmpty()) {
                 err.println(submitted.jobId() + " is DONE but its result could not be read");
                 return 2;

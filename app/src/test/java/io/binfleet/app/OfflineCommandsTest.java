@@ -115,7 +115,10 @@ class OfflineCommandsTest {
         for (String command : new String[] {"status", "worker", "reducer", "topics"}) {
             Cli.Outcome o = Cli.run(command);
             assertThat(o.exit()).isEqualTo(1);
-            assertThat(o.err()).isEqualTo(command + " needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP)\n");
+            assertThat(o.err())
+                    .isEqualTo(
+                            command
+                                    + " needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP), or a local fleet started by `binfleet up`\n");
         }
     }
 }

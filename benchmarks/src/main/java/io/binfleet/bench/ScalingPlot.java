@@ -67,7 +67,6 @@ public final class ScalingPlot {
                 "walkers", "runs", "job s", "work s", "max|d ln g|", "max|dC/C|", "1 sigma", "2 sigma", "2 sigma best");
         List<Double> works = new ArrayList<>();
         List<Double> medians = new ArrayList<>();
-        List<Double> allWork = new ArrayList<>();
         List<Double> allErr = new ArrayList<>();
         List<Double> walkers = new ArrayList<>();
         List<Double> cover2 = new ArrayList<>();
@@ -101,7 +100,6 @@ public final class ScalingPlot {
             medians.add(err);
             medianOf.put(m, err);
             for (Run r : runs) {
-                allWork.add(r.work());
                 allErr.add(r.dlng());
             }
             walkers.add((double) m);
@@ -124,7 +122,7 @@ public final class ScalingPlot {
             double sxx = 0;
             double sxy = 0;
             for (int i = 0; i < works.size(); i++) {
-                double x = Math.log(works.get(i));
+                double x = Math.log(walkers.get(i));
                 double y = Math.log(medians.get(i));
                 sx += x;
                 sy += y;
@@ -132,15 +130,18 @@ public final class ScalingPlot {
                 sxy += x * y;
             }
             System.out.printf(
-                    "slope of log(median error) against log(work): %.2f (unsaturated Monte Carlo: -0.50)%n",
+                    "slope of log(median error) against log(walkers, the work): %.2f (unsaturated Monte Carlo: -0.50)%n",
                     (n * sxy - sx * sy) / (n * sxx - sx * sx));
         }
 
+        // x: the CPU budget in walkers per window. Under 1/t the steps of a piece are fixed by its window and ln f
+        // final, so the work is exactly proportional to m; the measured pieces' seconds (printed above) also carry
+        // whatever else the machine was doing.
         XYChart error = new XYChartBuilder()
                 .width(600)
                 .height(440)
                 .title("Error against CPU budget (L = 16, exact: Beale)")
-                .xAxisTitle("work: pieces' CPU seconds")
+                .xAxisTitle("CPU budget: walkers per window (work ∝ walkers)")
                 .yAxisTitle("max |Δ ln g(E)|")
                 .build();
         error.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
@@ -148,20 +149,23 @@ public final class ScalingPlot {
         error.getStyler().setYAxisDecimalPattern("0.000").setXAxisDecimalPattern("0");
         error.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         error.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        XYSeries each = error.addSeries("each run", allWork, allErr);
+        List<Double> runWalkers = new ArrayList<>();
+        for (Map.Entry<Integer, List<Run>> set : sets.entrySet()) {
+            set.getValue().forEach(r -> runWalkers.add((double) set.getKey()));
+        }
+        XYSeries each = error.addSeries("each run", runWalkers, allErr);
         each.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         each.setMarker(SeriesMarkers.CIRCLE);
         each.setMarkerColor(new Color(120, 150, 200));
-        XYSeries med =
-                error.addSeries("median of the runs (walkers per window: " + sets.keySet() + ")", works, medians);
+        XYSeries med = error.addSeries("median of the runs", walkers, medians);
         med.setMarker(SeriesMarkers.DIAMOND);
         med.setLineColor(new Color(200, 60, 40));
         med.setMarkerColor(new Color(200, 60, 40));
         List<Double> ref = new ArrayList<>();
-        for (double w : works) {
-            ref.add(medians.get(0) * Math.sqrt(works.get(0) / w));
+        for (double m : walkers) {
+            ref.add(medians.get(0) * Math.sqrt(walkers.get(0) / m));
         }
-        XYSeries line = error.addSeries("∝ 1/√work", works, ref);
+        XYSeries line = error.addSeries("∝ 1/√work", walkers, ref);
         line.setMarker(SeriesMarkers.NONE);
         line.setLineColor(Color.GRAY);
 

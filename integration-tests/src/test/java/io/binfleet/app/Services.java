@@ -21,9 +21,16 @@ final class Services implements AutoCloseable {
     private final Path logs;
     private final Map<String, Process> running = new LinkedHashMap<>();
     private final List<Process> all = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
 
     Services(Path logs) {
         this.logs = logs;
+    }
+
+    /** Sets {@code name} in the environment of the processes started after this. */
+    synchronized Services env(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     /** Starts {@code binfleet ARGS...} as {@code name}; its output goes to {@code LOGS/name.log} (appended). */
@@ -60,8 +67,9 @@ final class Services implements AutoCloseable {
                 "io.binfleet.app.Binfleet"));
         command.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(command)
-                    .directory(workDir == null ? null : workDir.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process p = builder.directory(workDir == null ? null : workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(
                             logs.resolve(name + ".log").toFile()))

@@ -1,0 +1,133 @@
+package io.binfleet.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.binfleet.core.codec.Codec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code binfleet up}, {@code run} on the warm fleet, clients without --bootstrap, and {@code binfleet down}, as the
+ * real commands a user types (child processes; the fleet itself a process of its own), with the fleet's home in a
+ * temporary folder.
+ */
+class WarmFleetIT {
+    @TempDir
+    Path dir;
+
+    private Services services;
+    private Path home;
+
+    @AfterEach
+    void stopEverything() throws InterruptedException {
+        // whatever happened, no fleet outlives the test
+        if (home != null) {
+            WarmFleet.running(home)
+                    .flatMap(info -> ProcessHandle.of(info.pid()))
+                    .ifPresent(p -> {
+                        p.destroyForcibly();
+                        p.onExit().orTimeout(20, TimeUnit.SECONDS).join();
+                    });
+        }
+        if (services != null) {
+            services.close();
+        }
+    }
+
+    /** Runs {@code binfleet ARGS} to its end; its exit code and output. */
+    private Cli.Outcome binfleet(String name, String... args) throws InterruptedException {
+        Process p = services.start(name, args);
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as(name + " ended").isTrue();
+        return new Cli.Outcome(p.exitValue(), services.log(name), "");
+    }
+
+    @Test
+    void upRunsJobsWarm_clientsFindIt_andDownStopsIt() throws Exception {
+        home = dir.resolve("home");
+        Files.createDirectories(dir.resolve("logs"));
+        services = new Services(dir.resolve("logs")).env("BINFLEET_HOME", home.toString());
+        Path job = dir.resolve("tiny.json");
+        Files.writeString(
+                job,
+                "{\"name\": \"tiny\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\":"
+                        + " \"replicas\", \"count\": 4}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.05},"
+                        + " \"merge\": {\"method\": \"mean\"}}");
+
+        Cli.Outcome up = binfleet("up", "up", "--workers", "1");
+        assertThat(up.exit()).as(up.out()).isZero();
+        assertThat(up.out()).contains("local fleet up in").contains("`binfleet down` stops it");
+        Optional<WarmFleet.Info> info = WarmFleet.running(home);
+        assertThat(info).as("fleet.json names a live process").isPresent();
+        assertThat(info.get().workers()).isEqualTo(1);
+        assertThat(ProcessHandle.of(info.get().pid()).map(ProcessHandle::isAlive))
+                .contains(true);
+
+        Cli.Outcome again = binfleet("up-again", "up");
+        assertThat(again.exit()).as(again.out()).isZero();
+        assertThat(again.out())
+                .contains("a local fleet is already up")
+                .contains("pid " + info.get().pid());
+
+        // run submits to it: no broker of its own, and the pieces are run by the fleet's worker
+        Cli.Outcome run = binfleet(
+                "run", "run", job.toString(), "--out", dir.resolve("out").toString(), "--no-progress");
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.out()).contains("the local fleet of `binfleet up`").doesNotContain("embedded broker started");
+        JsonNode result = Codec.readTree(Files.readAllBytes(dir.resolve("out").resolve("result.json")));
+        assertThat(result.get("pieces")).hasSize(4);
+        String jobId = result.get("jobId").asText();
+        for (JsonNode piece : result.get("pieces")) {
+            assertThat(piece.get("worker").asText())
+                    .startsWith("fleet-" + info.get().pid());
+        }
+
+        // clients given no --bootstrap find the fleet
+        Cli.Outcome status = binfleet("status", "status");
+        assertThat(status.exit()).as(status.out()).isZero();
+        assertThat(status.out()).containsPattern(jobId + " +DONE +4/4");
+
+        Cli.Outcome down = binfleet("down", "down");
+        assertThat(down.exit()).as(down.out()).isZero();
+        assertThat(down.out())
+                .contains("stopped the local fleet (pid " + info.get().pid() + ")");
+        assertThat(ProcessHandle.of(info.get().pid())
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false))
+                .isFalse();
+        assertThat(home.resolve(WarmFleet.INFO)).doesNotExist();
+        assertThat(home.resolve("kafka")).as("the broker's data is kept").isDirectory();
+
+        Cli.Outcome downAgain = binfleet("down-again", "down");
+        assertThat(downAgain.exit()).isZero();
+        assertThat(downAgain.out()).contains("no local fleet is up");
+        Cli.Outcome noFleet = binfleet("status-down", "status");
+        assertThat(noFleet.exit()).isEqualTo(1);
+        assertThat(noFleet.out()).contains("needs --bootstrap HOST:PORT").contains("binfleet up");
+    }
+
+    @Test
+    void aFleetThatWasKilled_isNotTakenForRunning() throws Exception {
+        home = dir.resolve("home");
+        Files.createDirectories(home);
+        Files.createDirectories(dir.resolve("logs"));
+        services = new Services(dir.resolve("logs")).env("BINFLEET_HOME", home.toString());
+        // what a fleet killed with SIGKILL leaves: a description naming a process that is gone
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        WarmFleet.write(home, new WarmFleet.Info(gone.pid(), "127.0.0.1:1", 2, java.util.List.of(), -1, 0));
+
+        Cli.Outcome down = binfleet("down", "down");
+        assertThat(down.exit()).isZero();
+        assertThat(down.out()).contains("no local fleet is up");
+        assertThat(home.resolve(WarmFleet.INFO))
+                .as("the stale description is removed")
+                .doesNotExist();
+    }
+}
