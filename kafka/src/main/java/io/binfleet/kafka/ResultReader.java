@@ -28,8 +28,12 @@ public final class ResultReader {
     /** The job's merged result, waiting up to {@code timeout} for it to appear. */
     public static Optional<JobResult> fetch(KafkaSettings settings, String jobId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        // a result just published sits at the end of the topic: look there first, then through the whole topic
+        boolean tailFirst = true;
         do {
-            List<byte[]> values = scan(settings, settings.topics().results(), jobId);
+            List<byte[]> values = tailFirst
+                    ? scan(settings, settings.topics().results(), jobId, TAIL)
+                    : scan(settings, settings.topics().results(), jobId);
             // the newest readable result: anything else written under the job's key is not ours to trust
             for (int i = values.size() - 1; i >= 0; i--) {
                 try {
@@ -41,10 +45,17 @@ public final class ResultReader {
                     // unreadable: skip it
                 }
             }
+            if (tailFirst) {
+                tailFirst = false;
+                continue;
+            }
             sleep(200);
         } while (System.nanoTime() < deadline);
         return Optional.empty();
     }
+
+    /** How many of the newest records of each partition a first look for a result reads. */
+    static final int TAIL = 64;
 
     /** The newest readable result of every job on the results topic, read once. */
     public static Map<String, JobResult> all(KafkaSettings settings) {
@@ -75,6 +86,11 @@ public final class ResultReader {
 
     /** Values keyed {@code key} (any key if null) on {@code topic}, from its start to its current end (committed records only). */
     public static List<byte[]> scan(KafkaSettings settings, String topic, String key) {
+        return scan(settings, topic, key, Long.MAX_VALUE);
+    }
+
+    /** The values under {@code key} (null: every value) among the last {@code last} records of each partition. */
+    static List<byte[]> scan(KafkaSettings settings, String topic, String key, long last) {
         Properties p = settings.client();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -87,8 +103,15 @@ public final class ResultReader {
                     .map(pi -> new TopicPartition(topic, pi.partition()))
                     .toList();
             c.assign(tps);
-            c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = c.endOffsets(tps);
+            if (last == Long.MAX_VALUE) {
+                c.seekToBeginning(tps);
+            } else {
+                Map<TopicPartition, Long> begin = c.beginningOffsets(tps);
+                for (TopicPartition tp : tps) {
+                    c.seek(tp, Math.max(begin.get(tp), end.get(tp) - last));
+                }
+            }
             while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                     if ((key == null || key.equals(r.key())) && r.value() != null) {
