@@ -4,6 +4,8 @@ import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.JobResult;
 import io.binfleet.core.spec.JobSpec;
 import io.binfleet.core.spec.SpecException;
+import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.ResultWaiter;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.ResultFiles;
 import picocli.CommandLine.Command;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 @Command(
         name = "run",
@@ -97,6 +100,21 @@ final class RunCommand implements Callable<Integer> {
         return info;
     }
 
+    /** The result waiter being made beside the rest of start-up. */
+    private CompletableFuture<ResultWaiter> waiterFuture;
+
+    private CompletableFuture<ResultWaiter> waiterFuture(KafkaSettings settings) {
+        return waiterFuture != null ? waiterFuture : CompletableFuture.supplyAsync(() -> new ResultWaiter(settings));
+    }
+
+    private static void warmUpPlots() {
+        try {
+            ResultFiles.warmUp();
+        } catch (RuntimeException | Error e) {
+            // only a head start: the plot is drawn (and any problem reported) when the result is written
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -120,8 +138,9 @@ final class RunCommand implements Callable<Integer> {
             String where;
             int pieceSlots;
             if (warm.isPresent()) {
-                fleet = closer.add(new WarmFleetClient(
-                        warm.get(), kafka.settings(warm.get().bootstrap())));
+                KafkaSettings warmSettings = kafka.settings(warm.get().bootstrap());
+                waiterFuture = CompletableFuture.supplyAsync(() -> new ResultWaiter(warmSettings));
+                fleet = closer.add(new WarmFleetClient(warm.get(), warmSettings));
                 where = "the local fleet of `binfleet up`: " + warm.get().describe();
                 pieceSlots = warm.get().workers();
             } else {
@@ -134,6 +153,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 builder.registry(kafka.metrics(closer, "run"));
                 LocalFleet local = closer.add(builder.start());
+                waiterFuture = CompletableFuture.supplyAsync(() -> new ResultWaiter(local.settings()));
                 if (!local.awaitWorkers(Duration.ofSeconds(30))) {
                     err.println("warning: the workers have not joined the share group yet; the job may wait for them");
                 }
@@ -143,6 +163,8 @@ final class RunCommand implements Callable<Integer> {
                         : "Kafka at " + local.settings().bootstrap();
                 pieceSlots = workers;
             }
+            // made before the submit, so that it sees the result as soon as it is published
+            ResultWaiter waiter = closer.add(waiterFuture(fleet.settings()).join());
             double startup = (System.nanoTime() - start) / 1e9;
             JobSubmitter.Submitted submitted;
             try {
@@ -155,6 +177,10 @@ final class RunCommand implements Callable<Integer> {
             err.printf(
                     "%s: %d pieces on %d workers (%s in %.1f s)%n",
                     submitted.jobId(), submitted.pieces(), pieceSlots, where, startup);
+            // while the job runs: what drawing its plot needs (half a second in a fresh JVM)
+            Thread warmUp = new Thread(RunCommand::warmUpPlots, "binfleet-plot-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.start();
             JobEvent end;
             try {
                 end = JobFollower.follow(
@@ -192,7 +218,10 @@ final class RunCommand implements Callable<Integer> {
                 }
                 return 2;
             }
-            Optional<JobResult> result = fleet.result(submitted.jobId(), Duration.ofMinutes(2));
+            Optional<JobResult> result = waiter.await(submitted.jobId(), Duration.ofSeconds(30));
+            if (result.isEmpty()) {
+                result = fleet.result(submitted.jobId(), Duration.ofMinutes(2));
+            }
             if (result.isEmpty()) {
                 err.println(submitted.jobId() + " is DONE but its result could not be read");
                 return 2;

@@ -141,7 +141,7 @@ public final class ScalingPlot {
                 .width(600)
                 .height(440)
                 .title("Error against CPU budget (L = 16, exact: Beale)")
-                .xAxisTitle("CPU budget: walkers per window (work ∝ walkers)")
+                .xAxisTitle("CPU budget: walkers per window, 2 to 16 (work ∝ walkers)")
                 .yAxisTitle("max |Δ ln g(E)|")
                 .build();
         error.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
@@ -176,7 +176,7 @@ public final class ScalingPlot {
                 .xAxisTitle("walkers per window")
                 .yAxisTitle("levels covered, %")
                 .build();
-        coverage.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(false);
+        coverage.getStyler().setXAxisLogarithmic(false);
         coverage.getStyler().setXAxisDecimalPattern("0").setYAxisMin(50.0).setYAxisMax(100.0);
         coverage.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         XYSeries measured = coverage.addSeries("measured, all runs' levels", walkers, cover2);

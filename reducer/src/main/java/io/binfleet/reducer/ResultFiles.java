@@ -103,6 +103,17 @@ public final class ResultFiles {
         return v == null ? "" : Double.toString(v);
     }
 
+    /**
+     * Loads what drawing a plot needs (the chart library, Java2D, fonts: about half a second in a fresh JVM) by drawing
+     * a small chart in memory, so that a caller can do it while it waits for a result rather than after.
+     */
+    public static void warmUp() {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = chart("warm-up", "x", "y", 200, 150);
+        chart.addSeries("s", new double[] {0, 1}, new double[] {0, 1});
+        BitmapEncoder.getBufferedImage(chart);
+    }
+
     static void plot(Path file, JobResult r, Chart chart) throws IOException {
         System.setProperty("java.awt.headless", "true");
         switch (chart) {
