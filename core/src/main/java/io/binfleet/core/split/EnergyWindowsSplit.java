@@ -9,6 +9,9 @@ import io.binfleet.core.spi.Split;
 import io.binfleet.core.spi.SplitType;
 import io.binfleet.core.spi.SystemModel;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +34,12 @@ public final class EnergyWindowsSplit implements SplitType {
 
     @Override
     public Split configure(Params params, SystemModel system) {
+        return configure(params, system, Path.of("").toAbsolutePath());
+    }
+
+    /** {@code bins.from} (a result.json whose costs balance the windows) is read relative to {@code baseDir}. */
+    @Override
+    public Split configure(Params params, SystemModel system, Path baseDir) {
         JsonNode bins = params.raw("bins");
         double extend = params.number("extend", DEFAULT_EXTEND);
         boolean symmetric = params.bool("symmetric", false);
@@ -70,6 +79,7 @@ public final class EnergyWindowsSplit implements SplitType {
         double[] edges = null;
         Integer count = null;
         String balance = null;
+        String from = null;
         if (bins == null) {
             params.problem("bins", "is required");
         } else if (bins.isObject()) {
@@ -77,8 +87,28 @@ public final class EnergyWindowsSplit implements SplitType {
             Params b = params.optionalObject("bins");
             count = b.integer("count", 1, Limits.MAX_PIECES);
             balance = b.choice("balance", List.of("uniform", "work"), "uniform");
+            // "from": an earlier job's result.json, whose pieces' seconds say what each level costs; "edges": the
+            // edges it gave, which the published spec keeps so that no other machine needs the file
+            from = b.has("from") ? b.string("from") : null;
+            JsonNode resolved = b.raw("edges");
             b.finish();
-            if (count != null) {
+            if (from != null && !"work".equals(balance)) {
+                b.problem("from", "balances the windows by measured cost: give it with \"balance\": \"work\"");
+                return null;
+            }
+            if (count != null && resolved != null) {
+                edges = edges(b, resolved, lo, hi, "edges");
+                if (edges != null && edges.length != count + 1) {
+                    b.problem("edges", "must hold count + 1 = " + (count + 1) + " edges, got " + edges.length);
+                    return null;
+                }
+            } else if (count != null && from != null) {
+                Bins.Cost cost = measuredCost(b, baseDir, from, system, levels);
+                if (cost == null) {
+                    return null;
+                }
+                edges = Bins.balancedEdges(lo, hi, count, extend, symmetric, cost);
+            } else if (count != null) {
                 edges = "work".equals(balance)
                         ? Bins.balancedEdges(lo, hi, count, extend, symmetric)
                         : Bins.equalEdges(lo, hi, count);
@@ -95,7 +125,7 @@ public final class EnergyWindowsSplit implements SplitType {
                 edges = Bins.equalEdges(lo, hi, count);
             }
         } else if (bins.isArray()) {
-            edges = edges(params, bins, lo, hi);
+            edges = edges(params, bins, lo, hi, "bins");
         } else {
             params.problem(
                     "bins",
@@ -138,7 +168,14 @@ public final class EnergyWindowsSplit implements SplitType {
             }
         }
         return new EnergyWindows(
-                count, count == null ? toList(edges) : null, balance, extend, range, symmetric, windows);
+                count,
+                count == null || from != null ? toList(edges) : null,
+                balance,
+                from,
+                extend,
+                range,
+                symmetric,
+                windows);
     }
 
     /**
@@ -197,16 +234,51 @@ public final class EnergyWindowsSplit implements SplitType {
         }
     }
 
-    private static double[] edges(Params params, JsonNode bins, double lo, double hi) {
+    /**
+     * What each level costs by the pieces of the result.json at {@code from} (relative to {@code baseDir}), which
+     * must be of the same system; null, with the problem reported, if it cannot say.
+     */
+    private static Bins.Cost measuredCost(Params b, Path baseDir, String from, SystemModel system, double[] levels) {
+        Path file = baseDir.resolve(from);
+        JsonNode result;
+        try {
+            result = Codec.readTree(Files.readAllBytes(file));
+        } catch (IOException | RuntimeException e) {
+            b.problem("from", "cannot read " + file + ": " + e.getMessage());
+            return null;
+        }
+        ObjectNode ours = Codec.object();
+        ours.set(system.type(), system.params());
+        JsonNode theirs = result.path("spec").path("system");
+        if (!ours.equals(theirs)) {
+            b.problem(
+                    "from",
+                    file + " is the result of a job on " + theirs + ", not on " + ours
+                            + ": what its levels cost says nothing about these");
+            return null;
+        }
+        try {
+            return CostProfile.fromResult(result, levels);
+        } catch (IllegalArgumentException e) {
+            b.problem("from", file + " " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static double[] edges(Params params, JsonNode bins, double lo, double hi, String field) {
+        if (!bins.isArray()) {
+            params.problem(field, "must be an array of edges, got " + Params.describe(bins));
+            return null;
+        }
         if (bins.size() < 2 || bins.size() > Limits.MAX_PIECES + 1) {
-            params.problem("bins", "must hold 2.." + (Limits.MAX_PIECES + 1) + " edges, got " + bins.size());
+            params.problem(field, "must hold 2.." + (Limits.MAX_PIECES + 1) + " edges, got " + bins.size());
             return null;
         }
         double[] edges = new double[bins.size()];
         boolean ok = true;
         for (int i = 0; i < edges.length; i++) {
             JsonNode e = bins.get(i);
-            String path = "bins[" + i + "]";
+            String path = field + "[" + i + "]";
             if (!e.isNumber() || !Double.isFinite(e.asDouble()) || e.asDouble() < lo || e.asDouble() > hi) {
                 params.problem(
                         path,
@@ -273,11 +345,15 @@ public final class EnergyWindowsSplit implements SplitType {
         return Arrays.stream(a).boxed().toList();
     }
 
-    /** A configured energy-windows split. Exactly one of {@code count} and {@code edges} is set. */
+    /**
+     * A configured energy-windows split: {@code count} or {@code edges}, or both when the edges were balanced by the
+     * costs measured in {@code from}.
+     */
     record EnergyWindows(
             Integer count,
             List<Double> edges,
             String balance,
+            String from,
             double extend,
             LevelRange levels,
             boolean symmetric,
@@ -296,7 +372,16 @@ public final class EnergyWindowsSplit implements SplitType {
         @Override
         public ObjectNode params() {
             ObjectNode p = Codec.object();
-            if (count != null && balance != null) {
+            if (count != null && from != null) {
+                ObjectNode b = p.putObject("bins")
+                        .put("count", count)
+                        .put("balance", balance)
+                        .put("from", from);
+                b.set(
+                        "edges",
+                        SplitJson.array(
+                                edges.stream().mapToDouble(Double::doubleValue).toArray()));
+            } else if (count != null && balance != null) {
                 p.putObject("bins").put("count", count).put("balance", balance);
             } else if (count != null) {
                 p.put("bins", count);
