@@ -63,7 +63,7 @@ final class WarmFleet {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
-        if (ProcessHandle.of(info.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+        if (ProcessHandle.of(info.pid()).filter(p -> isTheFleet(p, info)).isPresent()) {
             return Optional.of(info);
         }
         try {
@@ -72,6 +72,20 @@ final class WarmFleet {
             // another process may be cleaning up too
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@code process} is the fleet that wrote {@code info}: alive, and started before it wrote it (a process
+     * that took over the pid of a fleet killed long ago started after).
+     */
+    private static boolean isTheFleet(ProcessHandle process, Info info) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        return process.info()
+                .startInstant()
+                .map(start -> start.toEpochMilli() <= info.startedAt())
+                .orElse(true);
     }
 
     /** The bootstrap of the fleet running from the default home, for commands given no --bootstrap. */
