@@ -78,8 +78,12 @@ public final class ComparePlot {
                             .map(w -> Math.log10(runner.getValue().getOrDefault(w, new double[] {1, 0})[0]))
                             .toList());
         }
-        BufferedImage left = BitmapEncoder.getBufferedImage(efficiency);
-        BufferedImage right = BitmapEncoder.getBufferedImage(throughput);
+        writeSideBySide(
+                BitmapEncoder.getBufferedImage(efficiency), BitmapEncoder.getBufferedImage(throughput), args[1]);
+    }
+
+    /** Two charts side by side in one PNG at {@code file}. */
+    static void writeSideBySide(BufferedImage left, BufferedImage right, String file) throws IOException {
         BufferedImage both = new BufferedImage(
                 left.getWidth() + right.getWidth(),
                 Math.max(left.getHeight(), right.getHeight()),
@@ -88,8 +92,8 @@ public final class ComparePlot {
         g.drawImage(left, 0, 0, null);
         g.drawImage(right, left.getWidth(), 0, null);
         g.dispose();
-        ImageIO.write(both, "png", Path.of(args[1]).toFile());
-        System.out.println("wrote " + args[1]);
+        ImageIO.write(both, "png", Path.of(file).toFile());
+        System.out.println("wrote " + file);
     }
 
     private static List<String> label(List<String> workloads) {

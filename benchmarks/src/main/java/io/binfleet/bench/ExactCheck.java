@@ -161,18 +161,7 @@ public final class ExactCheck {
                     100.0 * inside2 / Math.max(1, with),
                     with);
         }
-        double maxRel = 0;
-        double worstT = 0;
-        for (double t = 1.5; t <= 3.5 + 1e-9; t += 0.05) {
-            double c = specificHeat(e, lnG, t, n);
-            double ce = Kaufman.specificHeatPerSpin(L, t, J);
-            double rel = Math.abs(c - ce) / ce;
-            if (rel > maxRel) {
-                maxRel = rel;
-                worstT = t;
-            }
-        }
-        System.out.printf("max |dC/C| for T in [1.5, 3.5] = %.3f%% (at T = %.2f)%n", 100 * maxRel, worstT);
+        printSpecificHeatError(e, lnG, L, J);
     }
 
     /** Beale's ln g for L, computed once and kept in {@code bench/out/exact-lng-L.txt}. */
@@ -211,18 +200,7 @@ public final class ExactCheck {
             e[k] = r.get("x").get(k).asDouble();
             lnG[k] = r.get("y").get(k).asDouble();
         }
-        double maxRel = 0;
-        double worstT = 0;
-        for (double t = 1.5; t <= 3.5 + 1e-9; t += 0.05) {
-            double c = specificHeat(e, lnG, t, n);
-            double ce = Kaufman.specificHeatPerSpin(L, t, J);
-            double rel = Math.abs(c - ce) / ce;
-            if (rel > maxRel) {
-                maxRel = rel;
-                worstT = t;
-            }
-        }
-        System.out.printf("max |dC/C| for T in [1.5, 3.5] = %.3f%% (at T = %.2f)%n", 100 * maxRel, worstT);
+        printSpecificHeatError(e, lnG, L, J);
         JsonNode th = r.path("thermodynamics");
         JsonNode ts = th.path("T");
         JsonNode cs = th.path("C");
@@ -251,6 +229,23 @@ public final class ExactCheck {
                             + " (T = %.2f)%n",
                     within2, with, worst, worstAt);
         }
+    }
+
+    /** The largest relative error of C(T) from {@code lnG} against Kaufman's exact C on T in [1.5, 3.5]. */
+    private static void printSpecificHeatError(double[] e, double[] lnG, int L, double J) {
+        int n = L * L;
+        double maxRel = 0;
+        double worstT = 0;
+        for (double t = 1.5; t <= 3.5 + 1e-9; t += 0.05) {
+            double c = specificHeat(e, lnG, t, n);
+            double ce = Kaufman.specificHeatPerSpin(L, t, J);
+            double rel = Math.abs(c - ce) / ce;
+            if (rel > maxRel) {
+                maxRel = rel;
+                worstT = t;
+            }
+        }
+        System.out.printf("max |dC/C| for T in [1.5, 3.5] = %.3f%% (at T = %.2f)%n", 100 * maxRel, worstT);
     }
 
     /** C/N from a density of states: β²(⟨E²⟩ − ⟨E⟩²)/N. */

@@ -7,10 +7,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,18 +184,8 @@ public final class ScalingPlot {
         t.setMarker(SeriesMarkers.NONE);
         t.setLineColor(Color.GRAY);
 
-        BufferedImage left = BitmapEncoder.getBufferedImage(error);
-        BufferedImage right = BitmapEncoder.getBufferedImage(coverage);
-        BufferedImage both = new BufferedImage(
-                left.getWidth() + right.getWidth(),
-                Math.max(left.getHeight(), right.getHeight()),
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = both.createGraphics();
-        g.drawImage(left, 0, 0, null);
-        g.drawImage(right, left.getWidth(), 0, null);
-        g.dispose();
-        ImageIO.write(both, "png", Path.of(args[1]).toFile());
-        System.out.println("wrote " + args[1]);
+        ComparePlot.writeSideBySide(
+                BitmapEncoder.getBufferedImage(error), BitmapEncoder.getBufferedImage(coverage), args[1]);
     }
 
     static double median(double[] v) {
