@@ -100,13 +100,6 @@ final class RunCommand implements Callable<Integer> {
         return info;
     }
 
-    /** The result waiter being made beside the rest of start-up. */
-    private CompletableFuture<ResultWaiter> waiterFuture;
-
-    private CompletableFuture<ResultWaiter> waiterFuture(KafkaSettings settings) {
-        return waiterFuture != null ? waiterFuture : CompletableFuture.supplyAsync(() -> new ResultWaiter(settings));
-    }
-
     private static void warmUpPlots() {
         try {
             ResultFiles.warmUp();
@@ -135,11 +128,13 @@ final class RunCommand implements Callable<Integer> {
         Optional<WarmFleet.Info> warm = warmFleet(spec, err);
         try (Closer closer = new Closer()) {
             Fleet fleet;
+            // the result waiter is made beside the rest of start-up
+            CompletableFuture<ResultWaiter> waiting;
             String where;
             int pieceSlots;
             if (warm.isPresent()) {
                 KafkaSettings warmSettings = kafka.settings(warm.get().bootstrap());
-                waiterFuture = CompletableFuture.supplyAsync(() -> new ResultWaiter(warmSettings));
+                waiting = CompletableFuture.supplyAsync(() -> new ResultWaiter(warmSettings));
                 fleet = closer.add(new WarmFleetClient(warm.get(), warmSettings));
                 where = "the local fleet of `binfleet up`: " + warm.get().describe();
                 pieceSlots = warm.get().workers();
@@ -153,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
                 }
                 builder.registry(kafka.metrics(closer, "run"));
                 LocalFleet local = closer.add(builder.start());
-                waiterFuture = CompletableFuture.supplyAsync(() -> new ResultWaiter(local.settings()));
+                waiting = CompletableFuture.supplyAsync(() -> new ResultWaiter(local.settings()));
                 if (!local.awaitWorkers(Duration.ofSeconds(30))) {
                     err.println("warning: the workers have not joined the share group yet; the job may wait for them");
                 }
@@ -164,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
                 pieceSlots = workers;
             }
             // made before the submit, so that it sees the result as soon as it is published
-            ResultWaiter waiter = closer.add(waiterFuture(fleet.settings()).join());
+            ResultWaiter waiter = closer.add(waiting.join());
             double startup = (System.nanoTime() - start) / 1e9;
             JobSubmitter.Submitted submitted;
             try {
