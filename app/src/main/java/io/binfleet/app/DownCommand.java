@@ -14,7 +14,8 @@ import java.util.concurrent.TimeoutException;
         name = "down",
         mixinStandardHelpOptions = true,
         description = {
-            "Stop the local fleet `binfleet up` started: its workers hand back the pieces they are running (a piece"
+            "Stop the local fleet of `binfleet up`.",
+            "Its workers hand back the pieces they are running (a piece"
                     + " run again later starts from its last checkpoint), the reducer and the broker shut down"
                     + " cleanly. The broker's data stays in HOME/kafka for the next `binfleet up`.",
         })

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
         name = "up",
         mixinStandardHelpOptions = true,
         description = {
-            "Start a local fleet in the background and keep it warm: an embedded Kafka broker (its data kept in"
+            "Start a warm local fleet in the background; `run` and the clients use it until `binfleet down`.",
+            "An embedded Kafka broker (its data kept in"
                     + " HOME/kafka), a reducer and workers, in one process on this machine. While it is up,"
                     + " `binfleet run` submits to it instead of starting a fleet of its own (saving the start-up),"
                     + " and status, submit, result and cancel use it when given no --bootstrap. `binfleet down` stops"
