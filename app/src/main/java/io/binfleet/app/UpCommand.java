@@ -74,8 +74,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(
             names = "--timeout",
             paramLabel = "SECONDS",
-            defaultValue = "120",
-            description = "How long to wait for the fleet to be ready (default: ${DEFAULT-VALUE}).")
+            defaultValue = "300",
+            description = "How long to wait for the fleet to be ready (default: ${DEFAULT-VALUE}; after a fleet was"
+                    + " killed, its broker waits out its old registration first, about 2 minutes).")
     long timeoutSeconds;
 
     @Option(names = "--foreground", description = "Run the fleet in this process until stopped (Ctrl-C, SIGTERM).")
@@ -126,7 +127,13 @@ final class UpCommand implements Callable<Integer> {
                 .redirectErrorStream(true)
                 .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        boolean told = false;
         while (System.nanoTime() < deadline) {
+            if (!told && System.nanoTime() - start > TimeUnit.SECONDS.toNanos(30)) {
+                err.println("still starting (a fleet restarted after it was killed waits out its broker's old"
+                        + " registration, about 2 minutes; " + log + " says what it does)");
+                told = true;
+            }
             Optional<WarmFleet.Info> info = WarmFleet.running(home);
             if (info.isPresent()) {
                 err.printf(

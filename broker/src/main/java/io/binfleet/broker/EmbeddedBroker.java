@@ -157,6 +157,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         // as on an overloaded machine) takes every partition and coordinator offline and cannot fail over to
         // anything, so the session is long. Heartbeats still go every 2 s, as by default.
         p.put("broker.session.timeout.ms", "120000");
+        // Restarted on kept data after it was killed, the node finds itself still registered from before, and its
+        // controller takes a new registration only once the old one's session has run out: a start must be able to
+        // wait that long (Kafka's default, 60 s, is shorter than the session, and the start then fails).
+        p.put("initial.broker.registration.timeout.ms", "180000");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("group.share.heartbeat.interval.ms", "1000");
         p.put("group.share.min.heartbeat.interval.ms", "1000");

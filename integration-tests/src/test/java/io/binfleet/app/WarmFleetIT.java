@@ -3,6 +3,7 @@ package io.binfleet.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.binfleet.core.codec.Codec;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,5 +130,49 @@ class WarmFleetIT {
         assertThat(home.resolve(WarmFleet.INFO))
                 .as("the stale description is removed")
                 .doesNotExist();
+    }
+
+    /**
+     * What the fleet keeps across a crash: a fleet SIGKILLed in the middle of a job leaves its broker's data and the
+     * reducer's state in its home; the next {@code up} (on another port) takes the job's pieces up again once their
+     * locks run out and ends the job DONE, every piece counted once.
+     */
+    @Test
+    @Tag("heavy")
+    void aFleetKilledMidJob_endsTheJobAfterTheNextUp() throws Exception {
+        home = dir.resolve("home");
+        Files.createDirectories(dir.resolve("logs"));
+        services = new Services(dir.resolve("logs")).env("BINFLEET_HOME", home.toString());
+        Path job = dir.resolve("slow.json");
+        Files.writeString(
+                job,
+                "{\"name\": \"slow\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\":"
+                        + " \"replicas\", \"count\": 4}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 4},"
+                        + " \"merge\": {\"method\": \"mean\"}}");
+        assertThat(binfleet("up", "up", "--workers", "2").exit()).isZero();
+        WarmFleet.Info first = WarmFleet.running(home).orElseThrow();
+
+        Cli.Outcome submitted = binfleet("submit", "submit", job.toString());
+        assertThat(submitted.exit()).as(submitted.out()).isZero();
+        java.util.regex.Matcher id =
+                java.util.regex.Pattern.compile("(?m)^(slow-[0-9a-f]{8})$").matcher(submitted.out());
+        assertThat(id.find()).as(submitted.out()).isTrue();
+        String jobId = id.group(1);
+        Thread.sleep(3000); // two pieces running
+        ProcessHandle fleet = ProcessHandle.of(first.pid()).orElseThrow();
+        fleet.destroyForcibly();
+        fleet.onExit().get(30, TimeUnit.SECONDS);
+
+        Cli.Outcome again = binfleet("up-again", "up", "--workers", "2");
+        assertThat(again.exit()).as(again.out()).isZero();
+        WarmFleet.Info second = WarmFleet.running(home).orElseThrow();
+        assertThat(second.pid()).isNotEqualTo(first.pid());
+        Optional<io.binfleet.core.message.JobResult> result = io.binfleet.kafka.ResultReader.fetch(
+                io.binfleet.kafka.KafkaSettings.of(second.bootstrap()), jobId, java.time.Duration.ofMinutes(4));
+        assertThat(result).as("the job ends after the second up").isPresent();
+        assertThat(result.get().status()).isEqualTo("DONE");
+        assertThat(result.get().pieces())
+                .extracting(io.binfleet.core.message.JobResult.PieceInfo::index)
+                .containsExactlyInAnyOrder(0, 1, 2, 3);
     }
 }
