@@ -42,6 +42,23 @@ class WarmFleetIT {
         }
     }
 
+    /**
+     * Sets up a fleet home and the services' logs in the test's folder, and writes a job of 4 synthetic pieces of
+     * {@code seconds} each named {@code name}; returns the job file.
+     */
+    private Path inAHome(String name, double seconds) throws Exception {
+        home = dir.resolve("home");
+        Files.createDirectories(dir.resolve("logs"));
+        services = new Services(dir.resolve("logs")).env("BINFLEET_HOME", home.toString());
+        Path job = dir.resolve(name + ".json");
+        Files.writeString(
+                job,
+                "{\"name\": \"" + name + "\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\":"
+                        + " \"replicas\", \"count\": 4}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": "
+                        + seconds + "}, \"merge\": {\"method\": \"mean\"}}");
+        return job;
+    }
+
     /** Runs {@code binfleet ARGS} to its end; its exit code and output. */
     private Cli.Outcome binfleet(String name, String... args) throws InterruptedException {
         Process p = services.start(name, args);
@@ -51,15 +68,7 @@ class WarmFleetIT {
 
     @Test
     void upRunsJobsWarm_clientsFindIt_andDownStopsIt() throws Exception {
-        home = dir.resolve("home");
-        Files.createDirectories(dir.resolve("logs"));
-        services = new Services(dir.resolve("logs")).env("BINFLEET_HOME", home.toString());
-        Path job = dir.resolve("tiny.json");
-        Files.writeString(
-                job,
-                "{\"name\": \"tiny\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\":"
-                        + " \"replicas\", \"count\": 4}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 0.05},"
-                        + " \"merge\": {\"method\": \"mean\"}}");
+        Path job = inAHome("tiny", 0.05);
 
         Cli.Outcome up = binfleet("up", "up", "--workers", "1");
         assertThat(up.exit()).as(up.out()).isZero();
@@ -140,15 +149,7 @@ class WarmFleetIT {
     @Test
     @Tag("heavy")
     void aFleetKilledMidJob_endsTheJobAfterTheNextUp() throws Exception {
-        home = dir.resolve("home");
-        Files.createDirectories(dir.resolve("logs"));
-        services = new Services(dir.resolve("logs")).env("BINFLEET_HOME", home.toString());
-        Path job = dir.resolve("slow.json");
-        Files.writeString(
-                job,
-                "{\"name\": \"slow\", \"system\": {\"Synthetic\": {\"points\": 3}}, \"parallel\": {\"split\":"
-                        + " \"replicas\", \"count\": 4}, \"simulation\": {\"name\": \"synthetic\", \"seconds\": 4},"
-                        + " \"merge\": {\"method\": \"mean\"}}");
+        Path job = inAHome("slow", 4);
         assertThat(binfleet("up", "up", "--workers", "2").exit()).isZero();
         WarmFleet.Info first = WarmFleet.running(home).orElseThrow();
 
