@@ -42,9 +42,7 @@ public final class JobWatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     public JobWatcher(KafkaSettings settings) {
-        Properties p = settings.client();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = settings.committedReader();
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "binfleet-job-watcher-" + System.nanoTime());
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());

@@ -1,6 +1,7 @@
 package io.binfleet.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 
@@ -54,6 +55,17 @@ public record KafkaSettings(String bootstrap, Topics topics, Map<String, String>
         Properties p = new Properties();
         p.putAll(extra);
         p.put("bootstrap.servers", bootstrap);
+        return p;
+    }
+
+    /**
+     * Client properties for a consumer that reads topics by assignment, not in a group: committed records only (an
+     * aborted transaction's records are never seen), no offsets committed.
+     */
+    public Properties committedReader() {
+        Properties p = client();
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         return p;
     }
 

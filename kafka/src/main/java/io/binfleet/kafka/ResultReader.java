@@ -91,9 +91,7 @@ public final class ResultReader {
 
     /** The values under {@code key} (null: every value) among the last {@code last} records of each partition. */
     static List<byte[]> scan(KafkaSettings settings, String topic, String key, long last) {
-        Properties p = settings.client();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = settings.committedReader();
         // a client on a cluster that lost a partition's leaders answers within this, not a minute
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         List<byte[]> out = new ArrayList<>();

@@ -23,9 +23,7 @@ public final class ResultWaiter implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
 
     public ResultWaiter(KafkaSettings settings) {
-        Properties p = settings.client();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = settings.committedReader();
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
