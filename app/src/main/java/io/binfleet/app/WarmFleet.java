@@ -54,17 +54,13 @@ final class WarmFleet {
      */
     static Optional<Info> running(Path home) {
         Path file = home.resolve(INFO);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
+        Optional<Info> described = described(file);
+        if (described.isEmpty()) {
+            return described;
         }
-        Info info;
-        try {
-            info = read(Codec.readTree(Files.readAllBytes(file)));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        Info info = described.get();
         if (ProcessHandle.of(info.pid()).filter(p -> isTheFleet(p, info)).isPresent()) {
-            return Optional.of(info);
+            return described;
         }
         try {
             Files.deleteIfExists(file);
@@ -131,16 +127,27 @@ final class WarmFleet {
         }
     }
 
-    /** Removes {@code fleet.json} if this process wrote it. */
+    /** What {@code file} says of a fleet; empty if there is no such file or it cannot be read. */
+    private static Optional<Info> described(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(Codec.readTree(Files.readAllBytes(file))));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes {@code fleet.json} if the process {@code pid} wrote it. */
     static void remove(Path home, long pid) {
         Path file = home.resolve(INFO);
-        try {
-            if (Files.isRegularFile(file)
-                    && read(Codec.readTree(Files.readAllBytes(file))).pid() == pid) {
+        if (described(file).filter(info -> info.pid() == pid).isPresent()) {
+            try {
                 Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // nothing to clean up
             }
-        } catch (IOException | RuntimeException e) {
-            // nothing to clean up
         }
     }
 }
