@@ -1,7 +1,6 @@
 package io.binfleet.app;
 
 import org.apache.kafka.common.KafkaException;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,8 +12,10 @@ import java.io.UncheckedIOException;
         name = "binfleet",
         mixinStandardHelpOptions = true,
         version = "binfleet 0.1.0",
-        description = "Organized parallel simulations on a Kafka worker fleet.",
-        subcommands = {
+        description = "Organized parallel simulations on a Kafka worker fleet.")
+public final class Binfleet implements Runnable {
+    /** The commands, in the order of the help. */
+    private static final java.util.List<Class<?>> COMMANDS = java.util.List.of(
             RunCommand.class,
             UpCommand.class,
             DownCommand.class,
@@ -28,10 +29,8 @@ import java.io.UncheckedIOException;
             CancelCommand.class,
             ResultCommand.class,
             TopicsCommand.class,
-            CommandLine.HelpCommand.class
-        })
-public final class Binfleet implements Runnable {
-    private static final Logger LOGGER = LoggerFactory.getLogger(Binfleet.class);
+            ClassArchiveCommand.class,
+            CommandLine.HelpCommand.class);
 
     static {
         // the default of --workers (run) and --threads (worker): one piece per core
@@ -49,7 +48,11 @@ public final class Binfleet implements Runnable {
 
     /** Runs the command line and returns its exit code (0 only on success). */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new Binfleet()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cl = new CommandLine(new Binfleet());
+        for (Class<?> command : commands(args)) {
+            cl.addSubcommand(command);
+        }
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof KafkaOptions.ConnectionException || e instanceof UncheckedIOException) {
                 commandLine.getErr().println(e.getMessage());
@@ -59,12 +62,30 @@ public final class Binfleet implements Runnable {
             if (kafka != null) {
                 // a broker lost in the middle of a command: one line that says what failed and what to check
                 commandLine.getErr().println(lostKafka(commandLine.getCommandName(), bootstrap(parseResult), kafka));
-                LOGGER.debug("{} failed", commandLine.getCommandName(), e);
+                // (the logger is made here: logging's start costs a command that logs nothing 0.1 s)
+                LoggerFactory.getLogger(Binfleet.class).debug("{} failed", commandLine.getCommandName(), e);
                 return 1;
             }
             throw e;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * The commands to build for {@code args}: picocli reads every command's options by reflection before it parses
+     * anything (a third of a second for all of them), so a command line that names one command gets that one alone;
+     * the help, a mistyped command and no command at all get them all.
+     */
+    static java.util.List<Class<?>> commands(String... args) {
+        if (args.length > 0) {
+            for (Class<?> command : COMMANDS) {
+                Command annotation = command.getAnnotation(Command.class);
+                if (annotation.name().equals(args[0]) && command != CommandLine.HelpCommand.class) {
+                    return java.util.List.of(command);
+                }
+            }
+        }
+        return COMMANDS;
     }
 
     /** The Kafka client error behind {@code e}, if one is. */
@@ -105,6 +126,6 @@ public final class Binfleet implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(execute(args));
+        System.exit(StatusCommand.quick(args).orElseGet(() -> execute(args)));
     }
 }

@@ -194,6 +194,7 @@ final class UpCommand implements Callable<Integer> {
             if (!fleet.awaitWorkers(Duration.ofSeconds(60))) {
                 err.println("warning: the workers have not joined the share group within 60 s");
             }
+            StatusServer status = closer.add(StatusServer.start(fleet.settings(), fleet.watcher()));
             WarmFleet.write(
                     home,
                     new WarmFleet.Info(
@@ -202,6 +203,7 @@ final class UpCommand implements Callable<Integer> {
                             workers,
                             List.copyOf(allowCommands),
                             metricsPort,
+                            status.port(),
                             System.currentTimeMillis()));
             err.println("local fleet ready: " + fleet.settings().bootstrap() + ", " + workers + " workers");
             while (!stopped.await(1, TimeUnit.SECONDS)) {

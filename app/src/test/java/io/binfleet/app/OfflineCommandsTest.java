@@ -121,4 +121,23 @@ class OfflineCommandsTest {
                                     + " needs --bootstrap HOST:PORT (or BINFLEET_BOOTSTRAP), or a local fleet started by `binfleet up`\n");
         }
     }
+
+    @Test
+    void aMistypedCommand_getsSuggestions() {
+        Cli.Outcome o = Cli.run("statsu");
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err()).contains("Unmatched argument at index 0: 'statsu'").contains("binfleet status");
+    }
+
+    @Test
+    void theQuickStatus_takesOnlyAPlainStatusCommandLine_andNeedsAFleetThatAnswers() {
+        Assumptions.assumeTrue(System.getenv("BINFLEET_BOOTSTRAP") == null);
+        assertThat(StatusCommand.quick("run", "x.json")).isEmpty();
+        assertThat(StatusCommand.quick("status", "--bootstrap", "localhost:9092"))
+                .isEmpty();
+        assertThat(StatusCommand.quick("status", "a", "b")).isEmpty();
+        // the tests' BINFLEET_HOME has no fleet: the command line goes to the command as usual
+        assertThat(StatusCommand.quick("status")).isEmpty();
+        assertThat(StatusCommand.quick("status", "some-job")).isEmpty();
+    }
 }

@@ -15,8 +15,8 @@ class WarmFleetTest {
 
     @Test
     void aDescriptionOfALiveProcess_readsBackWhole(@TempDir Path home) {
-        WarmFleet.Info info =
-                new WarmFleet.Info(SELF, "127.0.0.1:9092", 3, List.of("python3"), 9401, System.currentTimeMillis());
+        WarmFleet.Info info = new WarmFleet.Info(
+                SELF, "127.0.0.1:9092", 3, List.of("python3"), 9401, 9402, System.currentTimeMillis());
         WarmFleet.write(home, info);
         assertThat(WarmFleet.running(home)).contains(info);
         assertThat(info.allows(java.util.Set.of("python3"))).isTrue();
@@ -32,7 +32,7 @@ class WarmFleetTest {
     @Test
     void aProcessThatStartedAfterTheDescription_isNotTheFleet(@TempDir Path home) {
         // this process started after 1970: a pid taken over by another process after the fleet that wrote it died
-        WarmFleet.write(home, new WarmFleet.Info(SELF, "127.0.0.1:9092", 2, List.of(), -1, 0));
+        WarmFleet.write(home, new WarmFleet.Info(SELF, "127.0.0.1:9092", 2, List.of(), -1, -1, 0));
         assertThat(WarmFleet.running(home)).isEmpty();
         assertThat(home.resolve(WarmFleet.INFO))
                 .as("the stale description is removed")

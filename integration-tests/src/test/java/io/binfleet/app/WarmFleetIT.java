@@ -102,6 +102,27 @@ class WarmFleetIT {
         Cli.Outcome status = binfleet("status", "status");
         assertThat(status.exit()).as(status.out()).isZero();
         assertThat(status.out()).containsPattern(jobId + " +DONE +4/4");
+        // the fleet answers status itself, from its own watcher, with what reading the topics gives
+        assertThat(info.get().statusPort()).isPositive();
+        assertThat(StatusClient.ask(info.get().statusPort(), null))
+                .hasValueSatisfying(r -> assertThat(r.text()).isEqualTo(status.out()));
+        Cli.Outcome fromKafka =
+                binfleet("status-kafka", "status", "--bootstrap", info.get().bootstrap());
+        assertThat(fromKafka.out()).isEqualTo(status.out());
+        Cli.Outcome one = binfleet("status-job", "status", jobId);
+        assertThat(one.exit()).as(one.out()).isZero();
+        assertThat(one.out()).contains("pieces    4/4 in (4 ok, 0 failed)").containsPattern("\\n +3 +OK +fleet-");
+        assertThat(binfleet(
+                                "status-job-kafka",
+                                "status",
+                                jobId,
+                                "--bootstrap",
+                                info.get().bootstrap())
+                        .out())
+                .isEqualTo(one.out());
+        Cli.Outcome none = binfleet("status-none", "status", "no-such-job");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.out()).isEqualTo("no job no-such-job\n");
 
         Cli.Outcome down = binfleet("down", "down");
         assertThat(down.exit()).as(down.out()).isZero();
@@ -131,7 +152,7 @@ class WarmFleetIT {
         // what a fleet killed with SIGKILL leaves: a description naming a process that is gone
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        WarmFleet.write(home, new WarmFleet.Info(gone.pid(), "127.0.0.1:1", 2, java.util.List.of(), -1, 0));
+        WarmFleet.write(home, new WarmFleet.Info(gone.pid(), "127.0.0.1:1", 2, java.util.List.of(), -1, -1, 0));
 
         Cli.Outcome down = binfleet("down", "down");
         assertThat(down.exit()).isZero();

@@ -42,9 +42,8 @@ public final class GridSplit implements SplitType {
             params.problem("to", "must be greater than from (" + Params.format(from) + "), got " + Params.format(to));
             return null;
         }
-        Grid grid = new Grid(param, from, to, points, bins, extend);
-        List<double[]> extended = grid.extendedBins();
-        List<List<Double>> members = grid.members();
+        List<double[]> extended = extendedBins(from, to, bins, extend);
+        List<List<Double>> members = members(values(from, to, points), extended, 1e-9 * (to - from));
         for (int i = 0; i < members.size(); i++) {
             if (members.get(i).isEmpty()) {
                 double[] b = extended.get(i);
@@ -55,7 +54,39 @@ public final class GridSplit implements SplitType {
                 return null;
             }
         }
-        return grid;
+        return new Grid(param, from, to, points, bins, extend, members);
+    }
+
+    private static List<double[]> extendedBins(double from, double to, int bins, double extend) {
+        return Bins.extendAll(Bins.fromEdges(Bins.equalEdges(from, to, bins)), extend);
+    }
+
+    /** The ascending {@code values} in each bin, from the first one in it to the last (linear in the points it holds). */
+    private static List<List<Double>> members(double[] values, List<double[]> bins, double tol) {
+        List<List<Double>> out = new ArrayList<>();
+        for (double[] b : bins) {
+            List<Double> in = new ArrayList<>();
+            for (int j = firstAtLeast(values, b[0] - tol); j < values.length && values[j] <= b[1] + tol; j++) {
+                in.add(values[j]);
+            }
+            out.add(in);
+        }
+        return out;
+    }
+
+    /** The index of the first of the ascending {@code values} that is at least {@code x}. */
+    private static int firstAtLeast(double[] values, double x) {
+        int lo = 0;
+        int hi = values.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (values[mid] < x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** The grid's values, computed in decimal so that 1.5 + 3 × 0.1 is 1.8, not 1.8000000000000003. */
@@ -73,8 +104,12 @@ public final class GridSplit implements SplitType {
         return v;
     }
 
-    /** A configured grid split. */
-    record Grid(String param, double from, double to, int points, int bins, double extend) implements Split {
+    /**
+     * A configured grid split, with the grid's values in each of its bins (computed once: a grid may have a million
+     * points, and the pieces are asked for more than once).
+     */
+    record Grid(String param, double from, double to, int points, int bins, double extend, List<List<Double>> members)
+            implements Split {
         @Override
         public String type() {
             return NAME;
@@ -91,44 +126,10 @@ public final class GridSplit implements SplitType {
                     .put("extend", extend);
         }
 
-        List<double[]> extendedBins() {
-            return Bins.extendAll(Bins.fromEdges(Bins.equalEdges(from, to, bins)), extend);
-        }
-
-        List<List<Double>> members() {
-            double[] values = values(from, to, points);
-            double tol = 1e-9 * (to - from);
-            List<List<Double>> out = new ArrayList<>();
-            for (double[] b : extendedBins()) {
-                // the values ascend: from the first one in the bin to the last (linear in the points it holds)
-                List<Double> in = new ArrayList<>();
-                for (int j = firstAtLeast(values, b[0] - tol); j < values.length && values[j] <= b[1] + tol; j++) {
-                    in.add(values[j]);
-                }
-                out.add(in);
-            }
-            return out;
-        }
-
-        /** The index of the first of the ascending {@code values} that is at least {@code x}. */
-        private static int firstAtLeast(double[] values, double x) {
-            int lo = 0;
-            int hi = values.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (values[mid] < x) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
-        }
-
         @Override
         public List<ObjectNode> pieces() {
             List<ObjectNode> pieces = new ArrayList<>();
-            for (List<Double> in : members()) {
+            for (List<Double> in : members) {
                 ArrayNode values = Codec.array();
                 in.forEach(v -> SplitJson.add(values, v));
                 ObjectNode args = Codec.object().put("param", param);

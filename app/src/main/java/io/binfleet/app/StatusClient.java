@@ -1,0 +1,38 @@
+package io.binfleet.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** {@code binfleet status}'s question to the warm fleet's {@link StatusServer} (no logging, no Kafka: it starts fast). */
+final class StatusClient {
+    private StatusClient() {}
+
+    /**
+     * Asks the fleet serving on {@code port} for the status of {@code jobId} (the job list if null); empty if it does
+     * not answer (the caller then reads Kafka itself).
+     */
+    static Optional<StatusReport> ask(int port, String jobId) {
+        String path = StatusServer.PATH + (jobId == null ? "" : "/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8));
+        try {
+            HttpURLConnection c = (HttpURLConnection)
+                    URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(10_000);
+            int code = c.getResponseCode();
+            if (code != 200 && code != 404) {
+                return Optional.empty();
+            }
+            try (InputStream in = code == 200 ? c.getInputStream() : c.getErrorStream()) {
+                return Optional.of(
+                        new StatusReport(code == 200, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}
