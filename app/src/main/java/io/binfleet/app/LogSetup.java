@@ -31,21 +31,29 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
                 || loader.getResource("logback.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        apply(
+                context,
+                "json".equalsIgnoreCase(System.getenv("BINFLEET_LOG_FORMAT")),
+                System.getenv("BINFLEET_LOG_LEVEL"));
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Sets up {@code context}: text or JSON lines on stderr, binfleet's own logs at {@code level} (INFO if null). */
+    static void apply(LoggerContext context, boolean json, String level) {
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setContext(context);
         appender.setName("stderr");
         appender.setTarget("System.err");
-        appender.setEncoder(encoder(context, "json".equalsIgnoreCase(System.getenv("BINFLEET_LOG_FORMAT"))));
+        appender.setEncoder(encoder(context, json));
         appender.start();
 
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(appender);
-        context.getLogger("io.binfleet").setLevel(Level.toLevel(System.getenv("BINFLEET_LOG_LEVEL"), Level.INFO));
+        context.getLogger("io.binfleet").setLevel(Level.toLevel(level, Level.INFO));
         for (String quiet : new String[] {"org.apache.kafka", "kafka", "state.change.logger"}) {
             context.getLogger(quiet).setLevel(Level.ERROR);
         }
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
     private static Encoder<ILoggingEvent> encoder(LoggerContext context, boolean json) {
