@@ -140,4 +140,15 @@ class OfflineCommandsTest {
         assertThat(StatusCommand.quick("status")).isEmpty();
         assertThat(StatusCommand.quick("status", "some-job")).isEmpty();
     }
+
+    @Test
+    void aFleetWhoseStatusPortDoesNotAnswer_isNoAnswer() throws Exception {
+        int port;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            port = closed.getLocalPort();
+        }
+        // the command then reads Kafka itself
+        assertThat(StatusClient.ask(port, null)).isEmpty();
+        assertThat(StatusClient.ask(port, "some-job")).isEmpty();
+    }
 }
