@@ -2,6 +2,7 @@ package io.binfleet.app;
 
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -28,11 +29,13 @@ final class StatusCommand implements Callable<Integer> {
      */
     static Optional<Integer> quick(String... args) {
         String bootstrap = System.getenv("BINFLEET_BOOTSTRAP");
+        String prefix = System.getenv("BINFLEET_TOPIC_PREFIX");
         if (args.length < 1
                 || args.length > 2
                 || !args[0].equals("status")
                 || (args.length == 2 && args[1].startsWith("-"))
-                || (bootstrap != null && !bootstrap.isBlank())) {
+                || (bootstrap != null && !bootstrap.isBlank())
+                || (prefix != null && !prefix.equals(Topics.DEFAULT_PREFIX))) {
             return Optional.empty();
         }
         return fromWarmFleet(args.length == 2 ? args[1] : null).map(StatusCommand::print);
@@ -47,7 +50,8 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!kafka.hasBootstrap()) {
+        // (the fleet follows the topics of the default prefix only)
+        if (!kafka.hasBootstrap() && Topics.DEFAULT_PREFIX.equals(kafka.topicPrefix)) {
             Optional<StatusReport> served = fromWarmFleet(jobId);
             if (served.isPresent()) {
                 return print(served.get());
