@@ -15,14 +15,17 @@ class CostProfileTest {
         return CostProfile.fromResult(Codec.readTree("{\"pieces\": [" + pieces + "]}"), LEVELS);
     }
 
+    private static void assertPerLevel(CostProfile p, double... expected) {
+        for (int j = 0; j < expected.length; j++) {
+            assertThat(p.perLevel(j)).as("level %d", j).isCloseTo(expected[j], within(1e-12));
+        }
+    }
+
     @Test
     void eachLevel_costsItsPiecesSecondsOverTheirLevels_averagedWhereTheyOverlap() {
         // 5 s over levels 0..4 (1 each), 14 s over 3..9 (2 each): 3 and 4 held by both, 1.5
         CostProfile p = profile("{\"x\": [0, 4], \"seconds\": 5}, {\"x\": [3, 9], \"seconds\": 14}");
-        double[] expected = {1, 1, 1, 1.5, 1.5, 2, 2, 2, 2, 2};
-        for (int j = 0; j < expected.length; j++) {
-            assertThat(p.perLevel(j)).as("level %d", j).isCloseTo(expected[j], within(1e-12));
-        }
+        assertPerLevel(p, 1, 1, 1, 1.5, 1.5, 2, 2, 2, 2, 2);
         // a level owns the stretch half way to its neighbours: [0, 1] is half of level 0 and half of level 1
         assertThat(p.cost(-0.5, 9.5)).isCloseTo(16, within(1e-12));
         assertThat(p.cost(0, 1)).isCloseTo(1, within(1e-12));
@@ -33,10 +36,7 @@ class CostProfileTest {
     void levelsNoPieceHeld_costWhatTheNearestHeldOneDid() {
         // 2 s over 0..1 (1 each), 8 s over 6..9 (2 each); 2 and 3 are nearer 1, 4 and 5 nearer 6
         CostProfile p = profile("{\"x\": [0, 1], \"seconds\": 2}, {\"x\": [6, 9], \"seconds\": 8}");
-        double[] expected = {1, 1, 1, 1, 2, 2, 2, 2, 2, 2};
-        for (int j = 0; j < expected.length; j++) {
-            assertThat(p.perLevel(j)).as("level %d", j).isCloseTo(expected[j], within(1e-12));
-        }
+        assertPerLevel(p, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2);
     }
 
     @Test
