@@ -2,6 +2,7 @@ package io.binfleet.app;
 
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.ResultReader;
 import io.binfleet.kafka.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,7 +70,7 @@ final class StatusCommand implements Callable<Integer> {
                         + settings.topics().jobs() + " within 30 s. " + Binfleet.checkBrokers(settings.bootstrap()));
                 return 1;
             }
-            return print(StatusReport.of(settings, watcher, jobId));
+            return print(StatusReport.of(watcher, jobId, id -> ResultReader.pieces(settings, id)));
         }
     }
 

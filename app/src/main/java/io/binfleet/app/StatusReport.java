@@ -4,14 +4,16 @@ import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.PieceProgress;
 import io.binfleet.core.message.PieceResult;
 import io.binfleet.kafka.JobWatcher;
-import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.PieceIndex;
 import io.binfleet.kafka.ResultReader;
 
 import java.util.Comparator;
 import java.util.Formatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What {@code binfleet status} prints: the job list, or one job with its pieces, from a caught-up job watcher. Made
@@ -21,8 +23,12 @@ import java.util.TreeMap;
  * @param found false if the job asked for is not on the jobs topic ({@link #text} then says so)
  */
 record StatusReport(boolean found, String text) {
-    /** The report for {@code jobId}, or the job list if it is null. */
-    static StatusReport of(KafkaSettings settings, JobWatcher watcher, String jobId) {
+    /**
+     * The report for {@code jobId}, or the job list if it is null.
+     *
+     * @param published every piece result published for a job ({@link ResultReader#pieces} or a {@link PieceIndex}'s)
+     */
+    static StatusReport of(JobWatcher watcher, String jobId, Function<String, List<PieceResult>> published) {
         Map<String, JobEvent> jobs = watcher.all();
         long now = System.currentTimeMillis();
         if (jobId == null) {
@@ -37,7 +43,7 @@ record StatusReport(boolean found, String text) {
             return new StatusReport(false, "no job " + jobId + "\n");
         }
         Map<Integer, PieceResult> pieces = new TreeMap<>();
-        for (PieceResult p : ResultReader.pieces(settings, jobId)) {
+        for (PieceResult p : published.apply(jobId)) {
             pieces.putIfAbsent(p.piece(), p);
         }
         return new StatusReport(true, job(e, pieces, watcher.running(jobId), now));

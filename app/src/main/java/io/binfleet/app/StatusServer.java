@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
+import io.binfleet.kafka.PieceIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,17 +20,21 @@ import java.util.concurrent.Executors;
 /**
  * The warm fleet's answer to {@code binfleet status}: {@code GET /status} (the job list) and {@code GET /status/JOB}
  * (one job with its pieces) on the loopback interface, as plain text, made from the watcher the fleet keeps caught
- * up anyway. A command run beside the fleet then answers without starting a Kafka client and reading the jobs topic
- * from its start (a second and more with a thousand jobs on it). 404 with the message for a job that does not exist.
+ * up anyway and a {@link PieceIndex} of the pieces topic (so that one job's pieces are read from its first one, not
+ * the topic's start). A command run beside the fleet then answers without starting a Kafka client and reading the jobs
+ * topic from its start (a second and more with a thousand jobs on it). 404 with the message for a job that does not
+ * exist.
  */
 final class StatusServer implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(StatusServer.class);
     static final String PATH = "/status";
 
     private final HttpServer server;
+    private final PieceIndex index;
 
-    private StatusServer(HttpServer server) {
+    private StatusServer(HttpServer server, PieceIndex index) {
         this.server = server;
+        this.index = index;
     }
 
     /** Serves the status of the fleet that {@code settings} and {@code watcher} follow, on a free loopback port. */
@@ -40,21 +45,22 @@ final class StatusServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve the fleet's status: " + e.getMessage(), e);
         }
-        http.createContext(PATH, exchange -> answer(exchange, settings, watcher));
+        PieceIndex index = new PieceIndex(settings).start();
+        http.createContext(PATH, exchange -> answer(exchange, watcher, index));
         http.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "binfleet-status");
             t.setDaemon(true);
             return t;
         }));
         http.start();
-        return new StatusServer(http);
+        return new StatusServer(http, index);
     }
 
     int port() {
         return server.getAddress().getPort();
     }
 
-    private static void answer(HttpExchange exchange, KafkaSettings settings, JobWatcher watcher) throws IOException {
+    private static void answer(HttpExchange exchange, JobWatcher watcher, PieceIndex index) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
             String rest = path.length() > PATH.length() + 1 ? path.substring(PATH.length() + 1) : "";
@@ -66,7 +72,9 @@ final class StatusServer implements AutoCloseable {
             } else {
                 try {
                     StatusReport report = StatusReport.of(
-                            settings, watcher, rest.isEmpty() ? null : URLDecoder.decode(rest, StandardCharsets.UTF_8));
+                            watcher,
+                            rest.isEmpty() ? null : URLDecoder.decode(rest, StandardCharsets.UTF_8),
+                            index::pieces);
                     code = report.found() ? 200 : 404;
                     body = report.text().getBytes(StandardCharsets.UTF_8);
                 } catch (RuntimeException e) {
@@ -86,5 +94,6 @@ final class StatusServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        index.close();
     }
 }
