@@ -76,6 +76,8 @@ public final class LocalFleet implements Fleet {
             }
             watcher = closer.add(new JobWatcher(settings).start());
             submitter = closer.add(new JobSubmitter(settings, b.parser, b.registry));
+            // while the reducer joins its group: the first job's submit then commits as fast as the next ones
+            submitter.warmUp();
             if (!reducer.awaitRunning(REDUCER_START)) {
                 // a slow machine: jobs submitted meanwhile wait for it, nothing is lost
                 LOGGER.warn("the reducer has not joined its group within {} s; going on", REDUCER_START.toSeconds());

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -47,11 +48,20 @@ final class StatusServer implements AutoCloseable {
         }
         PieceIndex index = new PieceIndex(settings).start();
         http.createContext(PATH, exchange -> answer(exchange, watcher, index));
-        http.setExecutor(Executors.newSingleThreadExecutor(r -> {
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "binfleet-status");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        // the index's reader finds its partitions and offsets once now, not in the first status JOB (0.2 s)
+        executor.execute(() -> {
+            try {
+                index.pieces("");
+            } catch (RuntimeException e) {
+                LOGGER.debug("piece index warm-up: {}", e.toString());
+            }
+        });
+        http.setExecutor(executor);
         http.start();
         return new StatusServer(http, index);
     }

@@ -6,6 +6,7 @@ import io.binfleet.core.message.JobEvent;
 import io.binfleet.core.message.TaskMessage;
 import io.binfleet.core.spec.SpecException;
 import io.binfleet.core.spec.SpecParser;
+import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,6 +26,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The producer on a real (embedded) broker: a job is published whole, a bad spec publishes nothing. */
 class JobSubmitterIT {
@@ -83,6 +85,35 @@ class JobSubmitterIT {
             assertThat(e.total()).isEqualTo(16);
             assertThat(e.spec().get("name").asText()).isEqualTo("syn16");
         });
+    }
+
+    @Test
+    void theWarmUp_commitsOneTombstoneThatNoReaderTakesForAJob() throws Exception {
+        Map<TopicPartition, Long> before = endOffsets();
+        String jobId;
+        try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin());
+                JobWatcher watcher = new JobWatcher(settings).start()) {
+            submitter.warmUp();
+            List<ConsumerRecord<String, byte[]>> warmUps = kafka.read(
+                    settings.topics().jobs(),
+                    KafkaFixture.key(JobSubmitter.WARM_UP_KEY),
+                    1,
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(500));
+            assertThat(warmUps)
+                    .isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.value()).isNull());
+            // no task: the tasks topic did not move
+            Map<TopicPartition, Long> after = endOffsets();
+            after.keySet().stream()
+                    .filter(tp -> tp.topic().equals(settings.topics().tasks()))
+                    .forEach(tp -> assertThat(after.get(tp)).isEqualTo(before.get(tp)));
+            // and the submitter goes on to publish jobs
+            jobId = submitter.submit(SPEC.getBytes(StandardCharsets.UTF_8)).jobId();
+            assertThat(watcher.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> watcher.all().containsKey(jobId));
+            assertThat(watcher.all()).doesNotContainKey(JobSubmitter.WARM_UP_KEY);
+        }
     }
 
     @Test
