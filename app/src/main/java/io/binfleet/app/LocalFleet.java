@@ -44,8 +44,10 @@ public final class LocalFleet implements Fleet {
     private final List<Worker> workers = new ArrayList<>();
     private final JobWatcher watcher;
     private final JobSubmitter submitter;
+    private final SpecParser parser;
 
     private LocalFleet(Builder b) throws IOException, InterruptedException {
+        parser = b.parser;
         try {
             embedded = b.settings == null;
             settings = embedded
@@ -157,6 +159,12 @@ public final class LocalFleet implements Fleet {
     @Override
     public JobSubmitter.Submitted submit(JobSpec spec, Path folder) {
         return submitter.submit(spec, folder);
+    }
+
+    /** Validates and submits a spec document with the code it needs from {@code folder} (null: none). */
+    public JobSubmitter.Submitted submit(byte[] spec, Path folder) {
+        JobSpec parsed = parser.parse(spec);
+        return folder == null ? submitter.submit(parsed) : submitter.submit(parsed, folder);
     }
 
     /** Validates and submits a spec document; returns the job id. */

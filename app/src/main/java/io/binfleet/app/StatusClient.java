@@ -8,7 +8,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** {@code binfleet status}'s question to the warm fleet's {@link StatusServer} (no logging, no Kafka: it starts fast). */
+/** {@code binfleet status}'s question to the warm fleet's {@link FleetServer} (no logging, no Kafka: it starts fast). */
 final class StatusClient {
     private StatusClient() {}
 
@@ -17,7 +17,7 @@ final class StatusClient {
      * not answer (the caller then reads Kafka itself).
      */
     static Optional<StatusReport> ask(int port, String jobId) {
-        String path = StatusServer.PATH + (jobId == null ? "" : "/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8));
+        String path = FleetServer.PATH + (jobId == null ? "" : "/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8));
         try {
             HttpURLConnection c = (HttpURLConnection)
                     URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();

@@ -18,7 +18,7 @@ import java.util.function.Function;
 /**
  * What {@code binfleet status} prints: the job list, or one job with its pieces, from a caught-up job watcher. Made
  * by the command itself from a watcher of its own, or by the warm fleet of {@code binfleet up} from the watcher it keeps
- * (see {@link StatusServer}), which answers without a Kafka client's start.
+ * (see {@link FleetServer}), which answers without a Kafka client's start.
  *
  * @param found false if the job asked for is not on the jobs topic ({@link #text} then says so)
  */

@@ -194,7 +194,7 @@ final class UpCommand implements Callable<Integer> {
             if (!fleet.awaitWorkers(Duration.ofSeconds(60))) {
                 err.println("warning: the workers have not joined the share group within 60 s");
             }
-            StatusServer status = closer.add(StatusServer.start(fleet.settings(), fleet.watcher()));
+            FleetServer status = closer.add(FleetServer.start(fleet.settings(), fleet.watcher(), fleet::submit));
             WarmFleet.write(
                     home,
                     new WarmFleet.Info(

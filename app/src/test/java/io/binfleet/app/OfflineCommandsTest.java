@@ -151,4 +151,27 @@ class OfflineCommandsTest {
         assertThat(StatusClient.ask(port, null)).isEmpty();
         assertThat(StatusClient.ask(port, "some-job")).isEmpty();
     }
+
+    @Test
+    void aFleetThatTakesNoSubmissions_leavesTheJobToTheClient() throws Exception {
+        int port;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            port = closed.getLocalPort();
+        }
+        io.binfleet.core.spec.JobSpec spec = io.binfleet.core.spec.SpecParser.builtin()
+                .parse(("{\"name\": \"s\", \"system\": {\"Synthetic\": {\"points\": 1}}, \"parallel\": {\"split\":"
+                                + " \"replicas\", \"count\": 2}, \"simulation\": {\"name\": \"synthetic\"}}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // nothing listens, or a fleet without the port: nothing was published, the client publishes it itself
+        assertThat(FleetSubmit.submit(port, spec, null)).isEmpty();
+        assertThat(FleetSubmit.submit(-1, spec, null)).isEmpty();
+    }
+
+    @Test
+    void aQueryParameter_isFoundAndDecoded() {
+        assertThat(FleetServer.query("folder=%2Ftmp%2Fa%20b&x=1", "folder")).isEqualTo("/tmp/a b");
+        assertThat(FleetServer.query("x=1&folder=%2Fjobs", "folder")).isEqualTo("/jobs");
+        assertThat(FleetServer.query("folderx=1", "folder")).isNull();
+        assertThat(FleetServer.query(null, "folder")).isNull();
+    }
 }

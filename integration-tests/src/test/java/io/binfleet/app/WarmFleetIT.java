@@ -98,6 +98,20 @@ class WarmFleetIT {
                     .startsWith("fleet-" + info.get().pid());
         }
 
+        // the fleet published it, with its own submitter
+        assertThat(Files.readString(home.resolve(WarmFleet.LOG))).contains("job submitted jobId=" + jobId + " ");
+        // and tells a spec's problems back, publishing nothing
+        java.net.http.HttpResponse<String> bad = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://127.0.0.1:" + info.get().statusPort() + FleetServer.SUBMIT))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        Files.readString(job).replace("\"count\": 4", "\"count\": 0")))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).isEqualTo("parallel.count: must be an integer in 1..100000, got 0");
+
         // clients given no --bootstrap find the fleet
         Cli.Outcome status = binfleet("status", "status");
         assertThat(status.exit()).as(status.out()).isZero();
