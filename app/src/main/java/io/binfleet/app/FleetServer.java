@@ -73,7 +73,7 @@ final class FleetServer implements AutoCloseable {
         http.createContext(PATH, exchange -> answer(exchange, watcher, index));
         http.createContext(SUBMIT, exchange -> submit(exchange, submitter));
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "binfleet-status");
+            Thread t = new Thread(r, "binfleet-fleet-server");
             t.setDaemon(true);
             return t;
         });

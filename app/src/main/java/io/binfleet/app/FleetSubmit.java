@@ -31,8 +31,8 @@ final class FleetSubmit {
      * @return the job as published; empty if the fleet does not take submissions (nothing listens on the port, or it
      *     does not know the request), so that nothing was published and the caller may publish it itself
      * @throws SpecException  if the fleet found the spec invalid (nothing published)
-     * @throws KafkaException if the fleet could not publish it, or stopped answering once asked (the job may or may
-     *                        not be on the fleet: the message says so)
+     * @throws KafkaException if the fleet could not publish it (its submitter's message says whether the job may be on
+     *                        the fleet all the same), or stopped answering once asked (it may be)
      */
     static Optional<JobSubmitter.Submitted> submit(int port, JobSpec spec, Path folder) {
         if (port <= 0) {
@@ -71,7 +71,8 @@ final class FleetSubmit {
                 throw new SpecException(Arrays.asList(text.split("\n")));
             }
             if (code != 200) {
-                throw new KafkaException("the local fleet could not publish the job: " + text);
+                // the fleet's submitter says whether the job is certainly not on the fleet or may be
+                throw new KafkaException("the local fleet: " + text);
             }
             JsonNode answer = Codec.readTree(text.getBytes(StandardCharsets.UTF_8));
             return Optional.of(new JobSubmitter.Submitted(
