@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -118,10 +120,7 @@ final class FleetServer implements AutoCloseable {
                 }
             }
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            exchange.sendResponseHeaders(code, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+            reply(exchange, code, body);
         }
     }
 
@@ -152,11 +151,24 @@ final class FleetServer implements AutoCloseable {
                     body = String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8);
                 }
             }
-            exchange.sendResponseHeaders(code, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+            reply(exchange, code, body);
         }
+    }
+
+    private static void reply(HttpExchange exchange, int code, byte[] body) throws IOException {
+        exchange.sendResponseHeaders(code, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** A request to the fleet serving on {@code port} (loopback), not yet sent. */
+    static HttpURLConnection connect(int port, String path, int readTimeoutMillis) throws IOException {
+        HttpURLConnection c = (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        c.setConnectTimeout(1000);
+        c.setReadTimeout(readTimeoutMillis);
+        return c;
     }
 
     /** The value of {@code name} in a raw query string, decoded; null if absent. */

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,10 +43,7 @@ final class FleetSubmit {
                         : "?folder=" + URLEncoder.encode(folder.toAbsolutePath().toString(), StandardCharsets.UTF_8));
         HttpURLConnection c;
         try {
-            c = (HttpURLConnection)
-                    URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-            c.setConnectTimeout(1000);
-            c.setReadTimeout(READ_TIMEOUT_MS);
+            c = FleetServer.connect(port, path, READ_TIMEOUT_MS);
             c.setRequestMethod("POST");
             c.setDoOutput(true);
             c.setRequestProperty("Content-Type", "application/json");

@@ -163,8 +163,7 @@ public final class LocalFleet implements Fleet {
 
     /** Validates and submits a spec document with the code it needs from {@code folder} (null: none). */
     public JobSubmitter.Submitted submit(byte[] spec, Path folder) {
-        JobSpec parsed = parser.parse(spec);
-        return folder == null ? submitter.submit(parsed) : submitter.submit(parsed, folder);
+        return submitter.submit(parser.parse(spec), folder);
     }
 
     /** Validates and submits a spec document; returns the job id. */

@@ -3,7 +3,6 @@ package io.binfleet.app;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -19,10 +18,7 @@ final class StatusClient {
     static Optional<StatusReport> ask(int port, String jobId) {
         String path = FleetServer.PATH + (jobId == null ? "" : "/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8));
         try {
-            HttpURLConnection c = (HttpURLConnection)
-                    URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-            c.setConnectTimeout(1000);
-            c.setReadTimeout(10_000);
+            HttpURLConnection c = FleetServer.connect(port, path, 10_000);
             int code = c.getResponseCode();
             if (code != 200 && code != 404) {
                 return Optional.empty();

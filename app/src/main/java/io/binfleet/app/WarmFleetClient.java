@@ -49,7 +49,7 @@ final class WarmFleetClient implements Fleet {
         if (submitter == null) {
             submitter = new JobSubmitter(settings, SpecParser.builtin());
         }
-        return folder == null ? submitter.submit(spec) : submitter.submit(spec, folder);
+        return submitter.submit(spec, folder);
     }
 
     @Override
