@@ -14,6 +14,7 @@ import io.binfleet.worker.Worker;
 import io.binfleet.worker.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +27,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * A whole fleet in this JVM: a broker (embedded, unless settings for an existing cluster are given), a reducer, workers,
- * a job watcher and a submitter, started in that order and closed in reverse. It is how {@code binfleet run} runs a job,
- * and what the warm-latency benchmark and the whole-fleet tests run on.
+ * A whole fleet in this JVM: a broker (embedded, unless settings for an existing cluster are given) and binfleet's
+ * topics on it, then a reducer, workers, a job watcher and a submitter, started side by side and closed in reverse. It
+ * is how {@code binfleet run} runs a job, and what the warm-latency benchmark and the whole-fleet tests run on.
  */
 public final class LocalFleet implements Fleet {
     private static final Logger LOGGER = LoggerFactory.getLogger(LocalFleet.class);
@@ -48,12 +54,18 @@ public final class LocalFleet implements Fleet {
 
     private LocalFleet(Builder b) throws IOException, InterruptedException {
         parser = b.parser;
+        // threads made by the services' start inherit these threads' (non-daemon) kind, as they did the caller's
+        ExecutorService starting = Executors.newFixedThreadPool(2, r -> new Thread(r, "binfleet-fleet-start"));
+        List<Future<?>> started = new ArrayList<>();
         try {
             embedded = b.settings == null;
             settings = embedded
                     ? KafkaSettings.of(closer.add(EmbeddedBroker.start(b.brokerPort, b.brokerData))
                             .bootstrapServers())
                     : b.settings;
+            try (Admin admin = Admin.create(settings.client())) {
+                settings.topics().ensure(admin);
+            }
             Path state;
             if (b.reducerState != null) {
                 state = Files.createDirectories(b.reducerState);
@@ -62,9 +74,23 @@ public final class LocalFleet implements Fleet {
                 closer.add(() -> Deletes.tree(temporary));
                 state = temporary;
             }
-            reducer = closer.add(
-                    new Reducer(settings, new Reducer.Config(state, b.stallTimeout, null), b.parser, b.registry));
-            reducer.start();
+            // the reducer, the submitter and the workers start side by side: none waits for another
+            Future<Reducer> reducerStarted = starting.submit(() -> {
+                Reducer r = closer.add(
+                        new Reducer(settings, new Reducer.Config(state, b.stallTimeout, null), b.parser, b.registry));
+                r.start();
+                return r;
+            });
+            started.add(reducerStarted);
+            Future<JobWatcher> watcherStarted = starting.submit(() -> closer.add(new JobWatcher(settings).start()));
+            started.add(watcherStarted);
+            Future<JobSubmitter> submitterStarted = starting.submit(() -> {
+                JobSubmitter s = closer.add(new JobSubmitter(settings, b.parser, b.registry));
+                // the first job's submit then commits as fast as the next ones
+                s.warmUp();
+                return s;
+            });
+            started.add(submitterStarted);
             for (int i = 0; i < b.workers; i++) {
                 String id = b.workers == 1 ? b.workerId : b.workerId + i;
                 Worker w = closer.add(new Worker(
@@ -76,17 +102,48 @@ public final class LocalFleet implements Fleet {
                 workers.add(w);
                 w.start();
             }
-            watcher = closer.add(new JobWatcher(settings).start());
-            submitter = closer.add(new JobSubmitter(settings, b.parser, b.registry));
-            // while the reducer joins its group: the first job's submit then commits as fast as the next ones
-            submitter.warmUp();
-            if (!reducer.awaitRunning(REDUCER_START)) {
+            reducer = result(reducerStarted);
+            watcher = result(watcherStarted);
+            submitter = result(submitterStarted);
+            if (b.awaitReducer && !reducer.awaitRunning(REDUCER_START)) {
                 // a slow machine: jobs submitted meanwhile wait for it, nothing is lost
                 LOGGER.warn("the reducer has not joined its group within {} s; going on", REDUCER_START.toSeconds());
             }
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            // what is still starting is added to the closer before it closes
+            for (Future<?> f : started) {
+                try {
+                    f.get();
+                } catch (ExecutionException | CancellationException | InterruptedException ignored) {
+                    // its own error, if any, is not the first
+                }
+            }
             closer.close();
             throw e;
+        } finally {
+            starting.shutdown();
+        }
+    }
+
+    /** What a start-up task made, or its error as it was thrown. */
+    private static <T> T result(Future<T> task) throws IOException, InterruptedException {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
         }
     }
 
@@ -203,8 +260,18 @@ public final class LocalFleet implements Fleet {
         private Path codeCache = WorkerConfig.defaultCodeCache();
         private SpecParser parser = SpecParser.builtin();
         private MeterRegistry registry = new SimpleMeterRegistry();
+        private boolean awaitReducer = true;
 
         private Builder() {}
+
+        /**
+         * Whether start-up waits for the reducer to join its group (the default); a fleet that does not wait takes
+         * jobs a second sooner, and the reducer merges their pieces once it runs.
+         */
+        public Builder awaitReducer(boolean value) {
+            awaitReducer = value;
+            return this;
+        }
 
         /** Run on this cluster instead of an embedded broker. */
         public Builder settings(KafkaSettings value) {

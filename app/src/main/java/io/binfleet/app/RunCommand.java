@@ -142,7 +142,9 @@ final class RunCommand implements Callable<Integer> {
                 LocalFleet.Builder builder = LocalFleet.builder()
                         .workers(1, workers)
                         .stallTimeout(Duration.ofSeconds(stallSeconds))
-                        .commands(spec.simulation().programs(), folder);
+                        .commands(spec.simulation().programs(), folder)
+                        // the job's first pieces run while the reducer joins its group
+                        .awaitReducer(false);
                 if (kafka.hasBootstrap()) {
                     builder.settings(kafka.settings(null));
                 }

@@ -4,22 +4,33 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -86,6 +97,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private static final String LISTENER_PROTOCOL = "binfleet.listener.protocol";
+    /** The client id and coordinator key {@link #primeCoordinators} asks with. */
+    private static final String PRIME_KEY = "binfleet-broker-start";
 
     /** A broker with {@code overrides} applied on top of the defaults. */
     public static EmbeddedBroker start(int port, Path dataDir, Map<String, String> overrides) {
@@ -120,6 +133,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             } catch (RuntimeException e) {
                 broker.close();
                 throw e;
+            }
+            if (!overrides.containsKey(LISTENER_PROTOCOL)) {
+                primeCoordinators(clientPort);
             }
             LOGGER.info(
                     "embedded Kafka broker started bootstrap=127.0.0.1:{} data={} ms={}",
@@ -210,6 +226,45 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (rc != 0) {
             throw new IllegalStateException(
                     "formatting the broker's storage failed: " + output.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Asks the broker once for each kind of coordinator (consumer groups, transactions, share-group state), so that it
+     * creates their internal topics now. The first client to ask otherwise finds the coordinator not yet available and
+     * waits out a retry: the share-group state's persister, inside the broker, retries after a fixed second, which
+     * held back a fresh broker's first share-group assignment by 1.5-2 s. The answers (not available yet) are read
+     * and dropped; a broker that cannot be asked is left as it is.
+     */
+    static void primeCoordinators(int port) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5_000);
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            short version = ApiKeys.FIND_COORDINATOR.latestVersion();
+            int correlation = 0;
+            for (FindCoordinatorRequest.CoordinatorType type : FindCoordinatorRequest.CoordinatorType.values()) {
+                String key = type == FindCoordinatorRequest.CoordinatorType.SHARE
+                        ? PRIME_KEY + ":" + Uuid.randomUuid()
+                                + ":0" // a share partition's key: group:topic id:partition
+                        : PRIME_KEY;
+                FindCoordinatorRequest request = new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                                .setKeyType(type.id())
+                                .setCoordinatorKeys(List.of(key)))
+                        .build(version);
+                ByteBuffer bytes = request.serializeWithHeader(
+                        new RequestHeader(ApiKeys.FIND_COORDINATOR, version, PRIME_KEY, correlation++));
+                byte[] message = new byte[bytes.remaining()];
+                bytes.get(message);
+                out.writeInt(message.length);
+                out.write(message);
+            }
+            out.flush();
+            for (int i = 0; i < correlation; i++) {
+                in.skipNBytes(in.readInt());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOGGER.debug("coordinators not primed: {}", e.toString());
         }
     }
 

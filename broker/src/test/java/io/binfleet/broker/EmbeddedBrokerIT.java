@@ -2,6 +2,7 @@ package io.binfleet.broker;
 
 import io.binfleet.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,13 +23,18 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** The embedded KRaft broker is a real broker: topics, produce, consume, restart with its data kept. */
+/**
+ * The embedded KRaft broker is a real broker: its coordinators ready from the start, topics, produce, consume, restart
+ * with its data kept.
+ */
 class EmbeddedBrokerIT {
 
     /** One test, two broker starts: a broker start is the costly part on a slow machine. */
     @Test
-    void topicsAreCreatedIdempotently_recordsFlow_andARestartWithTheSameDataKeepsThem() throws Exception {
+    void coordinatorTopicsAreThere_topicsAreCreatedIdempotently_recordsFlow_andARestartWithTheSameDataKeepsThem()
+            throws Exception {
         Path data = Files.createTempDirectory("binfleet-broker-test-");
         try {
             int port;
@@ -36,6 +42,12 @@ class EmbeddedBrokerIT {
             try (EmbeddedBroker broker = EmbeddedBroker.start(0, data);
                     Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 port = broker.port();
+                // the coordinators' topics exist before any group or transaction asks for them (the start asks)
+                await().atMost(Duration.ofSeconds(20))
+                        .untilAsserted(() -> assertThat(admin.listTopics(new ListTopicsOptions().listInternal(true))
+                                        .names()
+                                        .get())
+                                .contains("__consumer_offsets", "__transaction_state", "__share_group_state"));
                 topics.ensure(admin);
                 topics.ensure(admin);
                 Map<String, TopicDescription> described =
