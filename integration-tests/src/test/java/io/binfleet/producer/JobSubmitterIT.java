@@ -117,6 +117,27 @@ class JobSubmitterIT {
     }
 
     @Test
+    void aWatcherStartedBeforeItsTopicIsMade_followsItOnceItIs() throws Exception {
+        KafkaSettings fresh = new KafkaSettings(
+                settings.bootstrap(),
+                new Topics("late" + System.nanoTime() + ".", Topics.DEFAULT_DELIVERY_LIMIT, 1),
+                Map.of());
+        try (JobWatcher watcher = new JobWatcher(fresh).start()) {
+            Thread.sleep(500); // it looks for the topic's partitions and finds none
+            try (Admin admin = Admin.create(fresh.client())) {
+                fresh.topics().ensure(admin);
+            }
+            String jobId;
+            try (JobSubmitter submitter = new JobSubmitter(fresh, SpecParser.builtin())) {
+                jobId = submitter.submit(SPEC.getBytes(StandardCharsets.UTF_8)).jobId();
+            }
+            assertThat(watcher.await(jobId, e -> true, Duration.ofSeconds(30)))
+                    .as("the watcher follows the topic made after it started")
+                    .isPresent();
+        }
+    }
+
+    @Test
     void aBadSpec_publishesNothing() throws Exception {
         Map<TopicPartition, Long> before = endOffsets();
         try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {

@@ -59,7 +59,16 @@ public final class JobWatcher implements AutoCloseable {
 
     private void loop() {
         try {
+            // a topic created a moment ago may not be in this broker's metadata yet: no partitions, for a little while
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    partitions.isEmpty() && running && System.nanoTime() < deadline; ) {
+                Thread.sleep(50);
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            }
+            if (partitions.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " not found");
+            }
             List<TopicPartition> tps = partitions.stream()
                     .map(pi -> new TopicPartition(topic, pi.partition()))
                     .toList();
@@ -79,6 +88,8 @@ public final class JobWatcher implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             if (running) {
                 LOGGER.error("job watcher stopped", e);

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -66,25 +67,10 @@ public record Topics(String prefix, int deliveryLimit, int taskPartitions) {
 
     /** Adds partitions to a tasks topic made before with fewer than {@link #taskPartitions} (never removes any). */
     private void growTasks(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
-        int now;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                now = admin.describeTopics(List.of(tasks()))
-                        .allTopicNames()
-                        .get(30, TimeUnit.SECONDS)
-                        .get(tasks())
-                        .partitions()
-                        .size();
-                break;
-            } catch (ExecutionException e) {
-                // made a moment ago by another service: its metadata may not have reached this broker yet
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        int now = describeWhenVisible(admin, List.of(tasks()))
+                .get(tasks())
+                .partitions()
+                .size();
         if (now < taskPartitions) {
             try {
                 admin.createPartitions(Map.of(tasks(), NewPartitions.increaseTo(taskPartitions)))
@@ -226,6 +212,26 @@ public record Topics(String prefix, int deliveryLimit, int taskPartitions) {
     }
 
     /**
+     * Describes {@code names}, waiting for them if need be: a topic just made (here, or by another service) reaches a
+     * broker's metadata a moment after its creation returns, and a client that looks for its partitions before that
+     * finds none.
+     */
+    private static Map<String, TopicDescription> describeWhenVisible(Admin admin, List<String> names)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /**
      * Creates the topics that do not exist yet, each with {@link #replication} copies and its
      * {@code min.insync.replicas} (jobs, results, code and checkpoints compacted) and configures the worker share group:
      * start from the earliest record, committed records only, lock renewal, and the delivery limit. Safe to call from
@@ -289,6 +295,7 @@ public record Topics(String prefix, int deliveryLimit, int taskPartitions) {
                         throw e;
                     }
                 }
+                describeWhenVisible(admin, missing.stream().map(NewTopic::name).toList());
             }
             warnIfUnderReplicated(admin, existing, replication);
             if (existing.contains(tasks()) && taskPartitions > 1) {
