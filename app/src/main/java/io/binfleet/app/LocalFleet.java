@@ -8,6 +8,7 @@ import io.binfleet.core.spec.SpecParser;
 import io.binfleet.kafka.JobWatcher;
 import io.binfleet.kafka.KafkaSettings;
 import io.binfleet.kafka.ResultReader;
+import io.binfleet.kafka.Topics;
 import io.binfleet.producer.JobSubmitter;
 import io.binfleet.reducer.Reducer;
 import io.binfleet.worker.Worker;
@@ -63,8 +64,9 @@ public final class LocalFleet implements Fleet {
                     ? KafkaSettings.of(closer.add(EmbeddedBroker.start(b.brokerPort, b.brokerData))
                             .bootstrapServers())
                     : b.settings;
+            Topics.Replication replication;
             try (Admin admin = Admin.create(settings.client())) {
-                settings.topics().ensure(admin);
+                replication = settings.topics().ensure(admin);
             }
             Path state;
             if (b.reducerState != null) {
@@ -76,8 +78,8 @@ public final class LocalFleet implements Fleet {
             }
             // the reducer, the submitter and the workers start side by side: none waits for another
             Future<Reducer> reducerStarted = starting.submit(() -> {
-                Reducer r = closer.add(
-                        new Reducer(settings, new Reducer.Config(state, b.stallTimeout, null), b.parser, b.registry));
+                Reducer r = closer.add(new Reducer(
+                        settings, new Reducer.Config(state, b.stallTimeout, null), b.parser, b.registry, replication));
                 r.start();
                 return r;
             });

@@ -55,19 +55,39 @@ public final class Reducer implements AutoCloseable {
     private KafkaStreamsMetrics metricsBinder;
 
     public Reducer(KafkaSettings settings, Config config, SpecParser parser) {
-        this(settings, config, parser, ReducerMetrics.none());
+        this(settings, config, parser, ReducerMetrics.none(), ensureTopics(settings));
     }
 
     /** A reducer whose meters (and Kafka Streams') go into {@code registry}. */
     public Reducer(KafkaSettings settings, Config config, SpecParser parser, MeterRegistry registry) {
-        this(settings, config, parser, new ReducerMetrics(registry));
+        this(settings, config, parser, new ReducerMetrics(registry), ensureTopics(settings));
     }
 
-    private Reducer(KafkaSettings settings, Config config, SpecParser parser, ReducerMetrics metrics) {
-        Topics.Replication replication;
+    /**
+     * A reducer on topics its caller has just made: {@code replication} is what {@link Topics#ensure} answered, and
+     * this reducer does not ask again.
+     */
+    public Reducer(
+            KafkaSettings settings,
+            Config config,
+            SpecParser parser,
+            MeterRegistry registry,
+            Topics.Replication replication) {
+        this(settings, config, parser, new ReducerMetrics(registry), replication);
+    }
+
+    private static Topics.Replication ensureTopics(KafkaSettings settings) {
         try (Admin admin = Admin.create(settings.client())) {
-            replication = settings.topics().ensure(admin);
+            return settings.topics().ensure(admin);
         }
+    }
+
+    private Reducer(
+            KafkaSettings settings,
+            Config config,
+            SpecParser parser,
+            ReducerMetrics metrics,
+            Topics.Replication replication) {
         Codec.prime(PieceResult.class, JobEvent.class, JobState.class, JobResult.class);
         Properties p = settings.client();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.topics().reducerGroup());
