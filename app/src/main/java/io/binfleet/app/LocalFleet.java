@@ -88,8 +88,9 @@ public final class LocalFleet implements Fleet {
             started.add(watcherStarted);
             Future<JobSubmitter> submitterStarted = starting.submit(() -> {
                 JobSubmitter s = closer.add(new JobSubmitter(settings, b.parser, b.registry));
-                // the first job's submit then commits as fast as the next ones
-                s.warmUp();
+                // the first job's submit then commits as fast as the next ones, and each worker thread's first
+                // acknowledgement is recorded as fast as the next ones
+                s.warmUp(b.workers * b.threads);
                 return s;
             });
             started.add(submitterStarted);

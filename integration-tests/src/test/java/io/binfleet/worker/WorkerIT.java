@@ -10,12 +10,15 @@ import io.binfleet.kafka.metrics.MeterNames;
 import io.binfleet.kafka.metrics.MetricsServer;
 import io.binfleet.producer.JobSubmitter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -29,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -235,6 +239,61 @@ class WorkerIT {
             assertThat(new String(r.headers().lastHeader("binfleet.error").value(), StandardCharsets.UTF_8))
                     .startsWith("unreadable task: ");
         });
+    }
+
+    @Test
+    void aFleetsWarmUpTombstones_areAcknowledged_withoutAPieceResultOrADlqRecord() throws Exception {
+        String spec = "{\"name\": \"after-warm-up\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 2}, \"simulation\": {\"name\": \"synthetic\"}}";
+        String jobId;
+        try (Worker w = new Worker(
+                        settings, new WorkerConfig("warm", 1, Duration.ofSeconds(10)), SpecParser.builtin());
+                JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+            w.start();
+            submitter.warmUp(3);
+            jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
+            assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 2, UP_TO, Duration.ZERO))
+                    .hasSize(2);
+            // the tombstones were taken and settled: nothing is left for the group on the tasks topic
+            try (Admin admin = Admin.create(settings.client())) {
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThat(admin.listShareGroupOffsets(Map.of(
+                                                settings.topics().workerGroup(), new ListShareGroupOffsetsSpec()))
+                                        .partitionsToOffsetInfo(
+                                                settings.topics().workerGroup())
+                                        .get()
+                                        .entrySet())
+                                .filteredOn(e -> e.getKey()
+                                        .topic()
+                                        .equals(settings.topics().tasks()))
+                                .isNotEmpty()
+                                .allSatisfy(e -> assertThat(e.getValue().lag()).hasValue(0L)));
+            }
+        }
+        assertThat(kafka.read(
+                        settings.topics().tasks(),
+                        KafkaFixture.key(JobSubmitter.WARM_UP_KEY),
+                        3,
+                        Duration.ofSeconds(10),
+                        Duration.ZERO))
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r.value()).isNull());
+        assertThat(kafka.read(
+                        settings.topics().dlq(),
+                        KafkaFixture.key(JobSubmitter.WARM_UP_KEY),
+                        1,
+                        Duration.ofSeconds(3),
+                        Duration.ZERO))
+                .as("DLQ records of the warm-up")
+                .isEmpty();
+        assertThat(kafka.read(
+                        settings.topics().pieces(),
+                        KafkaFixture.key(JobSubmitter.WARM_UP_KEY),
+                        1,
+                        Duration.ofSeconds(1),
+                        Duration.ZERO))
+                .isEmpty();
     }
 
     @Test

@@ -112,9 +112,26 @@ public final class JobSubmitter implements AutoCloseable {
      * starts this submitter beside its other services pays it then rather than in the first job's submit.
      */
     public void warmUp() {
+        warmUp(0);
+    }
+
+    /**
+     * {@link #warmUp()}, with {@code tasks} tombstones on the tasks topic as well (spread over its partitions), which
+     * workers acknowledge without running anything: a fresh broker's first acknowledgements in the workers' share group
+     * take 20-30 ms each to record (its share-group state's first writes), and a fleet that starts its workers beside
+     * this submitter pays them before its first job instead of in the gaps between that job's first pieces.
+     */
+    public void warmUp(int tasks) {
         try {
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(settings.topics().jobs(), WARM_UP_KEY, null));
+            if (tasks > 0) {
+                int partitions =
+                        producer.partitionsFor(settings.topics().tasks()).size();
+                for (int i = 0; i < tasks; i++) {
+                    producer.send(new ProducerRecord<>(settings.topics().tasks(), i % partitions, WARM_UP_KEY, null));
+                }
+            }
             commit(WARM_UP_KEY);
         } catch (KafkaException e) {
             // only a warm-up: the first job will say what is wrong, if anything still is
@@ -128,7 +145,7 @@ public final class JobSubmitter implements AutoCloseable {
     }
 
     /** The key of {@link #warmUp}'s tombstone. */
-    static final String WARM_UP_KEY = "binfleet-warm-up";
+    public static final String WARM_UP_KEY = "binfleet-warm-up";
 
     private void bindQuietly(KafkaClientMetrics binder) {
         try {

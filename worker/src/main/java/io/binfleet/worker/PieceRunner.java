@@ -87,6 +87,11 @@ final class PieceRunner {
 
     /** Runs {@code record}'s piece as {@code worker} on {@code executor}, waiting with {@code wait}. */
     Outcome run(ConsumerRecord<String, byte[]> record, String worker, ExecutorService executor, Wait wait) {
+        if (record.value() == null) {
+            // a tombstone carries no piece: a fleet's warm-up of the share group (JobSubmitter.warmUp)
+            LOGGER.debug("tombstone on the tasks topic acknowledged key={} offset={}", record.key(), record.offset());
+            return Outcome.of(AcknowledgeType.ACCEPT);
+        }
         int attempt = record.deliveryCount().map(Short::intValue).orElse(1);
         TaskMessage task;
         try {
