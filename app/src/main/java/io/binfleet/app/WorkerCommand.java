@@ -83,6 +83,16 @@ final class WorkerCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     long rejoinSeconds;
 
+    @Option(
+            names = "--take-ahead",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Ask for the next piece shortly before the running one ends, by the pace it reports, so that"
+                    + " it starts as soon as the running one's result is written; one more share-group member per"
+                    + " thread (default: on; --no-take-ahead: off).")
+    boolean takeAhead;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -105,7 +115,8 @@ final class WorkerCommand implements Callable<Integer> {
                                     Set.copyOf(allowCommands),
                                     workDir)
                             .withJobCode(allowJobCode, codeCache != null ? codeCache : WorkerConfig.defaultCodeCache())
-                            .withRejoinTimeout(Duration.ofSeconds(rejoinSeconds)),
+                            .withRejoinTimeout(Duration.ofSeconds(rejoinSeconds))
+                            .withTakeAhead(takeAhead),
                     SpecParser.builtin(),
                     metrics));
             worker.start();

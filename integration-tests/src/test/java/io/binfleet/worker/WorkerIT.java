@@ -92,6 +92,53 @@ class WorkerIT {
     }
 
     @Test
+    void piecesTakenAheadOfTheRunningOnesEnd_runOnceEach_andNoneIsLeftBehind() throws Exception {
+        // pieces that report their pace: each worker thread asks for its next piece shortly before the running one
+        // ends, on a second consumer; the two take turns, and none may take a piece nobody runs
+        String spec = "{\"name\": \"ahead\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
+                + "{\"split\": \"replicas\", \"count\": 12}, \"simulation\": {\"name\": \"synthetic\", "
+                + "\"seconds\": 0.4, \"spread\": 0.5}}";
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String jobId;
+        try (Worker w = new Worker(
+                        settings,
+                        new WorkerConfig("ahead", 2, Duration.ofSeconds(10)),
+                        SpecParser.builtin(),
+                        registry);
+                JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
+            w.start();
+            jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
+            List<PieceResult> results = kafka
+                    .read(settings.topics().pieces(), KafkaFixture.key(jobId), 12, UP_TO, Duration.ofSeconds(2))
+                    .stream()
+                    .map(r -> Codec.read(r.value(), PieceResult.class))
+                    .toList();
+            assertThat(results)
+                    .extracting(PieceResult::piece)
+                    .containsExactlyInAnyOrderElementsOf(
+                            IntStream.range(0, 12).boxed().toList());
+            assertThat(results).extracting(PieceResult::attempts).containsOnly(1);
+            assertThat(registry.get(MeterNames.PIECES_TAKEN_AHEAD).counter().count())
+                    .isPositive();
+            // every task record was settled: nothing sits taken in a consumer that is not looked at
+            try (Admin admin = Admin.create(settings.client())) {
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThat(admin.listShareGroupOffsets(Map.of(
+                                                settings.topics().workerGroup(), new ListShareGroupOffsetsSpec()))
+                                        .partitionsToOffsetInfo(
+                                                settings.topics().workerGroup())
+                                        .get()
+                                        .entrySet())
+                                .filteredOn(e -> e.getKey()
+                                        .topic()
+                                        .equals(settings.topics().tasks()))
+                                .allSatisfy(e -> assertThat(e.getValue().lag()).hasValue(0L)));
+            }
+        }
+    }
+
+    @Test
     void tasksOfAnAbortedTransaction_areNeverRun() throws Exception {
         String spec = "{\"name\": \"aborted\", \"system\": {\"Synthetic\": {\"points\": 2}}, \"parallel\": "
                 + "{\"split\": \"replicas\", \"count\": 3}, \"simulation\": {\"name\": \"synthetic\"}}";

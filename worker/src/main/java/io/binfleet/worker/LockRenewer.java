@@ -34,13 +34,27 @@ final class LockRenewer {
         this.shortPiece = shortPiece;
     }
 
+    /** Something the waiting thread does now and then while a piece runs. */
+    @FunctionalInterface
+    interface Look {
+        /** Does what is due; returns the nanoseconds until it wants to be called again, {@link #NEVER} for not again. */
+        long look();
+
+        long NEVER = Long.MAX_VALUE;
+    }
+
+    /** {@link #await(Taken, Future, Runnable, Look)} with nothing to look at meanwhile. */
+    PieceOutput await(Taken taken, Future<PieceOutput> piece, Runnable shed) throws Exception {
+        return await(taken, piece, shed, () -> Look.NEVER);
+    }
+
     /**
      * Waits for {@code piece}, the running piece of {@code taken}. When the poll holds other records, a piece that runs
      * past {@code shortPiece} ({@link BatchPolicy#SHORT} in service) first calls {@code shed} (which settles the finished
      * ones and releases those not started); then every {@code renewEvery} the running record and any kept behind it are
-     * renewed.
+     * renewed. Meanwhile {@code look} is called when it asked to be.
      */
-    PieceOutput await(Taken taken, Future<PieceOutput> piece, Runnable shed) throws Exception {
+    PieceOutput await(Taken taken, Future<PieceOutput> piece, Runnable shed, Look look) throws Exception {
         if (taken.holdsOthers()) {
             try {
                 return piece.get(shortPiece.toMillis(), TimeUnit.MILLISECONDS);
@@ -49,15 +63,33 @@ final class LockRenewer {
             }
         }
         List<ConsumerRecord<String, byte[]>> away = new ArrayList<>();
+        long renewAt = System.nanoTime() + renewEvery.toNanos();
+        long next = look.look();
+        boolean looking = next != Look.NEVER;
+        long lookAt = looking ? System.nanoTime() + next : 0;
         try {
             while (true) {
+                long now = System.nanoTime();
+                long wait = renewAt - now;
+                if (looking) {
+                    wait = Math.min(wait, lookAt - now);
+                }
                 try {
-                    return piece.get(renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+                    return piece.get(Math.max(0, wait), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException e) {
-                    if (away.isEmpty()) {
-                        renew(taken, away);
+                    now = System.nanoTime();
+                    if (looking && now - lookAt >= 0) {
+                        next = look.look();
+                        looking = next != Look.NEVER;
+                        lookAt = looking ? System.nanoTime() + next : 0;
                     }
-                    takeBack(taken, away, TAKE_BACK);
+                    if (now - renewAt >= 0) {
+                        if (away.isEmpty()) {
+                            renew(taken, away);
+                        }
+                        takeBack(taken, away, TAKE_BACK);
+                        renewAt = System.nanoTime() + renewEvery.toNanos();
+                    }
                 }
             }
         } finally {

@@ -26,9 +26,10 @@ import java.util.function.Consumer;
 /**
  * One worker thread's poll loop: takes pieces from its single-piece share consumer, or from its batch consumer while
  * {@link BatchPolicy} says so, runs each with {@link PieceRunner} (waiting through {@link LockRenewer}), and
- * acknowledges each record once its result is written. It switches consumers only after a poll that returned records:
- * a poll that came back empty may leave a fetch in flight, whose records would sit unseen, locked, in a consumer that
- * is no longer polled.
+ * acknowledges each record once its result is written. A piece that reports its pace has the next one asked for
+ * shortly before its end on a second single-piece consumer ({@link Prefetch}); the two then swap places. It switches
+ * consumers only after a poll that returned records: a poll that came back empty may leave a fetch in flight, whose
+ * records would sit unseen, locked, in a consumer that is no longer polled.
  *
  * <p>Errors are sorted as the Kafka client sorts them: a retriable or unexpected error in the loop is logged and the
  * loop goes on after a pause; a consumer that failed for good (the share group full, the member fenced) is closed and
@@ -49,6 +50,16 @@ final class PieceLoop implements Runnable {
     static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
     /** How long a thread whose batch consumer found the group full takes one piece at a time before it tries again. */
     static final Duration NO_BATCHES = Duration.ofMinutes(5);
+    /** How long before the running piece's end (by its pace) the next piece is taken. */
+    static final Duration LEAD = Duration.ofMillis(40);
+    /** {@link #LEAD} for a spare consumer that has taken nothing yet (its first fetch opens its share session). */
+    static final Duration FIRST_LEAD = Duration.ofMillis(120);
+    /** How long past its expected end the running piece may go on before the piece taken ahead goes back to the group. */
+    static final Duration OVERDUE = Duration.ofMillis(110);
+    /** How often a running piece that reports no pace is looked at again. */
+    private static final Duration PACE_UNKNOWN = Duration.ofMillis(250);
+    /** The longest wait between looks at a running piece's pace. */
+    private static final Duration PACE_LOOK = Duration.ofSeconds(1);
     /** How long a stopping loop waits for its piece thread to end. */
     private static final Duration PIECE_THREAD_END = Duration.ofSeconds(10);
 
@@ -63,6 +74,28 @@ final class PieceLoop implements Runnable {
     private final Consumer<Throwable> onFatal;
     private final Rejoin rejoin;
     private final String group;
+    private final boolean takeAhead;
+    /**
+     * The single-piece consumer polled next, and the spare one that takes the next piece shortly before the running
+     * one ends ({@link Prefetch}). They swap places whenever the spare was polled: a consumer that was polled is the
+     * one polled next, so that a fetch it may have in flight is never left to acquire a record nobody looks at.
+     */
+    private ShareConsumer<String, byte[]> current;
+
+    private ShareConsumer<String, byte[]> spare;
+    /** The spare has taken nothing yet: its first fetch (a new share session) is slower than the next ones. */
+    private boolean spareFresh = true;
+
+    private boolean currentFresh = true;
+    private ShareConsumerMetrics spareMetrics;
+    /** What the spare took before the running piece ended, run next. */
+    private ConsumerRecords<String, byte[]> prefetched;
+    /** The current consumer was polled as the spare and took nothing yet: it is polled until it does. */
+    private boolean currentArmed;
+    /** Until when (nanoTime) no piece is taken ahead: the spare could not join the group. */
+    private long noPrefetchUntil;
+
+    private boolean prefetchRefused;
 
     PieceLoop(
             String name,
@@ -75,7 +108,8 @@ final class PieceLoop implements Runnable {
             BooleanSupplier running,
             Consumer<Throwable> onFatal,
             Duration rejoinTimeout,
-            String group) {
+            String group,
+            boolean takeAhead) {
         this.name = name;
         this.consumers = consumers;
         this.runner = runner;
@@ -87,6 +121,7 @@ final class PieceLoop implements Runnable {
         this.onFatal = onFatal;
         this.rejoin = new Rejoin(rejoinTimeout);
         this.group = group;
+        this.takeAhead = takeAhead;
     }
 
     /** A worker thread could not join the share group within its rejoin timeout. */
@@ -110,12 +145,17 @@ final class PieceLoop implements Runnable {
                     }
                 },
                 "binfleet-piece-" + name));
-        ShareConsumer<String, byte[]> single = null;
         ShareConsumer<String, byte[]> batch = null;
         try {
-            single = open(name, 1);
+            current = open(name, 1);
+            if (takeAhead) {
+                // made now, so that it has joined the group by the time it takes a piece ahead; not polled till then
+                spare = open(name + "-next", 1);
+                spareFresh = true;
+                spareMetrics = new ShareConsumerMetrics(spare);
+            }
             batch = open(name + "-batch", BatchPolicy.BATCH);
-            ShareConsumerMetrics singleMetrics = new ShareConsumerMetrics(single);
+            ShareConsumerMetrics singleMetrics = new ShareConsumerMetrics(current);
             ShareConsumerMetrics batchMetrics = new ShareConsumerMetrics(batch);
             long nextRefresh = System.nanoTime();
             while (running.getAsBoolean()) {
@@ -123,9 +163,13 @@ final class PieceLoop implements Runnable {
                     // the share consumers are confined to this thread, so their metrics are picked up here
                     singleMetrics.refresh(metrics.registry());
                     batchMetrics.refresh(metrics.registry());
+                    if (spareMetrics != null) {
+                        spareMetrics.refresh(metrics.registry());
+                    }
                     nextRefresh = System.nanoTime() + METRICS_REFRESH_NANOS;
                 }
-                ShareConsumer<String, byte[]> consumer = policy.batching() ? batch : single;
+                ShareConsumer<String, byte[]> consumer =
+                        prefetched != null || currentArmed || !policy.batching() ? current : batch;
                 try {
                     BatchPolicy.Next next = pollOnce(consumer, executor);
                     if (next == BatchPolicy.Next.LEAVE_BATCHES) {
@@ -167,17 +211,28 @@ final class PieceLoop implements Runnable {
                                 e);
                     }
                     logMembershipFailure(e, pause);
-                    closeQuietly(single);
+                    closeQuietly(current);
+                    closeQuietly(spare);
                     closeQuietly(batch);
-                    single = null;
+                    current = null;
+                    spare = null;
+                    spareMetrics = null;
+                    prefetched = null;
+                    currentArmed = false;
                     batch = null;
                     sleepWhileRunning(pause);
                     if (!running.getAsBoolean()) {
                         break;
                     }
-                    single = open(name, 1);
+                    current = open(name, 1);
+                    currentFresh = true;
+                    if (takeAhead) {
+                        spare = open(name + "-next", 1);
+                        spareFresh = true;
+                        spareMetrics = new ShareConsumerMetrics(spare);
+                    }
                     batch = open(name + "-batch", BatchPolicy.BATCH);
-                    singleMetrics = new ShareConsumerMetrics(single);
+                    singleMetrics = new ShareConsumerMetrics(current);
                     batchMetrics = new ShareConsumerMetrics(batch);
                 } catch (RuntimeException e) {
                     LOGGER.warn("worker poll loop error, continuing worker={} error={}", name, e.toString());
@@ -192,7 +247,8 @@ final class PieceLoop implements Runnable {
         } finally {
             executor.shutdownNow();
             awaitQuietly(executor);
-            closeQuietly(single);
+            closeQuietly(current);
+            closeQuietly(spare);
             closeQuietly(batch);
         }
     }
@@ -243,12 +299,26 @@ final class PieceLoop implements Runnable {
         return consumer;
     }
 
-    /** One poll and the pieces it took; what the thread does next. */
+    /** One poll (or the piece taken ahead) and the pieces it took; what the thread does next. */
     BatchPolicy.Next pollOnce(ShareConsumer<String, byte[]> consumer, ExecutorService executor) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+        ConsumerRecords<String, byte[]> records;
+        boolean ahead = consumer == current && (prefetched != null || currentArmed);
+        if (prefetched != null && consumer == current) {
+            records = prefetched;
+            prefetched = null;
+        } else {
+            records = consumer.poll(POLL);
+        }
         if (records.isEmpty()) {
             // stay with this consumer (see the class comment)
             return BatchPolicy.Next.STAY;
+        }
+        if (consumer == current) {
+            currentArmed = false;
+            currentFresh = false;
+        }
+        if (ahead) {
+            metrics.piecesTakenAhead(records.count());
         }
         rejoin.joined();
         LOGGER.debug("took {} pieces worker={} batch={}", records.count(), name, policy.batching());
@@ -256,6 +326,8 @@ final class PieceLoop implements Runnable {
             metrics.piecesBatched(records.count());
         }
         Taken taken = new Taken(consumer, records);
+        // one piece at a time: the next one may be taken shortly before this one ends
+        Prefetch prefetch = takeAhead && consumer == current && taken.size() == 1 ? new Prefetch() : null;
         policy.pollStarted();
         long batchStart = System.nanoTime();
         while (taken.hasNext()) {
@@ -268,20 +340,134 @@ final class PieceLoop implements Runnable {
                 continue;
             }
             long start = System.nanoTime();
-            Outcome outcome =
-                    runner.run(record, name, executor, piece -> renewer.await(taken, piece, () -> shed(taken)));
+            Outcome outcome = runner.run(
+                    record,
+                    name,
+                    executor,
+                    (piece, remaining) -> renewer.await(
+                            taken,
+                            piece,
+                            () -> shed(taken),
+                            prefetch == null ? () -> LockRenewer.Look.NEVER : () -> prefetch.look(remaining)));
             taken.finished(outcome);
             long now = System.nanoTime();
             policy.pieceRan(now - start, now - batchStart);
         }
         settle(taken);
         BatchPolicy.Next next = policy.pollEnded();
+        if (prefetch != null && prefetch.armed) {
+            // the spare was polled, so it is polled next (for what it took, or for what its fetch in flight takes):
+            // this consumer's acknowledgements go out now instead of with its next poll
+            consumer.commitAsync();
+            ShareConsumer<String, byte[]> polled = spare;
+            spare = current;
+            current = polled;
+            boolean fresh = spareFresh;
+            spareFresh = currentFresh;
+            currentFresh = fresh && prefetch.records == null;
+            prefetched = prefetch.records;
+            currentArmed = prefetched == null;
+            return next;
+        }
         if (next == BatchPolicy.Next.ENTER_BATCHES || !running.getAsBoolean()) {
             // this consumer rests now: its acknowledgements go out with it
             consumer.commitSync();
         }
         // otherwise they ride on this consumer's next fetch (or on the close of a batch consumer that is left)
         return next;
+    }
+
+    /**
+     * Takes the next piece on the spare consumer {@link #LEAD} before the running piece ends by the pace it reports,
+     * so that it starts as soon as the running one's result is written instead of after a fetch of its own. A piece that
+     * reports no pace takes nothing ahead. If the running piece is still running {@link #OVERDUE} after the next one
+     * was taken (its pace misled), the next one goes back to the group, so that an idle worker does not wait for it.
+     */
+    private final class Prefetch {
+        /** The spare was polled: it is the consumer polled next. */
+        boolean armed;
+        /** What it took. */
+        ConsumerRecords<String, byte[]> records;
+
+        /** When the running piece should end by its pace, as it was when the next one was asked for. */
+        private long expectedEnd;
+
+        private boolean done;
+
+        /** Called while the piece runs; returns the nanoseconds until it wants to look again. */
+        long look(java.util.function.DoubleSupplier remaining) {
+            if (done || !running.getAsBoolean()) {
+                return LockRenewer.Look.NEVER;
+            }
+            try {
+                long now = System.nanoTime();
+                if (!armed) {
+                    double left = remaining.getAsDouble();
+                    if (Double.isNaN(left)) {
+                        return PACE_UNKNOWN.toNanos(); // it may report a fraction later
+                    }
+                    Duration lead = spareFresh ? FIRST_LEAD : LEAD;
+                    long untilDue = (long) (left * 1e9) - lead.toNanos();
+                    if (untilDue > 0) {
+                        return Math.min(untilDue, PACE_LOOK.toNanos());
+                    }
+                    if (prefetchRefused && now - noPrefetchUntil < 0) {
+                        done = true;
+                        return LockRenewer.Look.NEVER;
+                    }
+                    if (spare == null) {
+                        spare = open(name + "-next", 1);
+                        spareFresh = true;
+                        spareMetrics = new ShareConsumerMetrics(spare);
+                    }
+                    armed = true;
+                    expectedEnd = now + (long) (left * 1e9);
+                    // one poll that lasts as long as its fetch takes: a second poll while that fetch is in flight
+                    // could have the consumer fetch again as soon as the first one is answered, and take a piece
+                    // that nobody looks at until this consumer is polled again
+                    ConsumerRecords<String, byte[]> r = spare.poll(lead);
+                    records = r.isEmpty() ? null : r;
+                    LOGGER.debug("taking the next piece ahead worker={} left={} took={}", name, left, r.count());
+                    return Math.max(0, expectedEnd + OVERDUE.toNanos() - System.nanoTime());
+                }
+                if (records == null) {
+                    // it may have come meanwhile (then this poll hands it over and fetches nothing new)
+                    ConsumerRecords<String, byte[]> r = spare.poll(Duration.ZERO);
+                    records = r.isEmpty() ? null : r;
+                }
+                if (records != null) {
+                    int released = 0;
+                    for (ConsumerRecord<String, byte[]> r : records) {
+                        spare.acknowledge(r, AcknowledgeType.RELEASE);
+                        released++;
+                    }
+                    spare.commitAsync();
+                    metrics.piecesReleased(released);
+                    LOGGER.debug(
+                            "the running piece outlived its pace: the piece taken ahead goes back worker={}", name);
+                    records = null;
+                    armed = false; // its poll returned records: it has no fetch in flight
+                }
+                done = true;
+                return LockRenewer.Look.NEVER;
+            } catch (RuntimeException e) {
+                // taking ahead is only a saving: without a spare the thread takes its pieces one after another
+                LOGGER.warn(
+                        "cannot take the next piece ahead; going on without for {} min worker={} error={}",
+                        NO_BATCHES.toMinutes(),
+                        name,
+                        e.toString());
+                closeQuietly(spare);
+                spare = null;
+                spareMetrics = null;
+                records = null;
+                armed = false;
+                done = true;
+                prefetchRefused = true;
+                noPrefetchUntil = System.nanoTime() + NO_BATCHES.toNanos();
+                return LockRenewer.Look.NEVER;
+            }
+        }
     }
 
     /**

@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 
 /**
  * Runs the piece of one task record and sorts how it ended: decode (an unreadable task goes to the DLQ), skip a
@@ -47,7 +48,8 @@ final class PieceRunner {
     /** How the caller waits for a running piece (renewing its lock meanwhile). */
     @FunctionalInterface
     interface Wait {
-        PieceOutput await(Future<PieceOutput> piece) throws Exception;
+        /** @param remaining the seconds the piece has left by its own reports, NaN if it reports none */
+        PieceOutput await(Future<PieceOutput> piece, DoubleSupplier remaining) throws Exception;
     }
 
     private final SpecParser parser;
@@ -235,7 +237,7 @@ final class PieceRunner {
                 ExecutorService executor, Wait wait, Simulation simulation, Context context, long runSeed)
                 throws Exception {
             Future<PieceOutput> future = executor.submit(() -> simulation.run(context, Seeds.generator(runSeed)));
-            return wait.await(future);
+            return wait.await(future, context.entry::remainingSeconds);
         }
 
         /** This piece's checkpoint, if an earlier run saved one that can be read; null otherwise (logged, counted). */

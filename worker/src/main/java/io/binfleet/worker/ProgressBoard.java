@@ -41,6 +41,9 @@ final class ProgressBoard implements AutoCloseable {
         final double before;
 
         volatile double fraction = Double.NaN;
+        /** When {@link #fraction} was reported ({@link System#nanoTime}). */
+        private volatile long fractionAt;
+
         private long lastSent;
         private double lastFraction = Double.NaN;
         private boolean sent;
@@ -66,8 +69,22 @@ final class ProgressBoard implements AutoCloseable {
 
         void progress(double f) {
             if (f >= 0 && f <= 1) {
+                fractionAt = System.nanoTime();
                 fraction = f;
             }
+        }
+
+        /**
+         * How many seconds this run has left, from the pace of its last reported fraction; NaN when it reports none
+         * (or resumed from a checkpoint, whose fraction counts the earlier run's work too).
+         */
+        double remainingSeconds() {
+            double f = fraction;
+            if (Double.isNaN(f) || f <= 0 || before > 0) {
+                return Double.NaN;
+            }
+            double total = (fractionAt - start) / 1e9 / f;
+            return total - (System.nanoTime() - start) / 1e9;
         }
     }
 

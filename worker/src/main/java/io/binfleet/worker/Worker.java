@@ -109,7 +109,8 @@ public final class Worker implements AutoCloseable {
                     running::get,
                     this::fatal,
                     config.rejoinTimeout(),
-                    clients.topics().workerGroup());
+                    clients.topics().workerGroup(),
+                    config.takeAhead());
             Thread t = new Thread(
                     () -> {
                         loop.run();

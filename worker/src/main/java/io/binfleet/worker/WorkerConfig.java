@@ -16,6 +16,8 @@ import java.util.Set;
  * @param codeCache       where shipped code is unpacked, once per bundle
  * @param rejoinTimeout   how long a thread may fail to join the share group (the group full, a member fenced for good)
  *                        before the worker stops with an error so that its supervisor restarts it; zero: never
+ * @param takeAhead       whether a thread asks for its next piece shortly before the running one ends, by the pace
+ *                        the running one reports (one more share-group member per thread)
  */
 public record WorkerConfig(
         String workerId,
@@ -25,7 +27,8 @@ public record WorkerConfig(
         Path baseDir,
         boolean allowJobCode,
         Path codeCache,
-        Duration rejoinTimeout) {
+        Duration rejoinTimeout,
+        boolean takeAhead) {
     /** The default {@link #rejoinTimeout}. */
     public static final Duration REJOIN_TIMEOUT = Duration.ofMinutes(10);
 
@@ -43,7 +46,7 @@ public record WorkerConfig(
 
     /** A worker that runs no code a job ships. */
     public WorkerConfig(String workerId, int threads, Duration renewEvery, Set<String> allowedCommands, Path baseDir) {
-        this(workerId, threads, renewEvery, allowedCommands, baseDir, false, defaultCodeCache(), REJOIN_TIMEOUT);
+        this(workerId, threads, renewEvery, allowedCommands, baseDir, false, defaultCodeCache(), REJOIN_TIMEOUT, true);
     }
 
     /** A worker that runs no external program, in the current folder. */
@@ -53,13 +56,20 @@ public record WorkerConfig(
 
     /** The same worker, running the code jobs ship (unpacked under {@code cache}) or not. */
     public WorkerConfig withJobCode(boolean allow, Path cache) {
-        return new WorkerConfig(workerId, threads, renewEvery, allowedCommands, baseDir, allow, cache, rejoinTimeout);
+        return new WorkerConfig(
+                workerId, threads, renewEvery, allowedCommands, baseDir, allow, cache, rejoinTimeout, takeAhead);
     }
 
     /** The same worker, giving up on the share group after {@code timeout} of failing to join it (zero: never). */
     public WorkerConfig withRejoinTimeout(Duration timeout) {
         return new WorkerConfig(
-                workerId, threads, renewEvery, allowedCommands, baseDir, allowJobCode, codeCache, timeout);
+                workerId, threads, renewEvery, allowedCommands, baseDir, allowJobCode, codeCache, timeout, takeAhead);
+    }
+
+    /** The same worker, taking the next piece ahead of the running one's end or not. */
+    public WorkerConfig withTakeAhead(boolean take) {
+        return new WorkerConfig(
+                workerId, threads, renewEvery, allowedCommands, baseDir, allowJobCode, codeCache, rejoinTimeout, take);
     }
 
     /** {@code binfleet-code} in the system's temporary folder. */

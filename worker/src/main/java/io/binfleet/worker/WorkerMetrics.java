@@ -20,6 +20,7 @@ public final class WorkerMetrics {
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Counter batched;
     private final Counter released;
+    private final Counter takenAhead;
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -31,6 +32,9 @@ public final class WorkerMetrics {
                 .register(registry);
         released = Counter.builder(MeterNames.PIECES_RELEASED)
                 .description("Pieces workers released unstarted, for others to run")
+                .register(registry);
+        takenAhead = Counter.builder(MeterNames.PIECES_TAKEN_AHEAD)
+                .description("Pieces workers asked for shortly before the piece they ran ended")
                 .register(registry);
     }
 
@@ -110,6 +114,11 @@ public final class WorkerMetrics {
     /** A thread took {@code count} pieces in one batch of short pieces. */
     void piecesBatched(int count) {
         batched.increment(count);
+    }
+
+    /** A thread took {@code count} pieces it had asked for before its running piece ended. */
+    void piecesTakenAhead(int count) {
+        takenAhead.increment(count);
     }
 
     /** A thread gave back {@code count} pieces it had taken but not started. */

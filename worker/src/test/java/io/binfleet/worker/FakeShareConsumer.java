@@ -40,6 +40,9 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
     static final class Group {
         final Deque<ConsumerRecord<String, byte[]>> available = new ArrayDeque<>();
         final Map<Long, Short> deliveries = new HashMap<>();
+        /** When each record was last acquired (ms, as {@link Ack#at}). */
+        final Map<Long, Long> acquiredAt = new java.util.concurrent.ConcurrentHashMap<>();
+
         final List<Ack> acks = new ArrayList<>();
         final Map<Long, AcknowledgeType> finalAcks = new LinkedHashMap<>();
         final List<FakeShareConsumer> consumers = new ArrayList<>();
@@ -149,6 +152,7 @@ final class FakeShareConsumer implements ShareConsumer<String, byte[]> {
                     ConsumerRecord<String, byte[]> r = group.available.poll();
                     short count = (short) (group.deliveries.getOrDefault(r.offset(), (short) 0) + 1);
                     group.deliveries.put(r.offset(), count);
+                    group.acquiredAt.put(r.offset(), System.nanoTime() / 1_000_000);
                     ConsumerRecord<String, byte[]> acquired = Group.record(r.offset(), r.key(), r.value(), count);
                     held.put(r.offset(), acquired);
                     out.add(acquired);

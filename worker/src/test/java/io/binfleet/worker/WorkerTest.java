@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -265,6 +266,49 @@ class WorkerTest {
         // the ACCEPT went to the record as handed back after the last renewal (the fake refuses any other)
         assertThat(group.finalAcks).containsEntry(1L, AcknowledgeType.ACCEPT);
         assertThat(group.deliveries).containsEntry(1L, (short) 1);
+    }
+
+    @Test
+    void aPieceThatReportsItsPace_hasTheNextTakenShortlyBeforeItEnds_andEachRunsOnce() {
+        addJob("paced", "{\"name\": \"synthetic\", \"seconds\": 0.6, \"spread\": 0, \"seed\": 1}", 4);
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(4);
+        assertThat(group.finalAcks.values())
+                .containsOnly(AcknowledgeType.ACCEPT)
+                .hasSize(4);
+        assertThat(group.deliveries.values()).as("deliveries").containsOnly((short) 1);
+        assertThat(results()).extracting(PieceResult::attempts).containsOnly(1);
+        Map<Long, Long> acquired = group.acquiredAt;
+        Map<Long, Long> accepted = group.acks(AcknowledgeType.ACCEPT).stream()
+                .collect(Collectors.toMap(FakeShareConsumer.Ack::offset, FakeShareConsumer.Ack::at));
+        for (long offset = 1; offset < 4; offset++) {
+            // taken while the piece before it still ran (its ACCEPT comes after its result), but not before it had
+            // run half its time: a piece is taken ahead shortly before the running one ends, never at its start
+            assertThat(acquired.get(offset))
+                    .as("piece %d taken, against piece %d's acquisition and acceptance", offset, offset - 1)
+                    .isLessThan(accepted.get(offset - 1))
+                    .isGreaterThan(acquired.get(offset - 1) + 300);
+        }
+        assertThat(group.acks(AcknowledgeType.RELEASE)).isEmpty();
+    }
+
+    @Test
+    void aPieceTakenAhead_goesBackToTheGroup_whenTheRunningPieceOutlivesItsPace() {
+        // the first piece says it is 90 % done after 0.1 s and runs 3 s; the second is taken ahead, then given back
+        addJob("misled", "{\"name\": \"misleading-pace\", \"seconds\": 3}", 1);
+        addJob("next", "{\"name\": \"synthetic\", \"seconds\": 0.01, \"seed\": 1}", 1);
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(2);
+        assertThat(group.finalAcks).containsEntry(0L, AcknowledgeType.ACCEPT).containsEntry(1L, AcknowledgeType.ACCEPT);
+        List<FakeShareConsumer.Ack> released = group.acks(AcknowledgeType.RELEASE);
+        assertThat(released).as("acks %s", group.acks).singleElement().satisfies(r -> {
+            assertThat(r.offset()).isEqualTo(1L);
+            // given back while the misleading piece still ran, long before its end
+            assertThat(r.at())
+                    .isLessThan(group.acks(AcknowledgeType.ACCEPT).get(0).at() - 1_000);
+        });
+        assertThat(registry.get(MeterNames.PIECES_RELEASED).counter().count()).isEqualTo(1);
+        assertThat(group.deliveries).containsEntry(1L, (short) 2);
     }
 
     @Test

@@ -23,6 +23,7 @@ public final class MeterNames {
 
     public static final String PIECES_BATCHED = "binfleet.pieces.batched";
     public static final String PIECES_RELEASED = "binfleet.pieces.released";
+    public static final String PIECES_TAKEN_AHEAD = "binfleet.pieces.taken.ahead";
     /** Acknowledgements of task records the broker did not take (their pieces are delivered again). */
     public static final String ACKS_FAILED = "binfleet.acks.failed";
     /** Runs of pieces beyond their first (a rerun after a worker or broker failure). */
