@@ -435,22 +435,28 @@ final class PieceLoop implements Runnable {
                     ConsumerRecords<String, byte[]> r = spare.poll(Duration.ZERO);
                     records = r.isEmpty() ? null : r;
                 }
-                if (records != null) {
-                    int released = 0;
-                    for (ConsumerRecord<String, byte[]> r : records) {
+                if (records != null && records.count() == 1) {
+                    ConsumerRecord<String, byte[]> r = records.iterator().next();
+                    // as for a batch: never a release that would leave the piece fewer than two deliveries (it then
+                    // runs here, after the running one)
+                    if (policy.releasable(r.deliveryCount())) {
                         spare.acknowledge(r, AcknowledgeType.RELEASE);
-                        released++;
+                        spare.commitAsync();
+                        metrics.piecesReleased(1);
+                        LOGGER.debug(
+                                "the running piece outlived its pace: the piece taken ahead goes back worker={}", name);
+                        records = null;
+                        armed = false; // its poll returned a record: it has no fetch in flight
                     }
-                    spare.commitAsync();
-                    metrics.piecesReleased(released);
-                    LOGGER.debug(
-                            "the running piece outlived its pace: the piece taken ahead goes back worker={}", name);
-                    records = null;
-                    armed = false; // its poll returned records: it has no fetch in flight
                 }
                 done = true;
                 return LockRenewer.Look.NEVER;
             } catch (RuntimeException e) {
+                if (e instanceof WakeupException || e instanceof InterruptException) {
+                    // the worker is stopping; what the spare holds goes back as it closes
+                    done = true;
+                    return LockRenewer.Look.NEVER;
+                }
                 // taking ahead is only a saving: without a spare the thread takes its pieces one after another
                 LOGGER.warn(
                         "cannot take the next piece ahead; going on without for {} min worker={} error={}",
