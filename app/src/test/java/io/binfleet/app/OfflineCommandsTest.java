@@ -174,4 +174,14 @@ class OfflineCommandsTest {
         assertThat(FleetServer.query("folderx=1", "folder")).isNull();
         assertThat(FleetServer.query(null, "folder")).isNull();
     }
+
+    @Test
+    void worker_takesPiecesAheadByDefault_andNotWithNoTakeAhead() {
+        WorkerCommand byDefault = new WorkerCommand();
+        new picocli.CommandLine(byDefault).parseArgs();
+        assertThat(byDefault.takeAhead).isTrue();
+        WorkerCommand off = new WorkerCommand();
+        new picocli.CommandLine(off).parseArgs("--no-take-ahead");
+        assertThat(off.takeAhead).isFalse();
+    }
 }
