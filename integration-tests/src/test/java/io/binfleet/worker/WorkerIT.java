@@ -91,6 +91,24 @@ class WorkerIT {
         assertThat(results).extracting(PieceResult::worker).contains("a-0", "b-0");
     }
 
+    /** Waits until the workers' share group has no record of the tasks topic left to settle (its lag is zero). */
+    private static void awaitNoTaskLeft() {
+        try (Admin admin = Admin.create(settings.client())) {
+            String group = settings.topics().workerGroup();
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(
+                                    admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec()))
+                                            .partitionsToOffsetInfo(group)
+                                            .get()
+                                            .entrySet())
+                            .filteredOn(e ->
+                                    e.getKey().topic().equals(settings.topics().tasks()))
+                            .isNotEmpty()
+                            .allSatisfy(e -> assertThat(e.getValue().lag()).hasValue(0L)));
+        }
+    }
+
     @Test
     void piecesTakenAheadOfTheRunningOnesEnd_runOnceEach_andNoneIsLeftBehind() throws Exception {
         // pieces that report their pace: each worker thread asks for its next piece shortly before the running one
@@ -121,20 +139,7 @@ class WorkerIT {
             assertThat(registry.get(MeterNames.PIECES_TAKEN_AHEAD).counter().count())
                     .isPositive();
             // every task record was settled: nothing sits taken in a consumer that is not looked at
-            try (Admin admin = Admin.create(settings.client())) {
-                Awaitility.await()
-                        .atMost(Duration.ofSeconds(30))
-                        .untilAsserted(() -> assertThat(admin.listShareGroupOffsets(Map.of(
-                                                settings.topics().workerGroup(), new ListShareGroupOffsetsSpec()))
-                                        .partitionsToOffsetInfo(
-                                                settings.topics().workerGroup())
-                                        .get()
-                                        .entrySet())
-                                .filteredOn(e -> e.getKey()
-                                        .topic()
-                                        .equals(settings.topics().tasks()))
-                                .allSatisfy(e -> assertThat(e.getValue().lag()).hasValue(0L)));
-            }
+            awaitNoTaskLeft();
         }
     }
 
@@ -302,21 +307,7 @@ class WorkerIT {
             assertThat(kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), 2, UP_TO, Duration.ZERO))
                     .hasSize(2);
             // the tombstones were taken and settled: nothing is left for the group on the tasks topic
-            try (Admin admin = Admin.create(settings.client())) {
-                Awaitility.await()
-                        .atMost(Duration.ofSeconds(30))
-                        .untilAsserted(() -> assertThat(admin.listShareGroupOffsets(Map.of(
-                                                settings.topics().workerGroup(), new ListShareGroupOffsetsSpec()))
-                                        .partitionsToOffsetInfo(
-                                                settings.topics().workerGroup())
-                                        .get()
-                                        .entrySet())
-                                .filteredOn(e -> e.getKey()
-                                        .topic()
-                                        .equals(settings.topics().tasks()))
-                                .isNotEmpty()
-                                .allSatisfy(e -> assertThat(e.getValue().lag()).hasValue(0L)));
-            }
+            awaitNoTaskLeft();
         }
         assertThat(kafka.read(
                         settings.topics().tasks(),

@@ -150,9 +150,7 @@ final class PieceLoop implements Runnable {
             current = open(name, 1);
             if (takeAhead) {
                 // made now, so that it has joined the group by the time it takes a piece ahead; not polled till then
-                spare = open(name + "-next", 1);
-                spareFresh = true;
-                spareMetrics = new ShareConsumerMetrics(spare);
+                openSpare();
             }
             batch = open(name + "-batch", BatchPolicy.BATCH);
             ShareConsumerMetrics singleMetrics = new ShareConsumerMetrics(current);
@@ -212,11 +210,9 @@ final class PieceLoop implements Runnable {
                     }
                     logMembershipFailure(e, pause);
                     closeQuietly(current);
-                    closeQuietly(spare);
+                    dropSpare();
                     closeQuietly(batch);
                     current = null;
-                    spare = null;
-                    spareMetrics = null;
                     prefetched = null;
                     currentArmed = false;
                     batch = null;
@@ -227,9 +223,7 @@ final class PieceLoop implements Runnable {
                     current = open(name, 1);
                     currentFresh = true;
                     if (takeAhead) {
-                        spare = open(name + "-next", 1);
-                        spareFresh = true;
-                        spareMetrics = new ShareConsumerMetrics(spare);
+                        openSpare();
                     }
                     batch = open(name + "-batch", BatchPolicy.BATCH);
                     singleMetrics = new ShareConsumerMetrics(current);
@@ -251,6 +245,20 @@ final class PieceLoop implements Runnable {
             closeQuietly(spare);
             closeQuietly(batch);
         }
+    }
+
+    /** A new spare consumer (not polled until it takes a piece ahead). */
+    private void openSpare() {
+        spare = open(name + "-next", 1);
+        spareFresh = true;
+        spareMetrics = new ShareConsumerMetrics(spare);
+    }
+
+    /** Closes the spare consumer, which gives back anything it took. */
+    private void dropSpare() {
+        closeQuietly(spare);
+        spare = null;
+        spareMetrics = null;
     }
 
     /** One clear line for a consumer that failed for good; the full share group gets its setting named. */
@@ -416,9 +424,7 @@ final class PieceLoop implements Runnable {
                         return LockRenewer.Look.NEVER;
                     }
                     if (spare == null) {
-                        spare = open(name + "-next", 1);
-                        spareFresh = true;
-                        spareMetrics = new ShareConsumerMetrics(spare);
+                        openSpare();
                     }
                     armed = true;
                     expectedEnd = now + (long) (left * 1e9);
@@ -463,9 +469,7 @@ final class PieceLoop implements Runnable {
                         NO_BATCHES.toMinutes(),
                         name,
                         e.toString());
-                closeQuietly(spare);
-                spare = null;
-                spareMetrics = null;
+                dropSpare();
                 records = null;
                 armed = false;
                 done = true;
