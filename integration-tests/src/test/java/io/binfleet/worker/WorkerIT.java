@@ -76,12 +76,7 @@ class WorkerIT {
             try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
                 jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
             }
-            results =
-                    kafka
-                            .read(settings.topics().pieces(), KafkaFixture.key(jobId), 16, UP_TO, Duration.ofSeconds(1))
-                            .stream()
-                            .map(r -> Codec.read(r.value(), PieceResult.class))
-                            .toList();
+            results = pieceResults(jobId, 16, Duration.ofSeconds(1));
         }
         assertThat(results)
                 .extracting(PieceResult::piece)
@@ -89,6 +84,14 @@ class WorkerIT {
                         IntStream.range(0, 16).boxed().toList());
         assertThat(results).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.OK));
         assertThat(results).extracting(PieceResult::worker).contains("a-0", "b-0");
+    }
+
+    /** The piece results of job {@code jobId}: {@code expected} of them (or what came within {@link #UP_TO}), then any that
+     * come within {@code quiet} more (duplicates). */
+    private static List<PieceResult> pieceResults(String jobId, int expected, Duration quiet) {
+        return kafka.read(settings.topics().pieces(), KafkaFixture.key(jobId), expected, UP_TO, quiet).stream()
+                .map(r -> Codec.read(r.value(), PieceResult.class))
+                .toList();
     }
 
     /** Waits until the workers' share group has no record of the tasks topic left to settle (its lag is zero). */
@@ -126,11 +129,7 @@ class WorkerIT {
                 JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
             w.start();
             jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
-            List<PieceResult> results = kafka
-                    .read(settings.topics().pieces(), KafkaFixture.key(jobId), 12, UP_TO, Duration.ofSeconds(2))
-                    .stream()
-                    .map(r -> Codec.read(r.value(), PieceResult.class))
-                    .toList();
+            List<PieceResult> results = pieceResults(jobId, 12, Duration.ofSeconds(2));
             assertThat(results)
                     .extracting(PieceResult::piece)
                     .containsExactlyInAnyOrderElementsOf(
@@ -380,11 +379,7 @@ class WorkerIT {
             try (JobSubmitter submitter = new JobSubmitter(settings, SpecParser.builtin())) {
                 jobId = submitter.submit(spec.getBytes(StandardCharsets.UTF_8)).jobId();
             }
-            List<PieceResult> results = kafka
-                    .read(settings.topics().pieces(), KafkaFixture.key(jobId), 1, UP_TO, Duration.ofMillis(500))
-                    .stream()
-                    .map(r -> Codec.read(r.value(), PieceResult.class))
-                    .toList();
+            List<PieceResult> results = pieceResults(jobId, 1, Duration.ofMillis(500));
             assertThat(results).singleElement().satisfies(r -> {
                 assertThat(r.outcome()).isEqualTo(PieceResult.Outcome.FAILED);
                 assertThat(r.attempts()).isEqualTo(1);

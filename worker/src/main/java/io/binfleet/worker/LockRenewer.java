@@ -43,11 +43,6 @@ final class LockRenewer {
         long NEVER = Long.MAX_VALUE;
     }
 
-    /** {@link #await(Taken, Future, Runnable, Look)} with nothing to look at meanwhile. */
-    PieceOutput await(Taken taken, Future<PieceOutput> piece, Runnable shed) throws Exception {
-        return await(taken, piece, shed, () -> Look.NEVER);
-    }
-
     /**
      * Waits for {@code piece}, the running piece of {@code taken}. When the poll holds other records, a piece that runs
      * past {@code shortPiece} ({@link BatchPolicy#SHORT} in service) first calls {@code shed} (which settles the finished
