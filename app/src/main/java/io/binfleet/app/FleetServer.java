@@ -44,6 +44,9 @@ import java.util.concurrent.Executors;
 final class FleetServer implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(FleetServer.class);
     static final String PATH = "/status";
+    /** The header of a status answer that names the answering process. */
+    static final String PID_HEADER = "X-Binfleet-Pid";
+
     static final String SUBMIT = "/submit";
 
     /** Publishes a spec document as a job, with the code it needs from {@code folder} (null: none). */
@@ -120,6 +123,9 @@ final class FleetServer implements AutoCloseable {
                 }
             }
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            // which process answers: the launcher takes the answer only from the fleet that fleet.json names
+            exchange.getResponseHeaders()
+                    .set(PID_HEADER, Long.toString(ProcessHandle.current().pid()));
             reply(exchange, code, body);
         }
     }

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * temporary folder.
  */
 class WarmFleetIT {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
     @TempDir
     Path dir;
 
@@ -137,6 +141,11 @@ class WarmFleetIT {
         Cli.Outcome none = binfleet("status-none", "status", "no-such-job");
         assertThat(none.exit()).isEqualTo(1);
         assertThat(none.out()).isEqualTo("no job no-such-job\n");
+        // typed through ./binfleet, the fleet's answers are printed without a JVM started (one would refuse its
+        // options)
+        assertThat(launcher("status")).isEqualTo(new Cli.Outcome(0, status.out(), ""));
+        assertThat(launcher("status", jobId)).isEqualTo(new Cli.Outcome(0, one.out(), ""));
+        assertThat(launcher("status", "no-such-job")).isEqualTo(new Cli.Outcome(1, "", none.out()));
 
         Cli.Outcome down = binfleet("down", "down");
         assertThat(down.exit()).as(down.out()).isZero();
@@ -155,6 +164,41 @@ class WarmFleetIT {
         Cli.Outcome noFleet = binfleet("status-down", "status");
         assertThat(noFleet.exit()).isEqualTo(1);
         assertThat(noFleet.out()).contains("needs --bootstrap HOST:PORT").contains("binfleet up");
+        // with no fleet up, the launcher goes on to the command (whose JVM here refuses its options)
+        assertThat(launcher("status").err()).contains("Unrecognized VM option '" + NO_JVM);
+    }
+
+    /** A JVM option no JVM knows: a launcher that starts one fails with it. */
+    private static final String NO_JVM = "BinfleetStartsNoJvmHere";
+
+    /**
+     * {@code ./binfleet ARGS} as a user types it, in the test's fleet home, with JVM options that make any JVM it starts
+     * refuse to run; its exit code, standard output and standard error.
+     */
+    private Cli.Outcome launcher(String... args) throws Exception {
+        List<String> command =
+                new ArrayList<>(List.of("bash", ROOT.resolve("binfleet").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectOutput(dir.resolve("launcher.out").toFile())
+                .redirectError(dir.resolve("launcher.err").toFile());
+        pb.environment().put("BINFLEET_HOME", home.toString());
+        pb.environment().put("BINFLEET_CDS", "0");
+        pb.environment().put("BINFLEET_JAVA_OPTS", "-XX:+" + NO_JVM);
+        pb.environment().remove("BINFLEET_BOOTSTRAP");
+        pb.environment().remove("BINFLEET_TOPIC_PREFIX");
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(2, TimeUnit.MINUTES))
+                    .as("./binfleet " + String.join(" ", args) + " ended")
+                    .isTrue();
+            return new Cli.Outcome(
+                    p.exitValue(),
+                    Files.readString(dir.resolve("launcher.out")),
+                    Files.readString(dir.resolve("launcher.err")));
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     @Test
@@ -174,6 +218,43 @@ class WarmFleetIT {
         assertThat(home.resolve(WarmFleet.INFO))
                 .as("the stale description is removed")
                 .doesNotExist();
+    }
+
+    /**
+     * The launcher believes a status answer only from the process that fleet.json names: here a live process (this
+     * test's JVM), whose port answers like the fleet but is not it.
+     */
+    @Test
+    void aStatusAnswerFromAnotherProcess_isNotPrinted() throws Exception {
+        home = dir.resolve("home");
+        Files.createDirectories(home);
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
+        other.createContext(FleetServer.PATH, exchange -> {
+            try (exchange) {
+                byte[] body = "JOB STATE\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        other.start();
+        try {
+            WarmFleet.write(
+                    home,
+                    new WarmFleet.Info(
+                            ProcessHandle.current().pid(),
+                            "127.0.0.1:1",
+                            2,
+                            List.of(),
+                            -1,
+                            other.getAddress().getPort(),
+                            0));
+            Cli.Outcome status = launcher("status");
+            assertThat(status.out()).isEmpty();
+            assertThat(status.err()).contains("Unrecognized VM option '" + NO_JVM);
+        } finally {
+            other.stop(0);
+        }
     }
 
     /**
