@@ -55,7 +55,6 @@ public final class LocalFleet implements Fleet {
 
     private LocalFleet(Builder b) throws IOException, InterruptedException {
         parser = b.parser;
-        Reducer.prepare();
         // threads made by the services' start inherit these threads' (non-daemon) kind, as they did the caller's
         ExecutorService starting = Executors.newFixedThreadPool(2, r -> new Thread(r, "binfleet-fleet-start"));
         List<Future<?>> started = new ArrayList<>();

@@ -76,14 +76,6 @@ public final class Reducer implements AutoCloseable {
         this(settings, config, parser, new ReducerMetrics(registry), replication);
     }
 
-    /**
-     * Starts loading what a reducer's state stores need (RocksDB's native library) in the background, once per JVM: a
-     * fleet calls it before its broker starts, so that the load overlaps that start. A reducer calls it itself.
-     */
-    public static void prepare() {
-        RocksDbLibrary.preload();
-    }
-
     private static Topics.Replication ensureTopics(KafkaSettings settings) {
         try (Admin admin = Admin.create(settings.client())) {
             return settings.topics().ensure(admin);
@@ -96,7 +88,8 @@ public final class Reducer implements AutoCloseable {
             SpecParser parser,
             ReducerMetrics metrics,
             Topics.Replication replication) {
-        RocksDbLibrary.preload();
+        // (20 ms, on the fleet's start thread that makes the reducer)
+        RocksDbLibrary.loadOnce();
         Codec.prime(PieceResult.class, JobEvent.class, JobState.class, JobResult.class);
         Properties p = settings.client();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.topics().reducerGroup());

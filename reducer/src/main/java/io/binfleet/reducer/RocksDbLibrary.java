@@ -26,21 +26,15 @@ import java.util.jar.JarEntry;
  */
 final class RocksDbLibrary {
     private static final Logger LOGGER = LoggerFactory.getLogger(RocksDbLibrary.class);
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final AtomicBoolean LOADED = new AtomicBoolean();
 
     private RocksDbLibrary() {}
 
-    /**
-     * Loads the library in the background, once per JVM, from the copy under {@link #cacheRoot()}: the reducer's
-     * stores open later, and a fleet starts its reducer while its broker starts.
-     */
-    static void preload() {
-        if (!STARTED.compareAndSet(false, true)) {
-            return;
+    /** Loads the library from the copy under {@link #cacheRoot()}, once per JVM (later calls return at once). */
+    static void loadOnce() {
+        if (LOADED.compareAndSet(false, true)) {
+            load(cacheRoot());
         }
-        Thread t = new Thread(() -> load(cacheRoot()), "binfleet-rocksdb-load");
-        t.setDaemon(true);
-        t.start();
     }
 
     /** {@code $XDG_CACHE_HOME/binfleet}, else {@code ~/.cache/binfleet}. */
