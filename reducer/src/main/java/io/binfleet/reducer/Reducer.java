@@ -88,7 +88,7 @@ public final class Reducer implements AutoCloseable {
             SpecParser parser,
             ReducerMetrics metrics,
             Topics.Replication replication) {
-        // (20 ms, on the fleet's start thread that makes the reducer)
+        // from the cache, before Kafka Streams copies it out of its jar by itself (20 ms against 0.26 s)
         RocksDbLibrary.loadOnce();
         Codec.prime(PieceResult.class, JobEvent.class, JobState.class, JobResult.class);
         Properties p = settings.client();
