@@ -26,7 +26,8 @@ final class StatusCommand implements Callable<Integer> {
     /**
      * {@code binfleet status [JOB]} with nothing else, answered by the warm fleet of {@code binfleet up} before the
      * command line is even built (picocli's start is 0.2 s of such a call); empty for any other command line, or when
-     * no fleet is up or it does not answer, and the command runs as usual.
+     * no fleet is up or it does not answer, and the command runs as usual. {@code ./binfleet} asks the fleet on the
+     * same conditions before it starts a JVM (its {@code status_from_fleet}): a change to one belongs in the other.
      */
     static Optional<Integer> quick(String... args) {
         String bootstrap = System.getenv("BINFLEET_BOOTSTRAP");
