@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * One worker thread's poll loop: takes pieces from its single-piece share consumer, or from its batch consumer while
@@ -57,7 +58,7 @@ final class PieceLoop implements Runnable {
     /** How long past its expected end the running piece may go on before the piece taken ahead goes back to the group. */
     static final Duration OVERDUE = Duration.ofMillis(110);
     /** How often a running piece that reports no pace is looked at again. */
-    private static final Duration PACE_UNKNOWN = Duration.ofMillis(250);
+    private static final Duration PACE_UNKNOWN = Duration.ofMillis(50);
     /** The longest wait between looks at a running piece's pace. */
     private static final Duration PACE_LOOK = Duration.ofSeconds(1);
     /** How long a stopping loop waits for its piece thread to end. */
@@ -75,6 +76,8 @@ final class PieceLoop implements Runnable {
     private final Rejoin rejoin;
     private final String group;
     private final boolean takeAhead;
+    /** Told how many warm-up tombstones this thread acknowledged, once the broker recorded them. */
+    private final IntConsumer warmUps;
     /**
      * The single-piece consumer polled next, and the spare one that takes the next piece shortly before the running
      * one ends ({@link Prefetch}). They swap places whenever the spare was polled: a consumer that was polled is the
@@ -96,6 +99,12 @@ final class PieceLoop implements Runnable {
     private long noPrefetchUntil;
 
     private boolean prefetchRefused;
+    /**
+     * The piece that ran before the one taken ahead, its result sent and not yet confirmed: it is settled (its write
+     * waited for, then acknowledged) as soon as the next piece has started, so that the next piece does not wait for
+     * the write. Still acknowledged only once its result is durable.
+     */
+    private Taken unsettled;
 
     PieceLoop(
             String name,
@@ -109,7 +118,8 @@ final class PieceLoop implements Runnable {
             Consumer<Throwable> onFatal,
             Duration rejoinTimeout,
             String group,
-            boolean takeAhead) {
+            boolean takeAhead,
+            IntConsumer warmUps) {
         this.name = name;
         this.consumers = consumers;
         this.runner = runner;
@@ -122,6 +132,7 @@ final class PieceLoop implements Runnable {
         this.rejoin = new Rejoin(rejoinTimeout);
         this.group = group;
         this.takeAhead = takeAhead;
+        this.warmUps = warmUps;
     }
 
     /** A worker thread could not join the share group within its rejoin timeout. */
@@ -148,16 +159,22 @@ final class PieceLoop implements Runnable {
         ShareConsumer<String, byte[]> batch = null;
         try {
             current = open(name, 1);
-            if (takeAhead) {
-                // made now, so that it has joined the group by the time it takes a piece ahead; not polled till then
-                openSpare();
-            }
-            batch = open(name + "-batch", BatchPolicy.BATCH);
             ShareConsumerMetrics singleMetrics = new ShareConsumerMetrics(current);
-            ShareConsumerMetrics batchMetrics = new ShareConsumerMetrics(batch);
+            ShareConsumerMetrics batchMetrics = null;
+            boolean polled = false;
             long nextRefresh = System.nanoTime();
             while (running.getAsBoolean()) {
-                if (System.nanoTime() - nextRefresh >= 0) {
+                if (batch == null && current != null && polled) {
+                    // made once the thread's first poll has begun its join (it is the one that takes pieces first)
+                    if (takeAhead && spare == null) {
+                        // made now, so that it has joined the group by the time it takes a piece ahead; not polled
+                        // till then
+                        openSpare();
+                    }
+                    batch = open(name + "-batch", BatchPolicy.BATCH);
+                    batchMetrics = new ShareConsumerMetrics(batch);
+                }
+                if (batchMetrics != null && System.nanoTime() - nextRefresh >= 0) {
                     // the share consumers are confined to this thread, so their metrics are picked up here
                     singleMetrics.refresh(metrics.registry());
                     batchMetrics.refresh(metrics.registry());
@@ -170,6 +187,7 @@ final class PieceLoop implements Runnable {
                         prefetched != null || currentArmed || !policy.batching() ? current : batch;
                 try {
                     BatchPolicy.Next next = pollOnce(consumer, executor);
+                    polled = true;
                     if (next == BatchPolicy.Next.LEAVE_BATCHES) {
                         // A resting batch consumer can still hold a fetch in flight (seen: records it took sat locked
                         // for the whole lock timeout while it was not polled). Closing it commits its acknowledgements
@@ -209,6 +227,7 @@ final class PieceLoop implements Runnable {
                                 e);
                     }
                     logMembershipFailure(e, pause);
+                    settleQuietly();
                     closeQuietly(current);
                     dropSpare();
                     closeQuietly(batch);
@@ -241,6 +260,7 @@ final class PieceLoop implements Runnable {
         } finally {
             executor.shutdownNow();
             awaitQuietly(executor);
+            settleQuietly();
             closeQuietly(current);
             closeQuietly(spare);
             closeQuietly(batch);
@@ -315,6 +335,7 @@ final class PieceLoop implements Runnable {
             records = prefetched;
             prefetched = null;
         } else {
+            settleUnsettled(); // only after an error: the piece taken ahead settles it as it starts
             records = consumer.poll(POLL);
         }
         if (records.isEmpty()) {
@@ -334,6 +355,10 @@ final class PieceLoop implements Runnable {
             metrics.piecesBatched(records.count());
         }
         Taken taken = new Taken(consumer, records);
+        int tombstones = 0;
+        for (ConsumerRecord<String, byte[]> r : records) {
+            tombstones += r.value() == null ? 1 : 0;
+        }
         // one piece at a time: the next one may be taken shortly before this one ends
         Prefetch prefetch = takeAhead && consumer == current && taken.size() == 1 ? new Prefetch() : null;
         policy.pollStarted();
@@ -348,25 +373,32 @@ final class PieceLoop implements Runnable {
                 continue;
             }
             long start = System.nanoTime();
-            Outcome outcome = runner.run(
-                    record,
-                    name,
-                    executor,
-                    (piece, remaining) -> renewer.await(
-                            taken,
-                            piece,
-                            () -> shed(taken),
-                            prefetch == null ? () -> LockRenewer.Look.NEVER : () -> prefetch.look(remaining)));
+            Outcome outcome = runner.run(record, name, executor, (piece, remaining) -> {
+                settleUnsettled(); // the piece before this one, now that this one runs
+                return renewer.await(
+                        taken,
+                        piece,
+                        () -> shed(taken),
+                        prefetch == null ? () -> LockRenewer.Look.NEVER : () -> prefetch.look(remaining));
+            });
+            settleUnsettled(); // a piece that ran nothing (skipped, unreadable) does not wait for it either
             taken.finished(outcome);
             long now = System.nanoTime();
             policy.pieceRan(now - start, now - batchStart);
         }
-        settle(taken);
         BatchPolicy.Next next = policy.pollEnded();
+        if (prefetch != null && prefetch.armed && prefetch.records != null && running.getAsBoolean()) {
+            // the next piece is in hand: it starts before this one's write is waited for (settled once it runs)
+            unsettled = taken;
+        } else {
+            settle(taken);
+        }
         if (prefetch != null && prefetch.armed) {
             // the spare was polled, so it is polled next (for what it took, or for what its fetch in flight takes):
-            // this consumer's acknowledgements go out now instead of with its next poll
-            consumer.commitAsync();
+            // this consumer's acknowledgements go out now instead of with its next poll (once settled, if not yet)
+            if (unsettled == null) {
+                consumer.commitAsync();
+            }
             ShareConsumer<String, byte[]> polled = spare;
             spare = current;
             current = polled;
@@ -377,7 +409,11 @@ final class PieceLoop implements Runnable {
             currentArmed = prefetched == null;
             return next;
         }
-        if (next == BatchPolicy.Next.ENTER_BATCHES || !running.getAsBoolean()) {
+        if (tombstones > 0) {
+            // a fleet's warm-up (JobSubmitter.warmUp): its acknowledgement is recorded now, before the first job
+            consumer.commitSync();
+            warmUps.accept(tombstones);
+        } else if (next == BatchPolicy.Next.ENTER_BATCHES || !running.getAsBoolean()) {
             // this consumer rests now: its acknowledgements go out with it
             consumer.commitSync();
         }
@@ -499,6 +535,29 @@ final class PieceLoop implements Runnable {
         if (released > 0) {
             metrics.piecesReleased(released);
             LOGGER.debug("a long piece in a batch: released the {} behind it worker={}", released, name);
+        }
+    }
+
+    /**
+     * Settles the piece whose next one was taken ahead (its write waited for, its acknowledgement sent at once, as its
+     * consumer is not the one polled next).
+     */
+    private void settleUnsettled() {
+        if (unsettled == null) {
+            return;
+        }
+        Taken t = unsettled;
+        unsettled = null;
+        settle(t);
+        t.consumer().commitAsync();
+    }
+
+    /** {@link #settleUnsettled} before its consumer closes: a failure leaves the piece to be delivered again. */
+    private void settleQuietly() {
+        try {
+            settleUnsettled();
+        } catch (RuntimeException e) {
+            LOGGER.debug("could not settle the last piece before closing worker={}", name, e);
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 /**
  * The worker service's lifecycle: starts one {@link PieceLoop} thread per configured thread, and stops them all. Per
@@ -40,6 +42,11 @@ public final class Worker implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Warm-up tombstones of the tasks topic this worker's threads acknowledged (and the broker recorded). */
+    private final AtomicInteger warmUps = new AtomicInteger();
+    /** This worker's threads that acknowledged at least one of them. */
+    private final AtomicInteger warmThreads = new AtomicInteger();
+
     private final BatchPolicy.Thresholds thresholds;
     private ProgressBoard board;
 
@@ -110,7 +117,8 @@ public final class Worker implements AutoCloseable {
                     this::fatal,
                     config.rejoinTimeout(),
                     clients.topics().workerGroup(),
-                    config.takeAhead());
+                    config.takeAhead(),
+                    warmUp());
             Thread t = new Thread(
                     () -> {
                         loop.run();
@@ -145,6 +153,31 @@ public final class Worker implements AutoCloseable {
      */
     public boolean awaitAssigned(Duration timeout) throws InterruptedException {
         return clients.awaitAssigned(config.workerId(), config.threads(), timeout);
+    }
+
+    /**
+     * How many warm-up tombstones of the tasks topic ({@code JobSubmitter.warmUp}) this worker's threads took and
+     * acknowledged, the acknowledgement recorded by the broker: a thread that did has been through the share group's
+     * join, its first fetch and its first acknowledgement, and takes the next piece at once.
+     */
+    public int warmUpsAcknowledged() {
+        return warmUps.get();
+    }
+
+    /** How many of this worker's threads acknowledged at least one warm-up tombstone ({@link #warmUpsAcknowledged}). */
+    public int warmThreads() {
+        return warmThreads.get();
+    }
+
+    /** One thread's count of warm-up tombstones acknowledged. */
+    private IntConsumer warmUp() {
+        AtomicBoolean warm = new AtomicBoolean();
+        return n -> {
+            warmUps.addAndGet(n);
+            if (warm.compareAndSet(false, true)) {
+                warmThreads.incrementAndGet();
+            }
+        };
     }
 
     /**

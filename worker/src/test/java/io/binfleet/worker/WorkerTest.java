@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,8 +39,27 @@ import static org.awaitility.Awaitility.await;
 class WorkerTest {
     private static final SpecParser PARSER = SpecParser.builtin();
     private final FakeShareConsumer.Group group = new FakeShareConsumer.Group();
+    /** While set, the producer's first flush (a first piece's result write) waits for it. */
+    private volatile CountDownLatch holdFirstFlush;
+    /** The held flush has begun waiting. */
+    private final CountDownLatch flushHeld = new CountDownLatch(1);
+
     private final MockProducer<String, byte[]> producer =
-            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+                @Override
+                public void flush() {
+                    CountDownLatch hold = holdFirstFlush;
+                    if (hold != null && flushHeld.getCount() > 0) {
+                        flushHeld.countDown();
+                        try {
+                            hold.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    super.flush();
+                }
+            };
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private Worker worker;
@@ -290,6 +311,35 @@ class WorkerTest {
                     .isGreaterThan(acquired.get(offset - 1) + 300);
         }
         assertThat(group.acks(AcknowledgeType.RELEASE)).isEmpty();
+    }
+
+    @Test
+    void aPieceTakenAhead_startsBeforeTheRunningOnesWriteIsConfirmed_whichIsAcceptedOnlyAfterIt() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        holdFirstFlush = hold;
+        addJob("held", "{\"name\": \"synthetic\", \"seconds\": 0.8, \"spread\": 0, \"seed\": 1}", 2);
+        start(1, Duration.ofSeconds(10));
+        // the first piece's result write does not complete: the piece taken ahead runs meanwhile
+        assertThat(flushHeld.await(60, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(400);
+        long releasedAt = System.currentTimeMillis();
+        long releasedMs = System.nanoTime() / 1_000_000;
+        hold.countDown();
+        awaitEnded(2);
+        assertThat(group.finalAcks.values())
+                .containsOnly(AcknowledgeType.ACCEPT)
+                .hasSize(2);
+        assertThat(group.acks(AcknowledgeType.ACCEPT))
+                .filteredOn(a -> a.offset() == 0)
+                .singleElement()
+                .satisfies(
+                        a -> assertThat(a.at()).as("the first piece's ACCEPT").isGreaterThanOrEqualTo(releasedMs));
+        assertThat(results()).filteredOn(r -> r.piece() == 1).singleElement().satisfies(r -> {
+            long started = r.completedAt() - Math.round(r.seconds() * 1000);
+            assertThat(started)
+                    .as("the second piece started before the first one's write was confirmed")
+                    .isLessThan(releasedAt - 200);
+        });
     }
 
     @Test
