@@ -63,6 +63,39 @@ public final class LocalCluster implements AutoCloseable {
         if (nodes < 1 || nodes > 9) {
             throw new IllegalArgumentException("a local cluster has 1 to 9 nodes, not " + nodes);
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(nodes, dataDir, firstPort);
+            } catch (NodeExited e) {
+                // a free port picked for a node can be taken before the node binds it (by any connection's local
+                // port): a cluster of temporary data and free ports starts again on others
+                if (!e.portTaken() || dataDir != null || firstPort != 0 || attempt >= PORT_ATTEMPTS) {
+                    throw e;
+                }
+                LOGGER.warn("a node of the local cluster found its port taken; starting the cluster on other ports");
+            }
+        }
+    }
+
+    /** How often a cluster on free ports is started again when a node finds its port taken. */
+    private static final int PORT_ATTEMPTS = 3;
+
+    /** A node that exited while the cluster waited for it, with the end of its log. */
+    static final class NodeExited extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final boolean portTaken;
+
+        NodeExited(String message, boolean portTaken) {
+            super(message);
+            this.portTaken = portTaken;
+        }
+
+        boolean portTaken() {
+            return portTaken;
+        }
+    }
+
+    private static LocalCluster startOnce(int nodes, Path dataDir, int firstPort) {
         try {
             boolean temporary = dataDir == null;
             Path dir = temporary ? Files.createTempDirectory("binfleet-cluster-") : Files.createDirectories(dataDir);
@@ -168,8 +201,12 @@ public final class LocalCluster implements AutoCloseable {
                 for (int i = 0; i < processes.size(); i++) {
                     Process p = processes.get(i);
                     if (p != null && !p.isAlive()) {
-                        throw new IllegalStateException("node " + (i + 1) + " exited with " + p.exitValue() + "; see "
-                                + configs.get(i).resolveSibling("node.log"));
+                        Path log = configs.get(i).resolveSibling("node.log");
+                        String tail = tail(log, 15);
+                        throw new NodeExited(
+                                "node " + (i + 1) + " exited with " + p.exitValue() + "; the end of " + log + ":\n"
+                                        + tail,
+                                tail.contains("Address already in use"));
                     }
                 }
                 if (System.nanoTime() > deadline) {
@@ -181,6 +218,16 @@ public final class LocalCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the cluster", e);
+        }
+    }
+
+    /** The last {@code lines} lines of a node's log, without the frames of stack traces; empty if it cannot be read. */
+    private static String tail(Path log, int lines) {
+        try (Stream<String> all = Files.lines(log)) {
+            List<String> kept = all.filter(l -> !l.startsWith("\tat ")).collect(Collectors.toList());
+            return String.join("\n", kept.subList(Math.max(0, kept.size() - lines), kept.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "";
         }
     }
 
