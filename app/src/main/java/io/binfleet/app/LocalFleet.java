@@ -59,13 +59,10 @@ public final class LocalFleet implements Fleet {
      * other records may be before them (kept data, an existing cluster).
      */
     private final int freshWarmUps;
-    /** Every worker thread of this fleet. */
-    private final int threads;
 
     private LocalFleet(Builder b) throws IOException, InterruptedException {
         parser = b.parser;
-        threads = b.workers * b.threads;
-        freshWarmUps = b.settings == null && b.brokerData == null ? WARM_UPS_PER_THREAD * threads : 0;
+        freshWarmUps = b.settings == null && b.brokerData == null ? WARM_UPS_PER_THREAD * b.workers * b.threads : 0;
         // threads made by the services' start inherit these threads' (non-daemon) kind, as they did the caller's
         ExecutorService starting = Executors.newFixedThreadPool(2, r -> new Thread(r, "binfleet-fleet-start"));
         List<Future<?>> started = new ArrayList<>();
@@ -190,10 +187,11 @@ public final class LocalFleet implements Fleet {
 
     /**
      * Waits until every worker thread has joined the share group, so that a job submitted next is picked up at once. On
-     * a throwaway embedded broker, until every thread has taken and acknowledged a warm-up tombstone (or the threads
-     * have taken them all): such a thread has been through its join, first fetch and first acknowledgement, and takes
-     * the next piece in one fetch (one only assigned was still 0.05-0.1 s from its first piece). Elsewhere, until the
-     * group shows every thread assigned.
+     * a throwaway embedded broker, until the workers have taken and acknowledged every warm-up tombstone (two per
+     * thread, so that each thread almost always has one): a thread that did has been through its join, first fetch
+     * and first acknowledgement, and takes the next piece in one fetch (one only assigned was still 0.05-0.1 s from
+     * its first piece), and nothing of the warm-up lies before the job's pieces. Elsewhere, until the group shows
+     * every thread assigned.
      *
      * @return false if some had not within {@code timeout}
      */

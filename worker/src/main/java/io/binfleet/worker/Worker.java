@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 
 /**
  * The worker service's lifecycle: starts one {@link PieceLoop} thread per configured thread, and stops them all. Per
@@ -44,8 +43,6 @@ public final class Worker implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Warm-up tombstones of the tasks topic this worker's threads acknowledged (and the broker recorded). */
     private final AtomicInteger warmUps = new AtomicInteger();
-    /** This worker's threads that acknowledged at least one of them. */
-    private final AtomicInteger warmThreads = new AtomicInteger();
 
     private final BatchPolicy.Thresholds thresholds;
     private ProgressBoard board;
@@ -118,7 +115,7 @@ public final class Worker implements AutoCloseable {
                     config.rejoinTimeout(),
                     clients.topics().workerGroup(),
                     config.takeAhead(),
-                    warmUp());
+                    warmUps::addAndGet);
             Thread t = new Thread(
                     () -> {
                         loop.run();
@@ -162,22 +159,6 @@ public final class Worker implements AutoCloseable {
      */
     public int warmUpsAcknowledged() {
         return warmUps.get();
-    }
-
-    /** How many of this worker's threads acknowledged at least one warm-up tombstone ({@link #warmUpsAcknowledged}). */
-    public int warmThreads() {
-        return warmThreads.get();
-    }
-
-    /** One thread's count of warm-up tombstones acknowledged. */
-    private IntConsumer warmUp() {
-        AtomicBoolean warm = new AtomicBoolean();
-        return n -> {
-            warmUps.addAndGet(n);
-            if (warm.compareAndSet(false, true)) {
-                warmThreads.incrementAndGet();
-            }
-        };
     }
 
     /**
