@@ -125,6 +125,7 @@ class ClusterFaultsIT {
         KafkaSettings settings = new KafkaSettings(cluster.bootstrapServers(), new Topics(prefix), Map.of());
         String spec = synthetic(fault.replaceAll("[^a-z0-9-]", "-"), 100 + PREFIXES.get());
         Series expected = InProcessJob.merge(spec);
+        awaitSteadyCluster();
         try (Admin admin = Admin.create(settings.client())) {
             settings.topics().ensure(admin);
             // binfleet's topics have three copies and take acks=all writes with two
@@ -235,6 +236,27 @@ class ClusterFaultsIT {
         }
     }
 
+    /**
+     * Waits until the cluster has shown three unfenced brokers for 3 s in a row: a node restarted by the test before
+     * can register and then be fenced again for a moment on a loaded machine, and topics made then get two copies.
+     */
+    private static void awaitSteadyCluster() throws Exception {
+        cluster.awaitNodes(3, Duration.ofMinutes(2));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        long steadySince = System.nanoTime();
+        try (Admin admin = cluster.admin()) {
+            while (System.nanoTime() - steadySince < TimeUnit.SECONDS.toNanos(3)) {
+                if (admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() < 3) {
+                    steadySince = System.nanoTime();
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("the cluster did not show three brokers for 3 s in a row within 2 min");
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
     /** Waits until every partition of the test's topics has all three replicas in sync again. */
     private static void awaitInSync(KafkaSettings settings) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -290,6 +312,7 @@ class ClusterFaultsIT {
         List<Integer> killed = new ArrayList<>();
         Path logs = Files.createDirectories(dir.resolve("client-logs"));
         try (Services services = new Services(logs)) {
+            awaitSteadyCluster();
             try (Admin admin = Admin.create(settings.client())) {
                 settings.topics().ensure(admin);
             }
