@@ -62,7 +62,8 @@ public final class LocalFleet implements Fleet {
 
     private LocalFleet(Builder b) throws IOException, InterruptedException {
         parser = b.parser;
-        freshWarmUps = b.settings == null && b.brokerData == null ? WARM_UPS_PER_THREAD * b.workers * b.threads : 0;
+        int warmUps = WARM_UPS_PER_THREAD * b.workers * b.threads;
+        freshWarmUps = b.settings == null && b.brokerData == null ? warmUps : 0;
         // threads made by the services' start inherit these threads' (non-daemon) kind, as they did the caller's
         ExecutorService starting = Executors.newFixedThreadPool(2, r -> new Thread(r, "binfleet-fleet-start"));
         List<Future<?>> started = new ArrayList<>();
@@ -98,7 +99,7 @@ public final class LocalFleet implements Fleet {
                 JobSubmitter s = closer.add(new JobSubmitter(settings, b.parser, b.registry));
                 // the first job's submit then commits as fast as the next ones, and each worker thread's first
                 // acknowledgement is recorded as fast as the next ones
-                s.warmUp(WARM_UPS_PER_THREAD * b.workers * b.threads);
+                s.warmUp(warmUps);
                 return s;
             });
             started.add(submitterStarted);

@@ -164,8 +164,9 @@ final class PieceLoop implements Runnable {
             boolean polled = false;
             long nextRefresh = System.nanoTime();
             while (running.getAsBoolean()) {
-                if (batch == null && current != null && polled) {
-                    // made once the thread's first poll has begun its join (it is the one that takes pieces first)
+                if (batch == null && polled) {
+                    // made once the thread's first poll (at its start, or after a rejoin) has begun its join: the
+                    // single-piece consumer is the one that takes pieces first
                     if (takeAhead && spare == null) {
                         // made now, so that it has joined the group by the time it takes a piece ahead; not polled
                         // till then
@@ -241,12 +242,9 @@ final class PieceLoop implements Runnable {
                     }
                     current = open(name, 1);
                     currentFresh = true;
-                    if (takeAhead) {
-                        openSpare();
-                    }
-                    batch = open(name + "-batch", BatchPolicy.BATCH);
                     singleMetrics = new ShareConsumerMetrics(current);
-                    batchMetrics = new ShareConsumerMetrics(batch);
+                    batchMetrics = null;
+                    polled = false; // the spare and batch consumers follow its first poll, as at the start
                 } catch (RuntimeException e) {
                     LOGGER.warn("worker poll loop error, continuing worker={} error={}", name, e.toString());
                     sleep(ERROR_PAUSE);
