@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 
@@ -86,6 +87,44 @@ final class PieceRunner {
         this.publisher = publisher;
         this.metrics = metrics;
     }
+
+    /**
+     * Reads a made-up task and writes a made-up result a few dozen times ({@link Codec#warmUp}), once per JVM, so that
+     * a fresh worker's first pieces are read and their results written by code the JVM has begun to compile.
+     */
+    static void warmUp() {
+        if (!WARMED_UP.compareAndSet(false, true)) {
+            return;
+        }
+        ObjectNode simulation = Codec.object().put("name", WARM_UP).put("seconds", 0.5);
+        TaskMessage task = new TaskMessage(
+                Schema.VERSION,
+                WARM_UP,
+                0,
+                1,
+                Codec.object().put("points", 1),
+                Codec.object().put("replica", 0),
+                simulation,
+                null,
+                1,
+                null);
+        PieceResult result = PieceResult.ok(
+                WARM_UP,
+                0,
+                1,
+                1L,
+                WARM_UP,
+                0.5,
+                1,
+                new PieceOutput(new double[] {0, 1}, new double[] {0.5, 1.5}),
+                System.currentTimeMillis());
+        Codec.warmUp(task, WARM_UP_TIMES);
+        Codec.warmUp(result, WARM_UP_TIMES);
+    }
+
+    private static final String WARM_UP = "binfleet-warm-up";
+    private static final int WARM_UP_TIMES = 64;
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
     /** Runs {@code record}'s piece as {@code worker} on {@code executor}, waiting with {@code wait}. */
     Outcome run(ConsumerRecord<String, byte[]> record, String worker, ExecutorService executor, Wait wait) {

@@ -127,6 +127,8 @@ public final class Worker implements AutoCloseable {
             threads.add(t);
             t.start();
         }
+        // while the threads join the share group
+        PieceRunner.warmUp();
         LOGGER.info(
                 "worker started worker={} threads={} deliveryLimit={}",
                 config.workerId(),
