@@ -7,9 +7,11 @@ import java.util.function.LongSupplier;
 /**
  * When a worker thread takes pieces one at a time and when in batches: pure decisions, no clients.
  *
- * <p>A thread holds a lock only on the piece it runs, taking one per fetch. After {@link #SHORT_STREAK} pieces in a
- * row that each ran under {@link #VERY_SHORT} it takes up to {@link #BATCH} per fetch instead: for pieces of a
- * millisecond the fetch, acknowledgement and result round trips, not the pieces, are the cost. A batch stops as soon as
+ * <p>A thread holds a lock only on the piece it runs, taking one per fetch. Once its last {@link #SHORT_STREAK} pieces
+ * ran under {@link #VERY_SHORT} on average, none of them as long as {@link #SHORT}, it takes up to {@link #BATCH} per
+ * fetch instead: for pieces of a millisecond the fetch, acknowledgement and result round trips, not the pieces, are the
+ * cost. (An average, not every piece: in a fresh JVM on a busy machine one piece of no work in a few takes longer than
+ * the rest, and a run in which every one is quick may not come for seconds.) A batch stops as soon as
  * one of its pieces runs past {@link #SHORT} or the batch past {@link #BATCH_BUDGET}: the pieces it has not started then
  * go back to the group, except those a release would leave with fewer than two deliveries. Not thread-safe: one per
  * worker thread.
@@ -17,9 +19,9 @@ import java.util.function.LongSupplier;
 final class BatchPolicy {
     /** The most pieces a batch takes at once. */
     static final int BATCH = 256;
-    /** A piece that runs under this is very short: a run of them is better taken in batches. */
-    static final Duration VERY_SHORT = Duration.ofMillis(2);
-    /** Very short pieces in a row before a thread takes pieces in batches. */
+    /** Pieces that run under this on average are very short: a run of them is better taken in batches. */
+    static final Duration VERY_SHORT = Duration.ofMillis(5);
+    /** How many pieces in a row the average is taken over before a thread takes pieces in batches. */
     static final int SHORT_STREAK = 32;
     /** A piece in a batch that runs past this is long: the pieces behind it are released. */
     static final Duration SHORT = Duration.ofMillis(20);
@@ -40,8 +42,8 @@ final class BatchPolicy {
      * The durations and counts the decisions use; {@link #DEFAULT} in service. Tests on a loaded machine give wider ones,
      * since a piece of no work can take milliseconds there.
      *
-     * @param veryShort   a piece under this counts towards a streak
-     * @param shortStreak very short pieces in a row before batches
+     * @param veryShort   pieces that average under this (none as long as {@code shortPiece}) are very short
+     * @param shortStreak how many pieces in a row that average is taken over
      * @param shortPiece  a piece in a batch running past this releases the ones behind it
      * @param budget      a batch running this long releases the ones it has not started
      */
@@ -55,7 +57,11 @@ final class BatchPolicy {
     private boolean batching;
     private boolean refused;
     private long refusedUntil;
-    private int shortStreak;
+    /** The run times of the last pieces, single ones since the last long one, oldest overwritten first. */
+    private final long[] recent;
+
+    private int recentCount;
+    private long recentSum;
     private boolean stop;
 
     BatchPolicy(int deliveryLimit) {
@@ -71,6 +77,7 @@ final class BatchPolicy {
         this.deliveryLimit = deliveryLimit;
         this.thresholds = thresholds;
         this.clock = clock;
+        this.recent = new long[thresholds.shortStreak()];
     }
 
     /**
@@ -79,7 +86,7 @@ final class BatchPolicy {
      */
     void refuseBatches(Duration period) {
         batching = false;
-        shortStreak = 0;
+        forgetRecent();
         refused = true;
         refusedUntil = clock.getAsLong() + period.toNanos();
     }
@@ -97,9 +104,30 @@ final class BatchPolicy {
      * A piece ran for {@code ranNanos}, {@code sinceBatchStartNanos} after its poll's first piece started.
      */
     void pieceRan(long ranNanos, long sinceBatchStartNanos) {
-        shortStreak = ranNanos < thresholds.veryShort().toNanos() ? shortStreak + 1 : 0;
-        stop = ranNanos >= thresholds.shortPiece().toNanos()
-                || sinceBatchStartNanos > thresholds.budget().toNanos();
+        boolean longPiece = ranNanos >= thresholds.shortPiece().toNanos();
+        if (longPiece) {
+            forgetRecent();
+        } else {
+            int slot = recentCount % recent.length;
+            if (recentCount >= recent.length) {
+                recentSum -= recent[slot];
+            }
+            recent[slot] = ranNanos;
+            recentSum += ranNanos;
+            recentCount++;
+        }
+        stop = longPiece || sinceBatchStartNanos > thresholds.budget().toNanos();
+    }
+
+    private void forgetRecent() {
+        recentCount = 0;
+        recentSum = 0;
+    }
+
+    /** The last {@code shortStreak} pieces in a row were very short on average, none of them long. */
+    private boolean shortRun() {
+        return recentCount >= recent.length
+                && recentSum < thresholds.veryShort().toNanos() * recent.length;
     }
 
     /** Whether the pieces of this poll not yet started should go back to the group (those that {@link #releasable} may). */
@@ -112,7 +140,7 @@ final class BatchPolicy {
         if (refused && clock.getAsLong() - refusedUntil >= 0) {
             refused = false;
         }
-        boolean next = batching ? !stop : shortStreak >= thresholds.shortStreak() && !stop && !refused;
+        boolean next = batching ? !stop : shortRun() && !stop && !refused;
         Next decision = next == batching ? Next.STAY : next ? Next.ENTER_BATCHES : Next.LEAVE_BATCHES;
         batching = next;
         return decision;

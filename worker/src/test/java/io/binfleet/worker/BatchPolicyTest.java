@@ -40,14 +40,40 @@ class BatchPolicyTest {
     }
 
     @Test
-    void oneSlowerPiece_startsTheStreakAgain() {
+    void aSlowerPieceAmongVeryShortOnes_doesNotHoldBatchesBack() {
+        // in a fresh JVM on a busy machine one piece of no work in a few takes longer than the rest
+        BatchPolicy p = new BatchPolicy(5);
+        for (int i = 0; i < BatchPolicy.SHORT_STREAK - 1; i++) {
+            p.pieceRan(MS / 2, 0);
+            assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.STAY);
+        }
+        p.pieceRan(BatchPolicy.VERY_SHORT.toNanos() + 3 * MS, 0); // past VERY_SHORT, under SHORT
+        assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.ENTER_BATCHES);
+    }
+
+    @Test
+    void piecesThatAverageVeryShortOrMore_stayOneAtATime() {
+        BatchPolicy p = new BatchPolicy(5);
+        for (int i = 0; i < 3 * BatchPolicy.SHORT_STREAK; i++) {
+            p.pieceRan(i % 2 == 0 ? MS / 2 : 2 * BatchPolicy.VERY_SHORT.toNanos() - MS / 2, 0);
+            assertThat(p.pollEnded()).as("piece %d", i).isEqualTo(BatchPolicy.Next.STAY);
+        }
+    }
+
+    @Test
+    void oneLongPiece_startsTheRunAgain() {
         BatchPolicy p = new BatchPolicy(5);
         for (int i = 0; i < BatchPolicy.SHORT_STREAK - 1; i++) {
             p.pieceRan(MS / 2, 0);
         }
-        p.pieceRan(3 * MS, 0); // past VERY_SHORT, under SHORT
-        p.pieceRan(MS / 2, 0);
+        p.pieceRan(BatchPolicy.SHORT.toNanos(), 0);
         assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.STAY);
+        for (int i = 0; i < BatchPolicy.SHORT_STREAK - 1; i++) {
+            p.pieceRan(MS / 2, 0);
+            assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.STAY);
+        }
+        p.pieceRan(MS / 2, 0);
+        assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.ENTER_BATCHES);
     }
 
     @Test
