@@ -8,12 +8,14 @@ import java.util.function.LongSupplier;
  * When a worker thread takes pieces one at a time and when in batches: pure decisions, no clients.
  *
  * <p>A thread holds a lock only on the piece it runs, taking one per fetch. Once its last {@link #SHORT_STREAK} pieces
- * ran under {@link #VERY_SHORT} on average, none of them as long as {@link #SHORT}, it takes up to {@link #BATCH} per
- * fetch instead: for pieces of a millisecond the fetch, acknowledgement and result round trips, not the pieces, are the
- * cost. (An average, not every piece: in a fresh JVM on a busy machine one piece of no work in a few takes longer than
- * the rest, and a run in which every one is quick may not come for seconds.) A batch stops as soon as
+ * ran under {@link #VERY_SHORT} on average, it takes up to {@link #BATCH} per fetch instead: for pieces of a millisecond
+ * the fetch, acknowledgement and result round trips, not the pieces, are the cost. (An average, not every piece: in a
+ * fresh JVM on a busy machine one piece of no work in a few takes longer than the rest, and a run in which every one is
+ * quick may not come for seconds.) A batch stops as soon as
  * one of its pieces runs past {@link #SHORT} or the batch past {@link #BATCH_BUDGET}: the pieces it has not started then
- * go back to the group, except those a release would leave with fewer than two deliveries. Not thread-safe: one per
+ * go back to the group, except those a release would leave with fewer than two deliveries, and the thread takes its
+ * next piece alone; batches start again once the last pieces average under {@link #VERY_SHORT} again (at once after a
+ * piece that a pause of the machine made long, only once it has left the average after a piece that is really long). Not thread-safe: one per
  * worker thread.
  */
 final class BatchPolicy {
@@ -42,7 +44,7 @@ final class BatchPolicy {
      * The durations and counts the decisions use; {@link #DEFAULT} in service. Tests on a loaded machine give wider ones,
      * since a piece of no work can take milliseconds there.
      *
-     * @param veryShort   pieces that average under this (none as long as {@code shortPiece}) are very short
+     * @param veryShort   pieces that average under this are very short
      * @param shortStreak how many pieces in a row that average is taken over
      * @param shortPiece  a piece in a batch running past this releases the ones behind it
      * @param budget      a batch running this long releases the ones it has not started
@@ -57,7 +59,7 @@ final class BatchPolicy {
     private boolean batching;
     private boolean refused;
     private long refusedUntil;
-    /** The run times of the last pieces, single ones since the last long one, oldest overwritten first. */
+    /** The run times of the last pieces, oldest overwritten first. */
     private final long[] recent;
 
     private int recentCount;
@@ -104,19 +106,15 @@ final class BatchPolicy {
      * A piece ran for {@code ranNanos}, {@code sinceBatchStartNanos} after its poll's first piece started.
      */
     void pieceRan(long ranNanos, long sinceBatchStartNanos) {
-        boolean longPiece = ranNanos >= thresholds.shortPiece().toNanos();
-        if (longPiece) {
-            forgetRecent();
-        } else {
-            int slot = recentCount % recent.length;
-            if (recentCount >= recent.length) {
-                recentSum -= recent[slot];
-            }
-            recent[slot] = ranNanos;
-            recentSum += ranNanos;
-            recentCount++;
+        int slot = recentCount % recent.length;
+        if (recentCount >= recent.length) {
+            recentSum -= recent[slot];
         }
-        stop = longPiece || sinceBatchStartNanos > thresholds.budget().toNanos();
+        recent[slot] = ranNanos;
+        recentSum += ranNanos;
+        recentCount++;
+        stop = ranNanos >= thresholds.shortPiece().toNanos()
+                || sinceBatchStartNanos > thresholds.budget().toNanos();
     }
 
     private void forgetRecent() {
@@ -124,7 +122,7 @@ final class BatchPolicy {
         recentSum = 0;
     }
 
-    /** The last {@code shortStreak} pieces in a row were very short on average, none of them long. */
+    /** The last {@code shortStreak} pieces in a row were very short on average. */
     private boolean shortRun() {
         return recentCount >= recent.length
                 && recentSum < thresholds.veryShort().toNanos() * recent.length;

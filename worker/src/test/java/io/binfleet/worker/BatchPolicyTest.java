@@ -61,18 +61,31 @@ class BatchPolicyTest {
     }
 
     @Test
-    void oneLongPiece_startsTheRunAgain() {
+    void aReallyLongPiece_keepsBatchesAway_untilItHasLeftTheAverage() {
         BatchPolicy p = new BatchPolicy(5);
         for (int i = 0; i < BatchPolicy.SHORT_STREAK - 1; i++) {
             p.pieceRan(MS / 2, 0);
         }
-        p.pieceRan(BatchPolicy.SHORT.toNanos(), 0);
+        p.pieceRan(BatchPolicy.SHORT_STREAK * BatchPolicy.VERY_SHORT.toNanos(), 0);
         assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.STAY);
         for (int i = 0; i < BatchPolicy.SHORT_STREAK - 1; i++) {
             p.pieceRan(MS / 2, 0);
             assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.STAY);
         }
         p.pieceRan(MS / 2, 0);
+        assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.ENTER_BATCHES);
+    }
+
+    @Test
+    void aPieceMadeLongByAPause_endsTheBatch_andBatchesStartAgainAtOnce() {
+        BatchPolicy p = entered();
+        p.pollStarted();
+        p.pieceRan(MS / 2, MS);
+        p.pieceRan(BatchPolicy.SHORT.toNanos() + MS, 2 * MS); // a 21 ms stall among pieces of 0.5 ms
+        assertThat(p.stopping()).isTrue();
+        assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.LEAVE_BATCHES);
+        p.pollStarted();
+        p.pieceRan(MS / 2, MS / 2);
         assertThat(p.pollEnded()).isEqualTo(BatchPolicy.Next.ENTER_BATCHES);
     }
 
