@@ -11,12 +11,11 @@ import java.util.function.LongSupplier;
  * ran under {@link #VERY_SHORT} on average, it takes up to {@link #BATCH} per fetch instead: for pieces of a millisecond
  * the fetch, acknowledgement and result round trips, not the pieces, are the cost. (An average, not every piece: in a
  * fresh JVM on a busy machine one piece of no work in a few takes longer than the rest, and a run in which every one is
- * quick may not come for seconds.) A batch stops as soon as
- * one of its pieces runs past {@link #SHORT} or the batch past {@link #BATCH_BUDGET}: the pieces it has not started then
- * go back to the group, except those a release would leave with fewer than two deliveries, and the thread takes its
- * next piece alone; batches start again once the last pieces average under {@link #VERY_SHORT} again (at once after a
- * piece that a pause of the machine made long, only once it has left the average after a piece that is really long). Not thread-safe: one per
- * worker thread.
+ * quick may not come for seconds.) A batch stops as soon as one of its pieces runs past {@link #SHORT} or the batch
+ * past {@link #BATCH_BUDGET}: the pieces it has not started then go back to the group, except those a release would
+ * leave with fewer than two deliveries, and the thread takes its next piece alone; batches start again once the last
+ * pieces average under {@link #VERY_SHORT} again (at once after a piece that a pause of the machine made long, only
+ * once it has left the average after a piece that is really long). Not thread-safe: one per worker thread.
  */
 final class BatchPolicy {
     /** The most pieces a batch takes at once. */
