@@ -451,7 +451,10 @@ final class PieceLoop implements Runnable {
                     Duration lead = spareFresh ? FIRST_LEAD : LEAD;
                     long untilDue = (long) (left * 1e9) - lead.toNanos();
                     if (untilDue > 0) {
-                        return Math.min(untilDue, PACE_LOOK.toNanos());
+                        // a pace reported early (or while the machine was busy) may be off: far from the end, look
+                        // again halfway there rather than trusting it for the whole way
+                        long wait = untilDue > 2 * PACE_UNKNOWN.toNanos() ? untilDue / 2 : untilDue;
+                        return Math.min(wait, PACE_LOOK.toNanos());
                     }
                     if (prefetchRefused && now - noPrefetchUntil < 0) {
                         done = true;

@@ -343,6 +343,27 @@ class WorkerTest {
     }
 
     @Test
+    void aPieceWhoseFirstPaceIsTooSlow_stillHasTheNextTakenShortlyBeforeItEnds() {
+        // its first pace says a second, its second 0.6 s, and it ends at 0.65 s: trusting the first pace all the way,
+        // the thread would look again only after the piece had ended
+        addJob("slow", "{\"name\": \"slow-start\"}", 1);
+        addJob("next", "{\"name\": \"synthetic\", \"seconds\": 0.01, \"seed\": 1}", 1);
+        start(1, Duration.ofSeconds(10));
+        awaitEnded(2);
+        assertThat(group.finalAcks).containsEntry(0L, AcknowledgeType.ACCEPT).containsEntry(1L, AcknowledgeType.ACCEPT);
+        long accepted = group.acks(AcknowledgeType.ACCEPT).stream()
+                .filter(a -> a.offset() == 0L)
+                .findFirst()
+                .orElseThrow()
+                .at();
+        assertThat(group.acquiredAt.get(1L))
+                .as("the next piece taken while the slow-start one ran, near its end")
+                .isLessThan(accepted)
+                .isGreaterThan(group.acquiredAt.get(0L) + 300);
+        assertThat(group.acks(AcknowledgeType.RELEASE)).isEmpty();
+    }
+
+    @Test
     void aPieceTakenAhead_goesBackToTheGroup_whenTheRunningPieceOutlivesItsPace() {
         // the first piece says it is 90 % done after 0.1 s and runs 3 s; the second is taken ahead, then given back
         addJob("misled", "{\"name\": \"misleading-pace\", \"seconds\": 3}", 1);
